@@ -1,0 +1,92 @@
+/**
+ * The KPI catalogue: every KPI id the engine reports, with its unit and definition
+ * (domain guide §4). Ids are shared with the calibration data in shared/data/*.
+ */
+
+export type KpiUnit = 'count' | 'pct' | 'per10k' | 'gbp' | 'ratio';
+/** flow: count of events in the month; stock: count at month end; rolling12: events in the last 12 months. */
+export type KpiBasis = 'month_count' | 'month_end_stock' | 'rolling12_rate_per_10k' | 'month_end_rate_per_10k' | 'month_pct' | 'month_end_pct' | 'month_gbp' | 'month_end_ratio';
+
+export interface KpiDef {
+  readonly id: string;
+  readonly label: string;
+  readonly unit: KpiUnit;
+  readonly basis: KpiBasis;
+  readonly definition: string;
+  /** Shown as a fan chart in reports. */
+  readonly headline?: boolean;
+}
+
+const flow = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'count', basis: 'month_count', definition, headline });
+const stock = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'count', basis: 'month_end_stock', definition, headline });
+const rate12 = (id: string, label: string, definition: string): KpiDef => ({ id, label, unit: 'per10k', basis: 'rolling12_rate_per_10k', definition });
+const stockRate = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'per10k', basis: 'month_end_rate_per_10k', definition, headline });
+const pct = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'pct', basis: 'month_pct', definition, headline });
+
+const placement = (group: string, label: string, codes: string): KpiDef =>
+  stock(`cla_placement_${group}`, `CLA: ${label}`, `Children looked after at month end placed ${codes}`);
+
+export const KPIS: readonly KpiDef[] = [
+  flow('contacts', 'Contacts', 'Contacts received in the month', true),
+  pct('contact_conversion_pct', 'Contacts becoming referrals %', "Of the month's concluded contacts, % whose outcome was a referral"),
+  flow('referrals', 'Referrals', 'Referrals accepted in the month', true),
+  rate12('referral_rate', 'Referral rate', 'Referrals in the 12 months to month end per 10,000 children 0–17'),
+  pct('rereferral_pct', 'Re-referrals %', "% of the month's referrals within 12 months of a previous referral (up to and including the same date 12 months on)", true),
+  pct('referral_nfa_pct', 'Referrals NFA %', "% of the month's referrals closed with no further action before assessment (counted in the month of the referral)"),
+  flow('early_help_referrals', 'Stepped to early help', 'Contacts and assessments concluded with a step to early help in the month'),
+  flow('assessments_completed', 'Assessments completed', 'Assessments authorised in the month'),
+  rate12('assessment_rate', 'Assessment rate', 'Assessments authorised in the 12 months to month end per 10,000'),
+  pct('assessments_45d_pct', 'Assessments within 45 working days %', "% of the month's authorised assessments authorised within 45 working days of their start (working days after the start day, England and Wales bank holidays excluded)", true),
+  pct('assessment_nfa_pct', 'Assessments ending NFA %', "% of the month's authorised assessments with outcome no further action"),
+  flow('strategy_discussions', 'Strategy discussions', 'Strategy discussions held in the month'),
+  flow('s47_started', 'Section 47 enquiries', 'Section 47 enquiries started in the month'),
+  rate12('s47_rate', 'S47 rate', 'S47 enquiries started in the 12 months to month end per 10,000'),
+  flow('icpc_held', 'ICPCs', 'Initial child protection conferences held in the month'),
+  rate12('icpc_rate', 'ICPC rate', 'ICPCs in the 12 months to month end per 10,000'),
+  pct('icpc_15d_pct', 'ICPCs within 15 working days %', "% of the month's ICPCs held within 15 working days of the child's latest strategy discussion"),
+  flow('cp_starts', 'CP plans started', 'Child protection plans started in the month'),
+  flow('cp_ends', 'CP plans ended', 'Child protection plans ended in the month'),
+  stock('cp_open', 'Children on CP plans', 'Children on a child protection plan at month end', true),
+  stockRate('cp_rate', 'CP rate', 'Children on a CP plan at month end per 10,000'),
+  pct('cp_repeat_pct', 'Repeat CP plans %', "% of the month's new CP plans that are a second or subsequent plan"),
+  pct('cp_2yr_pct', 'CP plans lasting 2+ years %', "% of the month's ended CP plans that lasted 2 years or more (end date on or after the 2nd anniversary of the start)"),
+  stock('cin_open', 'Children in need', 'Children with an open CIN plan or open assessment (or S47), not on a CP plan and not looked after, at month end', true),
+  stockRate('cin_rate', 'CIN rate', 'cin_open per 10,000'),
+  stock('open_cases', 'Open cases', 'Children open to children’s social care at month end: an open episode of need, a CP plan, or looked after'),
+  stockRate('open_rate', 'Open case rate', 'open_cases per 10,000'),
+  flow('cla_starts', 'Children starting care', 'Children starting to be looked after in the month', true),
+  flow('cla_ends', 'Children leaving care', 'Children ceasing to be looked after in the month', true),
+  stock('cla_open', 'Children looked after', 'Children looked after at month end', true),
+  stockRate('cla_rate', 'CLA rate', 'Children looked after at month end per 10,000', true),
+  flow('cla_ends_return_home', 'Left care: return home', 'Ceased in the month with REC E4A, E4B or E13'),
+  flow('cla_ends_sgo', 'Left care: SGO', 'Ceased in the month with REC E43–E48'),
+  flow('cla_ends_cao', 'Left care: CAO', 'Ceased in the month with REC E41'),
+  flow('cla_ends_adoption', 'Left care: adoption', 'Ceased in the month with REC E11 or E12'),
+  flow('cla_ends_age18', 'Left care: age 18', 'Ceased in the month with REC E5, E6 or E17, or on or after the 18th birthday'),
+  flow('cla_ends_other', 'Left care: other', 'Ceased in the month for any other reason'),
+  stock('uasc_open', 'UASC looked after', 'Unaccompanied asylum-seeking children looked after at month end'),
+  placement('in_house_foster', 'in-house foster', 'U4–U6 with provider PR0–PR3'),
+  placement('ifa', 'agency foster (IFA)', 'U4–U6 with provider PR4/PR5'),
+  placement('kinship_foster', 'kinship foster', 'U1–U3'),
+  placement('residential', 'residential', 'K1, K2 or R1'),
+  placement('supported', 'supported accommodation', 'H5, K3 or P2'),
+  placement('placed_with_parents', 'placed with parents', 'P1'),
+  placement('placed_for_adoption', 'placed for adoption', 'A3–A6'),
+  placement('other', 'other placements', 'anything else'),
+  { id: 'cla_placement_ifa_pct', label: 'CLA in IFA placements %', unit: 'pct', basis: 'month_end_pct', definition: '% of children looked after at month end placed with an independent fostering agency' },
+  { id: 'cla_3plus_moves_pct', label: 'CLA with 3+ placements in 12 months %', unit: 'pct', basis: 'month_end_pct', definition: '% of children looked after at month end with 3 or more placements in the 12 months to month end (the placement open 12 months before counts as one)' },
+  { id: 'placement_cost', label: 'Placement spend (£)', unit: 'gbp', basis: 'month_gbp', definition: 'Placement spend in the month: days in each placement group × weekly unit cost ÷ 7', headline: true },
+  { id: 'caseload_avg', label: 'Caseload per social worker', unit: 'ratio', basis: 'month_end_ratio', definition: 'open_cases at month end ÷ case-holding social workers (workforce parameter)' },
+];
+
+export type KpiId = string;
+export const KPI_IDS: readonly string[] = KPIS.map((k) => k.id);
+const byId = new Map(KPIS.map((k) => [k.id, k]));
+
+export function kpiDef(id: string): KpiDef | undefined {
+  return byId.get(id);
+}
+
+export function isKpiId(id: string): boolean {
+  return byId.has(id);
+}
