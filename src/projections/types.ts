@@ -49,4 +49,7 @@ export interface Comparator {
   readonly value: number;
   readonly basis: string;
   readonly source?: string;
+  /** The data file's first column (`la` or `area`): the LA whose report the row comes from, or the area of a national file. */
+  readonly area?: string;
+  readonly note?: string;
 }

@@ -1,0 +1,502 @@
+/**
+ * KPI projections from hand-built event streams, each checked against a hand calculation.
+ */
+import { describe, expect, it } from 'vitest';
+import { from } from 'rxjs';
+import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
+import { KPI_IDS, KPIS, KpiProjector, project, projectFromStore, fastDayNumber, RATIO_KPI_IDS, type ProjectorOptions } from '../src/projections/index.ts';
+import { dayOf, parseIsoDate } from '../src/calendar/index.ts';
+
+const DEFAULTS: Record<string, Record<string, unknown>> = {
+  ChildRegistered: { dateOfBirth: '2010-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false },
+  ContactReceived: { source: '1A' },
+  ContactConcluded: { outcome: 'nfa' },
+  ReferralAccepted: { source: '1A', isRereferral: false },
+  AssessmentAuthorised: { factors: [], outcome: 'cin' },
+  Section47Concluded: { outcome: 'icpc' },
+  IcpcHeld: { resultedInCpPlan: true },
+  CinPlanStarted: { needCode: 'N1' },
+  CpPlanStarted: { category: 'NEG', previousPlans: 0 },
+  PeriodOfCareStarted: { legalStatus: 'C2', placement: 'U4', provider: 'PR1', needCode: 'N1' },
+  EpisodeChanged: { rne: 'P', legalStatus: 'C2', placement: 'U4', provider: 'PR1' },
+  PeriodOfCareEnded: { rec: 'E4A' },
+  CaseClosed: { reason: 'RC1' },
+};
+
+/** Builds schema-valid events; each child's events must be added in date order. */
+class Stream {
+  private readonly versions = new Map<string, number>();
+  private readonly list: CaseEvent[] = [];
+  private referralIds = 0;
+  add(type: CaseEvent['type'], childId: string, date: string, fields: Record<string, unknown> = {}): this {
+    const version = (this.versions.get(childId) ?? 0) + 1;
+    this.versions.set(childId, version);
+    const extra = type === 'ReferralAccepted' ? { referralId: `R${++this.referralIds}` } : {};
+    this.list.push(parseEvent({ type, childId, date, version, schema: SCHEMA_VERSION, ...DEFAULTS[type], ...extra, ...fields }));
+    return this;
+  }
+  /** All events, stably sorted by date. */
+  events(): CaseEvent[] {
+    return this.list
+      .map((e, i) => [e, i] as const)
+      .sort((a, b) => (a[0].date < b[0].date ? -1 : a[0].date > b[0].date ? 1 : a[1] - b[1]))
+      .map(([e]) => e);
+  }
+}
+
+const POP = 10_000; // rates per 10,000 then equal counts
+const opts = (startMonth: string, months: number, extra: Partial<ProjectorOptions> = {}): ProjectorOptions => ({ startMonth, months, population: POP, ...extra });
+/** Value of a KPI in a month of a run starting at `start`. */
+function at(run: ReturnType<typeof project>, kpi: string, month: string): number {
+  const [y, m] = month.split('-').map(Number);
+  const [sy, sm] = run.startMonth.split('-').map(Number);
+  const off = y * 12 + m - (sy * 12 + sm);
+  expect(off >= 0 && off < run.months, `${month} outside the run`).toBe(true);
+  return run.values[kpi][off];
+}
+
+describe('fastDayNumber', () => {
+  it('agrees with the calendar for dates across centuries, leap days and month ends', () => {
+    for (const d of ['1970-01-01', '1990-02-28', '2000-02-29', '2000-03-01', '2023-12-31', '2024-02-29', '2100-03-01', '1899-12-31']) {
+      expect(fastDayNumber(d)).toBe(parseIsoDate(d));
+    }
+    for (let day = dayOf(1995, 1, 1); day < dayOf(2030, 1, 1); day += 7) {
+      const iso = new Date(day * 86_400_000).toISOString().slice(0, 10);
+      expect(fastDayNumber(iso)).toBe(day);
+    }
+  });
+});
+
+describe('front door', () => {
+  it('counts contacts, conversion and steps to early help', () => {
+    const s = new Stream();
+    s.add('ContactReceived', 'a', '2024-01-03').add('ContactConcluded', 'a', '2024-01-04', { outcome: 'referral' });
+    s.add('ContactReceived', 'b', '2024-01-10').add('ContactConcluded', 'b', '2024-01-11', { outcome: 'nfa' });
+    s.add('ContactReceived', 'c', '2024-01-20').add('ContactConcluded', 'c', '2024-01-21', { outcome: 'early_help' });
+    s.add('ContactReceived', 'd', '2024-01-31').add('ContactConcluded', 'd', '2024-02-01', { outcome: 'referral' });
+    s.add('ReferralAccepted', 'a', '2024-01-05').add('AssessmentStarted', 'a', '2024-01-08');
+    s.add('AssessmentAuthorised', 'a', '2024-01-25', { outcome: 'early_help' });
+    const run = project(s.events(), opts('2024-01', 2));
+    expect(at(run, 'contacts', '2024-01')).toBe(4);
+    expect(at(run, 'contacts', '2024-02')).toBe(0);
+    // 3 contacts concluded in January, one a referral
+    expect(at(run, 'contact_conversion_pct', '2024-01')).toBeCloseTo(100 / 3, 10);
+    expect(run.numerators.contact_conversion_pct[0]).toBe(1);
+    expect(run.denominators.contact_conversion_pct[0]).toBe(3);
+    expect(at(run, 'contact_conversion_pct', '2024-02')).toBe(100);
+    // one contact and one assessment stepped down to early help
+    expect(at(run, 'early_help_referrals', '2024-01')).toBe(2);
+  });
+
+  it('counts a referral exactly 12 months after the previous one as a re-referral, a day later not', () => {
+    const s = new Stream();
+    s.add('ReferralAccepted', 'exact', '2023-03-15').add('CaseClosed', 'exact', '2023-04-01');
+    s.add('ReferralAccepted', 'exact', '2024-03-15');
+    s.add('ReferralAccepted', 'late', '2023-03-15').add('CaseClosed', 'late', '2023-04-01');
+    s.add('ReferralAccepted', 'late', '2024-03-16');
+    // 29 February: "the same date 12 months on" is 28 February
+    s.add('ReferralAccepted', 'leap', '2020-02-29').add('CaseClosed', 'leap', '2020-03-10');
+    s.add('ReferralAccepted', 'leap', '2021-02-28');
+    s.add('ReferralAccepted', 'leap2', '2020-02-29').add('CaseClosed', 'leap2', '2020-03-10');
+    s.add('ReferralAccepted', 'leap2', '2021-03-01');
+    const run = project(s.events(), opts('2020-01', 60));
+    expect(at(run, 'referrals', '2024-03')).toBe(2);
+    expect(at(run, 'rereferral_pct', '2024-03')).toBe(50);
+    expect(run.numerators.rereferral_pct[50]).toBe(1);
+    expect(at(run, 'rereferral_pct', '2021-02')).toBe(100);
+    expect(at(run, 'rereferral_pct', '2021-03')).toBe(0);
+    expect(at(run, 'rereferral_pct', '2020-02')).toBe(0);
+    expect(at(run, 'rereferral_pct', '2020-01')).toBeNaN(); // no referrals: zero denominator
+  });
+
+  it('falls back to the isRereferral flag only when the stream has no earlier referral of the child', () => {
+    const s = new Stream();
+    s.add('ReferralAccepted', 'flagged', '2024-01-10', { isRereferral: true });
+    // the flag is wrong here, the history decides: the previous referral was over a year ago
+    s.add('ReferralAccepted', 'history', '2022-01-10').add('CaseClosed', 'history', '2022-02-01');
+    s.add('ReferralAccepted', 'history', '2024-01-11', { isRereferral: true });
+    const run = project(s.events(), opts('2024-01', 1));
+    expect(at(run, 'rereferral_pct', '2024-01')).toBe(50);
+  });
+
+  it('computes the rolling 12-month referral rate from the month and the 11 before it, history included', () => {
+    const s = new Stream();
+    s.add('ReferralAccepted', 'a', '2023-01-31'); // 12 months before Jan 2024: outside its window
+    s.add('ReferralAccepted', 'b', '2023-02-01');
+    s.add('ReferralAccepted', 'c', '2023-02-28');
+    s.add('ReferralAccepted', 'd', '2024-01-15');
+    const run = project(s.events(), opts('2024-01', 3, { population: (m) => (m === 2024 * 12 + 1 ? 20_000 : 10_000) }));
+    expect(at(run, 'referral_rate', '2024-01')).toBe(3);
+    expect(run.numerators.referral_rate[0]).toBe(3);
+    expect(run.denominators.referral_rate[0]).toBe(10_000);
+    // February: window Mar 2023 – Feb 2024 holds one referral; population 20,000
+    expect(at(run, 'referral_rate', '2024-02')).toBe(0.5);
+    expect(at(run, 'referral_rate', '2024-03')).toBe(1);
+  });
+
+  it("attributes a referral closed NFA to the referral's month, even when the closure comes later", () => {
+    const s = new Stream();
+    s.add('ReferralAccepted', 'a', '2024-01-10').add('CaseClosed', 'a', '2024-02-05', { referralNfa: true, reason: 'RC8' });
+    s.add('ReferralAccepted', 'b', '2024-01-20').add('AssessmentStarted', 'b', '2024-01-21');
+    s.add('ReferralAccepted', 'c', '2023-12-20').add('CaseClosed', 'c', '2024-01-05', { referralNfa: true, reason: 'RC8' }); // referral before the start
+    const p = new KpiProjector(opts('2024-01', 2));
+    p.applyBatch(s.events());
+    const run = p.finish();
+    expect(at(run, 'referral_nfa_pct', '2024-01')).toBe(50);
+    expect(run.numerators.referral_nfa_pct[0]).toBe(1);
+    expect(run.denominators.referral_nfa_pct[0]).toBe(2);
+    expect(at(run, 'referral_nfa_pct', '2024-02')).toBeNaN();
+    // the January snapshot was taken before the February closure
+    expect(p.snapshots()[0].values.referral_nfa_pct).toBe(0);
+  });
+});
+
+describe('assessments and child protection', () => {
+  it('authorised on the 45th working day is in time and on the 46th is not, across Easter and May Day', () => {
+    // From Friday 1 March 2024: 19 working days in March (Good Friday 29th), 21 in April (Easter
+    // Monday 1st), then 1, 2, 3 May (43), Monday 6 May is a bank holiday, 7 May (44), 8 May (45), 9 May (46).
+    const s = new Stream();
+    s.add('ReferralAccepted', 'on45', '2024-03-01').add('AssessmentStarted', 'on45', '2024-03-01');
+    s.add('AssessmentAuthorised', 'on45', '2024-05-08', { outcome: 'nfa' });
+    s.add('ReferralAccepted', 'on46', '2024-03-01').add('AssessmentStarted', 'on46', '2024-03-01');
+    s.add('AssessmentAuthorised', 'on46', '2024-05-09', { outcome: 'cin' });
+    s.add('ReferralAccepted', 'nostart', '2024-04-01').add('AssessmentAuthorised', 'nostart', '2024-05-10', { outcome: 'nfa' });
+    const p = new KpiProjector(opts('2024-05', 1));
+    p.applyBatch(s.events());
+    const run = p.finish();
+    expect(at(run, 'assessments_completed', '2024-05')).toBe(3);
+    // the assessment with no start is left out of the timeliness measure
+    expect(run.numerators.assessments_45d_pct[0]).toBe(1);
+    expect(run.denominators.assessments_45d_pct[0]).toBe(2);
+    expect(at(run, 'assessments_45d_pct', '2024-05')).toBe(50);
+    expect(at(run, 'assessment_nfa_pct', '2024-05')).toBeCloseTo(200 / 3, 10);
+    expect(p.diagnostics().assessmentWithoutStart).toBe(1);
+    // rolling rate: 3 assessments per 10,000
+    expect(at(run, 'assessment_rate', '2024-05')).toBe(3);
+  });
+
+  it('times ICPCs from the latest strategy discussion, 15 working days across Christmas and New Year', () => {
+    // From Monday 18 Dec 2023: 19–22 Dec (4), 25–26 Dec bank holidays, 27–29 Dec (7), 1 Jan bank holiday,
+    // 2–5 Jan (11), 8–11 Jan (15): Thursday 11 January is the 15th working day.
+    const s = new Stream();
+    s.add('StrategyDiscussionHeld', 'on15', '2023-11-01').add('StrategyDiscussionHeld', 'on15', '2023-12-18');
+    s.add('Section47Started', 'on15', '2023-12-18').add('IcpcHeld', 'on15', '2024-01-11');
+    s.add('StrategyDiscussionHeld', 'on16', '2023-12-18').add('IcpcHeld', 'on16', '2024-01-12');
+    s.add('IcpcHeld', 'nosd', '2024-01-15');
+    const p = new KpiProjector(opts('2023-12', 2));
+    p.applyBatch(s.events());
+    const run = p.finish();
+    expect(at(run, 'strategy_discussions', '2023-12')).toBe(2);
+    expect(at(run, 's47_started', '2023-12')).toBe(1);
+    expect(at(run, 'icpc_held', '2024-01')).toBe(3);
+    expect(at(run, 'icpc_15d_pct', '2024-01')).toBe(50);
+    expect(run.denominators.icpc_15d_pct[1]).toBe(2);
+    expect(at(run, 'icpc_15d_pct', '2023-12')).toBeNaN();
+    expect(at(run, 'icpc_rate', '2024-01')).toBe(3);
+    expect(at(run, 's47_rate', '2024-01')).toBe(1);
+    expect(p.diagnostics().icpcWithoutStrategyDiscussion).toBe(1);
+  });
+
+  it('counts a CP plan of exactly 2 years as lasting 2+ years, a day short not', () => {
+    const s = new Stream();
+    s.add('CpPlanStarted', 'two', '2021-06-15').add('CpPlanEnded', 'two', '2023-06-15');
+    s.add('CpPlanStarted', 'short', '2021-06-16').add('CpPlanEnded', 'short', '2023-06-15');
+    s.add('CpPlanStarted', 'leap', '2020-02-29').add('CpPlanEnded', 'leap', '2022-02-28'); // 2nd anniversary: 28 Feb
+    const run = project(s.events(), opts('2022-01', 24));
+    expect(at(run, 'cp_ends', '2023-06')).toBe(2);
+    expect(at(run, 'cp_2yr_pct', '2023-06')).toBe(50);
+    expect(at(run, 'cp_2yr_pct', '2022-02')).toBe(100);
+    expect(at(run, 'cp_2yr_pct', '2022-03')).toBeNaN();
+  });
+
+  it('counts repeat plans from previousPlans and from earlier plans in the stream; keeps the CP stock', () => {
+    const s = new Stream();
+    s.add('CpPlanStarted', 'declared', '2024-02-01', { previousPlans: 1 });
+    s.add('CpPlanStarted', 'seen', '2023-01-10').add('CpPlanEnded', 'seen', '2023-09-01');
+    s.add('CpPlanStarted', 'seen', '2024-02-10', { previousPlans: 0 });
+    s.add('CpPlanStarted', 'first', '2024-02-20');
+    s.add('CpPlanEnded', 'first', '2024-03-31');
+    const p = new KpiProjector(opts('2024-01', 3));
+    p.applyBatch(s.events());
+    p.apply(parseEvent({ type: 'CpPlanEnded', childId: 'never', date: '2024-03-31', version: 1, schema: SCHEMA_VERSION }));
+    const run = p.finish();
+    expect(at(run, 'cp_starts', '2024-02')).toBe(3);
+    expect(at(run, 'cp_repeat_pct', '2024-02')).toBeCloseTo(200 / 3, 10);
+    expect(at(run, 'cp_open', '2024-01')).toBe(0);
+    expect(at(run, 'cp_open', '2024-02')).toBe(3);
+    expect(at(run, 'cp_rate', '2024-02')).toBe(3);
+    // a plan ending on the last day of the month is not open at that month end
+    expect(at(run, 'cp_ends', '2024-03')).toBe(1);
+    expect(at(run, 'cp_open', '2024-03')).toBe(2);
+    // the end of a plan that never started is skipped and counted
+    expect(p.diagnostics().cpEndWithoutPlan).toBe(1);
+  });
+
+  it('counts CIN and open cases by the definitions', () => {
+    const s = new Stream();
+    s.add('ReferralAccepted', 'assessing', '2024-01-02').add('AssessmentStarted', 'assessing', '2024-01-03');
+    s.add('ReferralAccepted', 'cinplan', '2024-01-02').add('CinPlanStarted', 'cinplan', '2024-01-20');
+    s.add('ReferralAccepted', 's47', '2024-01-02').add('Section47Started', 's47', '2024-01-05');
+    s.add('ReferralAccepted', 'referredOnly', '2024-01-02');
+    s.add('ReferralAccepted', 'onCp', '2024-01-02').add('CinPlanStarted', 'onCp', '2024-01-03').add('CpPlanStarted', 'onCp', '2024-01-10');
+    s.add('PeriodOfCareStarted', 'inCare', '2024-01-04');
+    s.add('ReferralAccepted', 'closed', '2024-01-02').add('AssessmentStarted', 'closed', '2024-01-03').add('CaseClosed', 'closed', '2024-01-30');
+    // February: the S47 concludes, the CIN plan ends, the CP plan ends (the CIN plan is still open)
+    s.add('Section47Concluded', 's47', '2024-02-01', { outcome: 'nfa' });
+    s.add('CinPlanEnded', 'cinplan', '2024-02-02');
+    s.add('CpPlanEnded', 'onCp', '2024-02-03');
+    // March: a case closure clears the open assessment; a new referral later does not revive it
+    s.add('CaseClosed', 'assessing', '2024-03-01').add('ReferralAccepted', 'assessing', '2024-03-05');
+    const run = project(s.events(), opts('2024-01', 3, { socialWorkers: 4 }));
+    expect(at(run, 'cin_open', '2024-01')).toBe(3); // assessing, cinplan, s47
+    expect(at(run, 'open_cases', '2024-01')).toBe(6); // + referredOnly, onCp, inCare
+    expect(at(run, 'cin_rate', '2024-01')).toBe(3);
+    expect(at(run, 'open_rate', '2024-01')).toBe(6);
+    expect(at(run, 'caseload_avg', '2024-01')).toBe(1.5);
+    expect(run.numerators.caseload_avg[0]).toBe(6);
+    expect(run.denominators.caseload_avg[0]).toBe(4);
+    expect(at(run, 'cin_open', '2024-02')).toBe(2); // assessing, onCp (CIN plan, no longer on CP)
+    expect(at(run, 'open_cases', '2024-02')).toBe(6);
+    expect(at(run, 'cin_open', '2024-03')).toBe(1); // onCp
+    expect(at(run, 'open_cases', '2024-03')).toBe(6);
+  });
+
+  it('leaves caseload_avg empty without a workforce', () => {
+    const run = project([], opts('2024-01', 2));
+    expect(run.values.caseload_avg[0]).toBeNaN();
+    expect(run.values.cla_open[1]).toBe(0);
+  });
+});
+
+describe('children looked after', () => {
+  it('counts a child entering and leaving care in the same month as a start and an end, not in the stock', () => {
+    const s = new Stream();
+    s.add('PeriodOfCareStarted', 'stayer', '2023-12-01');
+    s.add('PeriodOfCareStarted', 'brief', '2024-02-05').add('PeriodOfCareEnded', 'brief', '2024-02-20', { rec: 'E4A' });
+    const run = project(s.events(), opts('2024-01', 3, { unitCosts: { in_house_foster: 700 } }));
+    expect(at(run, 'cla_starts', '2024-02')).toBe(1);
+    expect(at(run, 'cla_ends', '2024-02')).toBe(1);
+    expect(at(run, 'cla_ends_return_home', '2024-02')).toBe(1);
+    expect(at(run, 'cla_open', '2024-01')).toBe(1);
+    expect(at(run, 'cla_open', '2024-02')).toBe(1);
+    expect(at(run, 'cla_rate', '2024-02')).toBe(1);
+    // February: stayer 29 days + brief 15 days (5th to 19th) at £100 a day
+    expect(at(run, 'placement_cost', '2024-02')).toBeCloseTo(4400, 9);
+    expect(at(run, 'placement_cost', '2024-01')).toBeCloseTo(3100, 9);
+  });
+
+  it('counts a child turning 18 in care who leaves on the birthday in cla_ends_age18, whatever the REC', () => {
+    const s = new Stream();
+    s.add('ChildRegistered', 'eighteen', '2019-01-01', { dateOfBirth: '2006-04-10' }).add('PeriodOfCareStarted', 'eighteen', '2020-05-01');
+    s.add('PeriodOfCareEnded', 'eighteen', '2024-04-10', { rec: 'E8' });
+    s.add('ChildRegistered', 'eve', '2019-01-01', { dateOfBirth: '2006-04-11' }).add('PeriodOfCareStarted', 'eve', '2020-05-01');
+    s.add('PeriodOfCareEnded', 'eve', '2024-04-10', { rec: 'E8' });
+    s.add('ChildRegistered', 'leap', '2019-01-01', { dateOfBirth: '2004-02-29' }).add('PeriodOfCareStarted', 'leap', '2020-05-01');
+    s.add('PeriodOfCareEnded', 'leap', '2022-02-28', { rec: 'E8' });
+    s.add('PeriodOfCareStarted', 'e17', '2020-05-01').add('PeriodOfCareEnded', 'e17', '2024-04-02', { rec: 'E17' });
+    const run = project(s.events(), opts('2022-01', 28));
+    expect(at(run, 'cla_ends', '2024-04')).toBe(3);
+    expect(at(run, 'cla_ends_age18', '2024-04')).toBe(2);
+    expect(at(run, 'cla_ends_other', '2024-04')).toBe(1);
+    expect(at(run, 'cla_ends_age18', '2022-02')).toBe(1);
+  });
+
+  it('groups reasons for leaving care by REC', () => {
+    const s = new Stream();
+    const recs: [string, string][] = [
+      ['E4B', 'return_home'], ['E13', 'return_home'], ['E45', 'sgo'], ['E48', 'sgo'], ['E41', 'cao'],
+      ['E11', 'adoption'], ['E12', 'adoption'], ['E5', 'age18'], ['E6', 'age18'], ['E2', 'other'], ['E9', 'other'], ['E15', 'other'],
+    ];
+    recs.forEach(([rec], i) => s.add('PeriodOfCareStarted', `c${i}`, '2023-01-01').add('PeriodOfCareEnded', `c${i}`, '2024-01-15', { rec }));
+    const run = project(s.events(), opts('2024-01', 1));
+    const want: Record<string, number> = { return_home: 2, sgo: 2, cao: 1, adoption: 2, age18: 2, other: 3 };
+    for (const [g, n] of Object.entries(want)) expect(at(run, `cla_ends_${g}`, '2024-01'), g).toBe(n);
+    expect(at(run, 'cla_ends', '2024-01')).toBe(12);
+    expect(at(run, 'cla_open', '2024-01')).toBe(0);
+  });
+
+  it('counts placement groups at month end from placement and provider codes, and UASC', () => {
+    const s = new Stream();
+    const places: [string, string, string][] = [
+      ['U4', 'PR1', 'in_house_foster'], ['U6', 'PR2', 'in_house_foster'], ['U5', 'PR4', 'ifa'], ['U4', 'PR5', 'ifa'],
+      ['U1', 'PR1', 'kinship_foster'], ['K2', 'PR4', 'residential'], ['H5', 'PR4', 'supported'], ['P1', 'PR0', 'placed_with_parents'],
+      ['A4', 'PR1', 'placed_for_adoption'], ['Z1', 'PR4', 'other'],
+    ];
+    places.forEach(([placement, provider], i) => s.add('PeriodOfCareStarted', `p${i}`, '2024-01-10', { placement, provider }));
+    s.add('ChildRegistered', 'uasc1', '2024-01-01', { uasc: true }).add('PeriodOfCareStarted', 'uasc1', '2024-01-11', { placement: 'U5', provider: 'PR4' });
+    s.add('PeriodOfCareStarted', 'uasc2', '2024-01-12', { placement: 'H5', provider: 'PR4', route: 'uasc' });
+    // February: the IFA child p2 moves to a children's home; uasc2 leaves care
+    s.add('EpisodeChanged', 'p2', '2024-02-01', { rne: 'T', placement: 'K2', provider: 'PR4' });
+    s.add('PeriodOfCareEnded', 'uasc2', '2024-02-10', { rec: 'E15' });
+    const run = project(s.events(), opts('2024-01', 2));
+    const jan: Record<string, number> = { in_house_foster: 2, ifa: 3, kinship_foster: 1, residential: 1, supported: 2, placed_with_parents: 1, placed_for_adoption: 1, other: 1 };
+    for (const [g, n] of Object.entries(jan)) expect(at(run, `cla_placement_${g}`, '2024-01'), g).toBe(n);
+    expect(at(run, 'cla_open', '2024-01')).toBe(12);
+    expect(at(run, 'cla_placement_ifa_pct', '2024-01')).toBe(25);
+    expect(at(run, 'uasc_open', '2024-01')).toBe(2);
+    expect(at(run, 'cla_placement_ifa', '2024-02')).toBe(2);
+    expect(at(run, 'cla_placement_residential', '2024-02')).toBe(2);
+    expect(at(run, 'cla_placement_supported', '2024-02')).toBe(1);
+    expect(at(run, 'uasc_open', '2024-02')).toBe(1);
+    expect(at(run, 'cla_placement_ifa_pct', '2024-02')).toBeCloseTo(200 / 11, 10);
+  });
+
+  it('counts 3+ placements in the 12 months to month end, the placement open at the window start included', () => {
+    const s = new Stream();
+    // moves: 10 Jan, 1 Jun, 1 Sep 2023; an L (legal status) change does not count
+    s.add('PeriodOfCareStarted', 'moves', '2023-01-10');
+    s.add('EpisodeChanged', 'moves', '2023-06-01', { rne: 'P' });
+    s.add('EpisodeChanged', 'moves', '2023-07-01', { rne: 'L', legalStatus: 'C1' });
+    s.add('EpisodeChanged', 'moves', '2023-09-01', { rne: 'U' });
+    // edge: placements 1 Nov 2022, 1 Feb 2023 (a move on the window start of Jan 2024), 1 May 2023
+    s.add('PeriodOfCareStarted', 'edge', '2022-11-01');
+    s.add('EpisodeChanged', 'edge', '2023-02-01', { rne: 'T' });
+    s.add('EpisodeChanged', 'edge', '2023-05-01', { rne: 'B' });
+    // gap: in care in March 2023, home, back in August with a move in October
+    s.add('PeriodOfCareStarted', 'gap', '2023-03-01').add('PeriodOfCareEnded', 'gap', '2023-04-01', { rec: 'E4A' });
+    s.add('PeriodOfCareStarted', 'gap', '2023-08-01').add('EpisodeChanged', 'gap', '2023-10-01', { rne: 'P' });
+    const run = project(s.events(), opts('2023-12', 7));
+    // Dec 2023 (window 1 Jan – 31 Dec 2023): moves 3 starts; edge 2 starts + the Nov 2022 placement open on 1 Jan = 3; gap 3 starts
+    expect(run.numerators.cla_3plus_moves_pct[0]).toBe(3);
+    expect(at(run, 'cla_3plus_moves_pct', '2023-12')).toBe(100);
+    // Jan 2024 (window from 1 Feb 2023): moves 2 starts + the placement open on 1 Feb = 3;
+    // edge: starts 1 Feb and 1 May, the Nov placement ended on 1 Feb = 2; gap: Mar, Aug, Oct = 3
+    expect(run.numerators.cla_3plus_moves_pct[1]).toBe(2);
+    expect(run.denominators.cla_3plus_moves_pct[1]).toBe(3);
+    // Apr 2024 (window from 1 May 2023): gap has Aug and Oct only (not in care on 1 May) = 2
+    expect(run.numerators.cla_3plus_moves_pct[4]).toBe(1);
+    // Jun 2024 (window from 1 Jul 2023): moves has 1 Sep + open on 1 Jul = 2
+    expect(run.numerators.cla_3plus_moves_pct[6]).toBe(0);
+    expect(at(run, 'cla_3plus_moves_pct', '2024-06')).toBe(0);
+  });
+
+  it('costs placements by days in each group at weekly unit costs, inflated once per whole year', () => {
+    const s = new Stream();
+    s.add('PeriodOfCareStarted', 'a', '2023-06-01', { placement: 'U4', provider: 'PR1' });
+    s.add('EpisodeChanged', 'a', '2024-03-11', { rne: 'P', placement: 'K2', provider: 'PR4' });
+    s.add('PeriodOfCareStarted', 'b', '2024-03-31', { placement: 'U5', provider: 'PR4' });
+    const unitCosts = { in_house_foster: 700, ifa: 1400, residential: 7000 };
+    const run = project(s.events(), opts('2024-01', 14, { unitCosts, unitCostInflationPct: 10 }));
+    expect(at(run, 'placement_cost', '2024-01')).toBeCloseTo(31 * 100, 8);
+    // March: 10 days in-house (1st–10th) + 21 days residential + 1 day IFA
+    expect(at(run, 'placement_cost', '2024-03')).toBeCloseTo(10 * 100 + 21 * 1000 + 200, 8);
+    expect(at(run, 'placement_cost', '2024-12')).toBeCloseTo(31 * 1000 + 31 * 200, 8);
+    // a year after the start month, unit costs rise by 10%
+    expect(at(run, 'placement_cost', '2025-01')).toBeCloseTo((31 * 1000 + 31 * 200) * 1.1, 8);
+    expect(at(run, 'placement_cost', '2025-02')).toBeCloseTo((28 * 1000 + 28 * 200) * 1.1, 8);
+    // no unit costs: placement spend is 0
+    expect(project(s.events(), opts('2024-01', 2)).values.placement_cost[1]).toBe(0);
+  });
+});
+
+describe('projector mechanics', () => {
+  it('fills every catalogue KPI for every month, counts never empty, and numerators for every ratio', () => {
+    const s = new Stream();
+    s.add('ContactReceived', 'a', '2024-01-03').add('PeriodOfCareStarted', 'a', '2024-01-04');
+    const run = project(s.events(), opts('2024-01', 3, { socialWorkers: 2 }));
+    expect(Object.keys(run.values).sort()).toEqual([...KPI_IDS].sort());
+    for (const k of KPIS) {
+      expect(run.values[k.id].length).toBe(3);
+      if (k.unit === 'count' || k.unit === 'gbp' || k.unit === 'per10k') for (const v of run.values[k.id]) expect(Number.isNaN(v), k.id).toBe(false);
+    }
+    for (const id of RATIO_KPI_IDS) {
+      expect(run.numerators[id].every((v) => !Number.isNaN(v)), id).toBe(true);
+      expect(run.denominators[id].every((v) => !Number.isNaN(v)), id).toBe(true);
+    }
+    expect(RATIO_KPI_IDS).toContain('referral_rate');
+    expect(RATIO_KPI_IDS).toContain('cla_3plus_moves_pct');
+  });
+
+  it('carries stocks through months without events and ignores events after the horizon', () => {
+    const s = new Stream();
+    s.add('PeriodOfCareStarted', 'a', '2020-06-01'); // history long before the start
+    s.add('PeriodOfCareEnded', 'a', '2024-09-01'); // after the horizon
+    const p = new KpiProjector(opts('2024-01', 6));
+    p.applyBatch(s.events());
+    const run = p.finish();
+    expect([...run.values.cla_open]).toEqual([1, 1, 1, 1, 1, 1]);
+    expect([...run.values.cla_starts]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect(p.diagnostics().afterHorizon).toBe(1);
+    expect(p.snapshots().map((x) => x.month)).toEqual(['2024-01', '2024-02', '2024-03', '2024-04', '2024-05', '2024-06']);
+    expect(p.finish()).toBe(run);
+    expect(() => p.apply(s.events()[0])).toThrow(/after finish/);
+  });
+
+  it('takes frozen month snapshots holding the month values', () => {
+    const s = new Stream();
+    s.add('PeriodOfCareStarted', 'a', '2024-01-04').add('PeriodOfCareStarted', 'b', '2024-02-04');
+    const p = new KpiProjector(opts('2024-01', 2));
+    p.applyBatch(s.events());
+    expect(p.snapshots().length).toBe(1); // January closed when February's first event arrived
+    const run = p.finish();
+    const snaps = p.snapshots();
+    expect(snaps.map((x) => x.values.cla_open)).toEqual([1, 2]);
+    expect(snaps[1].values.cla_rate).toBe(run.values.cla_rate[1]);
+    expect(snaps[1].numerators.cla_rate).toBe(2);
+    expect(Object.isFrozen(snaps[0])).toBe(true);
+    expect(Object.isFrozen(snaps[0].values)).toBe(true);
+    expect(() => {
+      (snaps[0].values as Record<string, number>).cla_open = 99;
+    }).toThrow();
+  });
+
+  it('keeps projectors independent when their events interleave', () => {
+    // each projector's second event has the same date as its first, with the other's event between
+    const a = new Stream();
+    a.add('ContactReceived', 'v', '2022-03-15').add('CpPlanStarted', 'y', '2022-03-15').add('CpPlanEnded', 'y', '2024-03-15');
+    const b = new Stream();
+    b.add('ContactReceived', 'z', '2023-06-01').add('CpPlanStarted', 'w', '2023-06-01').add('CpPlanEnded', 'w', '2024-03-20');
+    const pa = new KpiProjector(opts('2024-03', 1));
+    const pb = new KpiProjector(opts('2024-03', 1));
+    const ea = a.events();
+    const eb = b.events();
+    for (let i = 0; i < 3; i++) {
+      pa.apply(ea[i]);
+      pb.apply(eb[i]);
+    }
+    const ra = pa.finish();
+    const rb = pb.finish();
+    expect(ra.values.cp_2yr_pct[0]).toBe(100);
+    expect(rb.values.cp_2yr_pct[0]).toBe(0);
+    expect(ra).toEqual(project(ea, opts('2024-03', 1)));
+    expect(rb).toEqual(project(eb, opts('2024-03', 1)));
+  });
+
+  it('rejects events out of date order, naming the event', () => {
+    const s = new Stream();
+    s.add('ContactReceived', 'a', '2024-02-01');
+    s.add('ContactReceived', 'b', '2024-01-31');
+    const p = new KpiProjector(opts('2024-01', 2));
+    p.apply(s.events()[1]);
+    expect(() => p.apply(s.events()[0])).toThrow(/ContactReceived of child b .*2024-01-31.*2024-02-01/);
+  });
+
+  it('names the event when a date is outside the working-day calendar', () => {
+    const s = new Stream();
+    s.add('AssessmentStarted', 'old', '1985-03-01').add('AssessmentAuthorised', 'old', '1985-04-01');
+    expect(() => project(s.events(), opts('2024-01', 1))).toThrow(/AssessmentAuthorised of child old \(version 2\) dated 1985-04-01: cannot count working days/);
+  });
+
+  it('rejects bad options, naming the option', () => {
+    expect(() => new KpiProjector(opts('2024-13', 2))).toThrow(/YYYY-MM/);
+    expect(() => new KpiProjector(opts('2024-01', 0))).toThrow(/months/);
+    expect(() => new KpiProjector(opts('2024-01', 2, { population: -5 }))).toThrow(/population/);
+    expect(() => new KpiProjector(opts('2024-01', 2, { unitCosts: { ifa: -1 } }))).toThrow(/unitCosts\.ifa/);
+    expect(() => new KpiProjector(opts('2024-01', 2, { unitCosts: { bogus: 1 } as never }))).toThrow(/unknown placement group "bogus"/);
+    expect(() => project([], opts('2024-01', 2, { population: (m) => (m > 2024 * 12 ? 0 : 1) }))).toThrow(/population gave 0 for 2024-02/);
+  });
+
+  it('gives the same run from an rxjs source of batches as from project()', async () => {
+    const s = new Stream();
+    for (let i = 0; i < 50; i++) {
+      const d = `2024-0${1 + (i % 6)}-1${i % 10}`;
+      s.add('ContactReceived', `c${i}`, d).add('ReferralAccepted', `c${i}`, d);
+    }
+    const events = s.events();
+    const direct = project(events, opts('2024-01', 6));
+    const batches = [events.slice(0, 7), events.slice(7, 7), events.slice(7, 60), events.slice(60)];
+    const viaStore = await projectFromStore(from(batches), opts('2024-01', 6));
+    expect(viaStore).toEqual(direct);
+    await expect(projectFromStore(from([[events[10]], [events[0]]]), opts('2024-01', 6))).rejects.toThrow(/out of date order/);
+  });
+});
