@@ -10,6 +10,12 @@ const ISO_MONTH = /^(\d{4})-(\d{2})$/;
 
 /** Day number of a calendar date (month 1–12). */
 export function dayOf(year: number, month: number, day: number): number {
+  if (year >= 0 && year < 100) {
+    // Date.UTC reads years 0–99 as 1900–1999
+    const d = new Date(0);
+    d.setUTCFullYear(year, month - 1, day);
+    return Math.floor(d.getTime() / MS_PER_DAY);
+  }
   return Math.floor(Date.UTC(year, month - 1, day) / MS_PER_DAY);
 }
 
@@ -115,10 +121,19 @@ export function addMonths(day: number, n: number): number {
   return first + Math.min(d, daysInMonth(mi)) - 1;
 }
 
-/** Whole years of age on `day` for a child born on `dob`. */
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+/**
+ * Whole years of age on `day` for a child born on `dob`. A child born on 29 February has its
+ * birthday on 28 February in common years, as `addYears` does, so that
+ * `ageOn(dob, addYears(dob, n)) === n` (the 18th birthday is the day the child turns 18).
+ */
 export function ageOn(dob: number, day: number): number {
-  const [by, bm, bd] = ymd(dob);
+  const [by, bm, bd0] = ymd(dob);
   const [y, m, d] = ymd(day);
+  const bd = bm === 2 && bd0 === 29 && !isLeapYear(y) ? 28 : bd0;
   let age = y - by;
   if (m < bm || (m === bm && d < bd)) age--;
   return age;

@@ -1,2 +1,3 @@
 export * from './schema.ts';
 export * from './codes/index.ts';
+export * from './journey.ts';

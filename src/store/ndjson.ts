@@ -1,0 +1,382 @@
+/**
+ * NDJSON event logs: one JSON event per line, `\n` terminated, appended in global order.
+ *
+ * - `readNdjsonEvents` streams the events of a log of any size in constant memory (4 MB chunks
+ *   read with fs.readSync), validating as much as asked.
+ * - `NdjsonWriter` writes a log for simulation output: buffered, into a temporary file that is
+ *   renamed over the target on `close()`, so a finished log appears atomically.
+ *
+ * Damage rules shared with the file store: a final line with no line ending that is not valid
+ * JSON is a torn write (the writer stopped mid-line): it is skipped with a warning naming the
+ * file and line. Any other bad line (not JSON, fails the schema, breaks a journey rule, version
+ * gap) is a `LogFormatError` naming the file, the line and the reason. Blank lines carry no event;
+ * they are skipped and counted in a warning.
+ */
+import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { EventValidationError, parseEvent, type CaseEvent } from '../events/schema.ts';
+import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
+import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
+
+export const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+
+const BOM0 = 0xef, BOM1 = 0xbb, BOM2 = 0xbf;
+
+/**
+ * Splits a file into lines, one read chunk (`chunkBytes`, default 4 MB) at a time. Line numbers
+ * are 1-based. The file stays open until the last batch has been returned or `close()` is called.
+ */
+export class LineScanner {
+  /** Line number of the first line of the batch last returned by `next()`. */
+  firstLine = 1;
+  /** Number of lines returned so far. */
+  lines = 0;
+  /** Bytes read so far. */
+  bytesRead = 0;
+  /** Size of the file when it was opened. */
+  readonly totalBytes: number;
+  /** Offset just past the last line ending seen. */
+  completeBytes = 0;
+  /** True when the batch last returned is the final line of a file that does not end with a line ending. */
+  unterminated = false;
+  private fd: number | undefined;
+  private buf: Buffer;
+  private filled = 0;
+  private first = true;
+
+  constructor(
+    readonly path: string,
+    chunkBytes = READ_CHUNK_BYTES,
+    private readonly onChunk?: (bytesRead: number, totalBytes: number) => void,
+  ) {
+    this.fd = openSync(path, 'r');
+    try {
+      this.totalBytes = fstatSync(this.fd).size;
+    } catch (err) {
+      this.close();
+      throw err;
+    }
+    this.buf = Buffer.allocUnsafe(Math.max(16, chunkBytes));
+  }
+
+  /**
+   * The next batch of lines (without the `\n`; the CR of a CRLF ending is kept), or undefined
+   * at the end of the file (which is then closed).
+   */
+  next(): string[] | undefined {
+    if (this.fd === undefined) return undefined;
+    for (;;) {
+      let buf = this.buf;
+      if (this.filled === buf.length) {
+        // one line longer than the buffer: grow it
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, this.filled);
+        this.buf = buf = bigger;
+      }
+      const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
+      if (n === 0) return this.finish();
+      this.filled += n;
+      this.bytesRead += n;
+      this.onChunk?.(this.bytesRead, this.totalBytes);
+      const last = buf.lastIndexOf(10, this.filled - 1);
+      if (last < 0) continue;
+      const start = this.skipBom();
+      // A CR of a CRLF line ending stays on the line: JSON.parse reads it as whitespace.
+      const parts = buf.toString('utf8', start, last).split('\n');
+      this.completeBytes += last + 1;
+      buf.copy(buf, 0, last + 1, this.filled);
+      this.filled -= last + 1;
+      this.firstLine = this.lines + 1;
+      this.lines += parts.length;
+      return parts;
+    }
+  }
+
+  private skipBom(): number {
+    if (!this.first) return 0;
+    this.first = false;
+    const b = this.buf;
+    return this.filled >= 3 && b[0] === BOM0 && b[1] === BOM1 && b[2] === BOM2 ? 3 : 0;
+  }
+
+  private finish(): string[] | undefined {
+    if (this.filled === 0) {
+      this.close();
+      return undefined;
+    }
+    const start = this.skipBom();
+    const text = this.buf.toString('utf8', start, this.filled);
+    this.filled = 0;
+    this.unterminated = true;
+    this.firstLine = this.lines + 1;
+    this.lines += 1;
+    return [text];
+  }
+
+  close(): void {
+    if (this.fd !== undefined) {
+      closeSync(this.fd);
+      this.fd = undefined;
+    }
+  }
+}
+
+function isBlank(text: string): boolean {
+  return text.length === 0 || (text.charCodeAt(0) <= 32 && text.trim() === '');
+}
+
+export interface ReadNdjsonOptions {
+  /** How much to check (default `full`). */
+  validate?: ValidateMode;
+  /** Called with each warning (torn final line, blank lines). */
+  onWarning?: WarningHandler;
+  /** Called after each chunk read, for progress bars. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Read size in bytes (default 4 MB). */
+  chunkBytes?: number;
+}
+
+export interface NdjsonReaderOptions extends ReadNdjsonOptions {
+  /**
+   * Called for every event after validation (in order); a `JourneyRuleError` it throws becomes
+   * a `LogFormatError` for the event's line.
+   */
+  check?: (event: CaseEvent) => void;
+  /** What the torn-line warning says was done (default "ignored"). */
+  tornAction?: (scanner: LineScanner) => string;
+}
+
+/**
+ * Reads the events of a log a chunk at a time (see `readNdjsonEvents`). After the end, `torn`
+ * tells whether a torn final line was skipped and `scanner.completeBytes` where it began.
+ */
+export class NdjsonReader {
+  readonly scanner: LineScanner;
+  /** Blank lines skipped. */
+  blank = 0;
+  torn = false;
+  private readonly validate: ValidateMode;
+  private readonly validator: JourneyValidator | undefined;
+  private done = false;
+
+  constructor(
+    readonly path: string,
+    private readonly options: NdjsonReaderOptions = {},
+  ) {
+    this.validate = options.validate ?? 'full';
+    this.validator = this.validate === 'full' ? new JourneyValidator() : undefined;
+    this.scanner = new LineScanner(path, options.chunkBytes, options.onProgress);
+  }
+
+  /** Number of streams seen (only counted with `validate: 'full'`). */
+  get streams(): number | undefined {
+    return this.validator?.streams;
+  }
+
+  /** The events of the next chunk (possibly empty), or undefined at the end. */
+  next(): CaseEvent[] | undefined {
+    if (this.done) return undefined;
+    const scanner = this.scanner;
+    const lines = scanner.next();
+    if (lines === undefined) {
+      this.done = true;
+      if (this.blank > 0) this.options.onWarning?.(blankLinesWarning(this.path, this.blank));
+      return undefined;
+    }
+    const out: CaseEvent[] = [];
+    const validate = this.validate;
+    const validator = this.validator;
+    const check = this.options.check;
+    for (let i = 0; i < lines.length; i++) {
+      const text = lines[i];
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch (err) {
+        if (isBlank(text)) {
+          this.blank++;
+          continue;
+        }
+        if (scanner.unterminated) {
+          this.torn = true;
+          this.options.onWarning?.(tornLineWarning(scanner, this.options.tornAction?.(scanner) ?? 'ignored'));
+          continue;
+        }
+        throw new LogFormatError(this.path, scanner.firstLine + i, `not valid JSON (${(err as Error).message})`, { cause: err });
+      }
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw new LogFormatError(this.path, scanner.firstLine + i, 'not a JSON object');
+      }
+      let event = value as CaseEvent;
+      if (validate !== 'none') {
+        try {
+          event = parseEvent(value);
+          validator?.check(event);
+          check?.(event);
+        } catch (err) {
+          throw lineError(this.path, scanner.firstLine + i, value, err);
+        }
+      } else if (check !== undefined) {
+        try {
+          check(event);
+        } catch (err) {
+          throw lineError(this.path, scanner.firstLine + i, value, err);
+        }
+      }
+      out.push(event);
+    }
+    return out;
+  }
+
+  close(): void {
+    this.scanner.close();
+  }
+}
+
+function lineError(path: string, line: number, value: unknown, err: unknown): unknown {
+  if (err instanceof EventValidationError) {
+    const type = (value as { type?: unknown }).type;
+    return new LogFormatError(path, line, `${typeof type === 'string' ? type + ' ' : ''}event fails the schema: ${err.message}`, { cause: err });
+  }
+  if (err instanceof JourneyRuleError) return new LogFormatError(path, line, err.message, { cause: err });
+  return err;
+}
+
+export function tornLineWarning(scanner: LineScanner, action: string): string {
+  const bytes = scanner.bytesRead - scanner.completeBytes;
+  return `${scanner.path}, line ${scanner.firstLine}: incomplete final line (torn write, ${bytes} bytes) ${action}`;
+}
+
+export function blankLinesWarning(path: string, count: number): string {
+  return `${path}: skipped ${count} blank line${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * Yields the events of an NDJSON log in file order, in constant memory (plus one small state
+ * per child with `validate: 'full'`). Never modifies the file. Throws `LogFormatError` for a bad
+ * line, and the file system's error (ENOENT …) when the file cannot be read.
+ */
+export function* readNdjsonEvents(path: string, options: ReadNdjsonOptions = {}): Generator<CaseEvent, void, undefined> {
+  const reader = new NdjsonReader(path, options);
+  try {
+    for (let batch = reader.next(); batch !== undefined; batch = reader.next()) yield* batch;
+  } finally {
+    reader.close();
+  }
+}
+
+/**
+ * Calls `fn` for each event of an NDJSON log, like `readNdjsonEvents` without the generator.
+ * Returns the number of events and (with `validate: 'full'`) of streams.
+ */
+export function forEachNdjsonEvent(path: string, options: ReadNdjsonOptions, fn: (event: CaseEvent) => void): { events: number; streams: number | undefined } {
+  const reader = new NdjsonReader(path, options);
+  let events = 0;
+  try {
+    for (let batch = reader.next(); batch !== undefined; batch = reader.next()) {
+      events += batch.length;
+      for (let i = 0; i < batch.length; i++) fn(batch[i]);
+    }
+  } finally {
+    reader.close();
+  }
+  return { events, streams: reader.streams };
+}
+
+export interface NdjsonWriterOptions {
+  /** Flush to the file when this many characters are buffered (default 1 MiB). */
+  bufferChars?: number;
+  /** fsync the file before renaming it into place (default true). */
+  fsync?: boolean;
+  /** Check events as they are written (default `none`: the simulation's events are decided already). */
+  validate?: ValidateMode;
+}
+
+let tmpCounter = 0;
+
+/**
+ * Buffered writer of an NDJSON log. Writes go to a temporary file beside `path`; `close()`
+ * flushes, syncs and renames it over `path`, so readers only ever see a finished log. `abort()`
+ * removes the temporary file.
+ */
+export class NdjsonWriter {
+  private readonly tmpPath: string;
+  private fd: number | undefined;
+  private buffer: string[] = [];
+  private buffered = 0;
+  private readonly bufferChars: number;
+  private readonly validator: JourneyValidator | undefined;
+  private readonly validate: ValidateMode;
+  /** Events written so far. */
+  count = 0;
+
+  constructor(
+    readonly path: string,
+    private readonly options: NdjsonWriterOptions = {},
+  ) {
+    mkdirSync(dirname(path), { recursive: true });
+    this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${tmpCounter++}.tmp`);
+    this.fd = openSync(this.tmpPath, 'w');
+    this.bufferChars = options.bufferChars ?? 1 << 20;
+    this.validate = options.validate ?? 'none';
+    this.validator = this.validate === 'full' ? new JourneyValidator() : undefined;
+  }
+
+  write(event: CaseEvent): void {
+    if (this.fd === undefined) throw new Error(`${this.path}: writer is closed`);
+    let e = event;
+    if (this.validate !== 'none') {
+      e = parseEvent(event);
+      this.validator?.check(e);
+    }
+    const line = JSON.stringify(e);
+    this.buffer.push(line);
+    this.buffered += line.length + 1;
+    this.count++;
+    if (this.buffered >= this.bufferChars) this.flush();
+  }
+
+  /** Writes the buffered lines to the temporary file. */
+  flush(): void {
+    if (this.fd === undefined || this.buffer.length === 0) return;
+    const data = Buffer.from(this.buffer.join('\n') + '\n', 'utf8');
+    this.buffer = [];
+    this.buffered = 0;
+    writeAll(this.fd, data);
+  }
+
+  /** Flushes, syncs and renames the log into place. */
+  close(): void {
+    if (this.fd === undefined) return;
+    try {
+      this.flush();
+      if (this.options.fsync ?? true) fsyncSync(this.fd);
+    } catch (err) {
+      this.abort();
+      throw err;
+    }
+    closeSync(this.fd);
+    this.fd = undefined;
+    renameSync(this.tmpPath, this.path);
+  }
+
+  /** Discards everything written; the target file is left as it was. */
+  abort(): void {
+    if (this.fd !== undefined) {
+      try {
+        closeSync(this.fd);
+      } catch {
+        // already unusable; the temporary file is removed below
+      }
+      this.fd = undefined;
+    }
+    this.buffer = [];
+    rmSync(this.tmpPath, { force: true });
+  }
+}
+
+/** Writes all of `data` at the end of the file (loops over short writes). */
+export function writeAll(fd: number, data: Uint8Array): void {
+  let off = 0;
+  while (off < data.length) off += writeSync(fd, data, off, data.length - off);
+}
