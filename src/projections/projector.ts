@@ -37,6 +37,11 @@ export interface ProjectorOptions {
   readonly unitCosts?: Partial<Record<PlacementGroup, number>>;
   /** Annual rise of unit costs in percent, applied once per whole 12 months since `startMonth`. */
   readonly unitCostInflationPct?: number;
+  /**
+   * Weekly unit costs in force in a month (by month index), already inflated. When given it
+   * replaces `unitCosts` and `unitCostInflationPct`, so interventions can change costs over time.
+   */
+  readonly unitCostsAt?: (monthIndex: number) => Partial<Record<PlacementGroup, number>>;
   /** Case-holding social workers (constant or per month index); caseload_avg is NaN without it. */
   readonly socialWorkers?: number | ((monthIndex: number) => number);
 }
@@ -163,6 +168,7 @@ export class KpiProjector {
   private readonly socialWorkers: ((m: number) => number) | undefined;
   private readonly unitCost = new Float64Array(PLACEMENT_GROUPS.length);
   private readonly inflation: number;
+  private readonly unitCostsAt: ProjectorOptions['unitCostsAt'];
 
   private readonly children = new Map<string, ChildState>();
   private readonly inCare: ChildState[] = [];
@@ -245,6 +251,7 @@ export class KpiProjector {
     this.population = constantOrPerMonth('population', opts.population)!;
     if (this.population === undefined) throw new RangeError('ProjectorOptions.population is required');
     this.socialWorkers = constantOrPerMonth('socialWorkers', opts.socialWorkers);
+    this.unitCostsAt = opts.unitCostsAt;
     const infl = opts.unitCostInflationPct ?? 0;
     if (!Number.isFinite(infl) || infl <= -100) throw new RangeError(`ProjectorOptions.unitCostInflationPct must be a number above -100 (got ${String(infl)})`);
     this.inflation = 1 + infl / 100;
@@ -636,10 +643,16 @@ export class KpiProjector {
     pct('cla_placement_ifa_pct', this.groupCount[IFA], this.claOpen);
     pct('cla_3plus_moves_pct', this.threePlusMoves(m), this.claOpen);
 
-    const inflation = Math.pow(this.inflation, Math.floor((m - this.start) / 12));
     let cost = 0;
-    for (let g = 0; g < PLACEMENT_GROUPS.length; g++) cost += (this.groupDays[g] * this.unitCost[g]) / 7;
-    count('placement_cost', cost * inflation);
+    if (this.unitCostsAt) {
+      const costs = this.unitCostsAt(m);
+      for (let g = 0; g < PLACEMENT_GROUPS.length; g++) cost += (this.groupDays[g] * (costs[PLACEMENT_GROUPS[g]] ?? 0)) / 7;
+    } else {
+      const inflation = Math.pow(this.inflation, Math.floor((m - this.start) / 12));
+      for (let g = 0; g < PLACEMENT_GROUPS.length; g++) cost += (this.groupDays[g] * this.unitCost[g]) / 7;
+      cost *= inflation;
+    }
+    count('placement_cost', cost);
 
     const workers = this.socialWorkers ? this.socialWorkers(m) : NaN;
     N.caseload_avg[off] = this.openCases;

@@ -1,0 +1,130 @@
+/**
+ * What every ensemble command shares: the run options (--seed, --runs, --months, --workers,
+ * --out, --quiet), running scenarios with a progress bar, and writing kpis.csv, kpis.json and
+ * report.html.
+ */
+import { Option, type Command } from 'commander';
+import { join, relative } from 'node:path';
+import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
+import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
+import type { Comparator, KpiSummary } from '../projections/types.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { describeInterventions, type Intervention } from '../scenarios/interventions.ts';
+import type { OpeningStock } from '../simulation/index.ts';
+import { writeReport, type ReportComparisonRow, type ReportInput } from '../report/index.ts';
+import { VERSION } from '../version.ts';
+import { nonNegativeInt, positiveInt } from './options.ts';
+import { progress } from './terminal.ts';
+
+export interface RunOptions {
+  seed?: number;
+  runs?: number;
+  months?: number;
+  workers?: number;
+  out?: string;
+  quiet?: boolean;
+  report?: boolean;
+}
+
+/** Adds the run options every ensemble command takes, with the same names and meanings. */
+export function addRunOptions(cmd: Command, defaults: { out?: string } = {}): Command {
+  return cmd
+    .option('--seed <n>', 'random seed (default: the scenario’s seed)', nonNegativeInt('--seed'))
+    .option('--runs <n>', 'replications (default: the scenario’s runs)', positiveInt('--runs'))
+    .option('--months <n>', 'months to project (default: the scenario’s horizon)', positiveInt('--months'))
+    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
+    .option('--out <dir>', 'output folder', defaults.out)
+    .option('--no-report', 'do not write report.html')
+    .addOption(new Option('-q, --quiet', 'no progress or summary output'));
+}
+
+export interface ResolvedRun {
+  readonly seed: number;
+  readonly runs: number;
+  readonly months: number;
+}
+
+export function resolveRun(scenario: Scenario, opts: RunOptions): ResolvedRun {
+  return { seed: opts.seed ?? scenario.seed, runs: opts.runs ?? scenario.runs, months: opts.months ?? scenario.months };
+}
+
+/** Runs the scenarios as one paired ensemble, showing progress on stderr. */
+export async function runWithProgress(
+  scenarios: readonly Scenario[],
+  run: ResolvedRun,
+  opts: RunOptions & { opening?: OpeningStock; label?: string },
+): Promise<EnsembleResult> {
+  const bar = progress(opts.label ?? 'replications', run.runs, opts.quiet);
+  try {
+    return await runEnsemble(scenarios, { ...run, workers: opts.workers, opening: opts.opening, onProgress: (d) => bar.update(d) });
+  } finally {
+    bar.stop();
+  }
+}
+
+export function scenarioComparators(scenario: Scenario): Comparator[] {
+  return scenario.comparators ? loadComparators(scenario.comparators) : [];
+}
+
+export function summariseAll(scenarios: readonly Scenario[], result: EnsembleResult): KpiSummary[] {
+  return scenarios.map((s, i) => summarise(s.name, result.runs[i]));
+}
+
+export function scenarioMeta(s: Scenario): Record<string, unknown> {
+  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions as Intervention[]) };
+}
+
+/** The command line that produced an output, as a user would type it. */
+export function commandLine(argv: readonly string[] = process.argv.slice(2)): string {
+  return ['caseflow', ...argv].map((a) => (/^[\w./:=,@+-]+$/.test(a) ? a : JSON.stringify(a))).join(' ');
+}
+
+export async function writeRunOutputs(
+  dir: string,
+  scenarios: readonly Scenario[],
+  summaries: readonly KpiSummary[],
+  run: ResolvedRun,
+  opts: { report: boolean; baseline?: string; comparison?: ReportComparisonRow[]; title: string; extraMeta?: Record<string, unknown> },
+): Promise<string[]> {
+  const comparators = scenarioComparators(scenarios[0]);
+  const meta = {
+    engineVersion: VERSION,
+    command: commandLine(),
+    seed: run.seed,
+    runs: run.runs,
+    months: run.months,
+    startMonth: scenarios[0].start,
+    scenarios: scenarios.map(scenarioMeta),
+    ...opts.extraMeta,
+  };
+  const files = writeKpiOutputs(dir, summaries, { comparators, meta });
+  const written = [files.csvPath, files.jsonPath];
+  if (opts.report) {
+    const input: ReportInput = {
+      title: opts.title,
+      generatedBy: { engineVersion: VERSION, command: commandLine() },
+      seed: run.seed,
+      runs: run.runs,
+      startMonth: scenarios[0].start,
+      months: run.months,
+      scenarios: scenarios.map((s, i) => ({
+        name: s.name,
+        description: s.description,
+        assumptions: describeInterventions(s.interventions as Intervention[]),
+        summary: summaries[i],
+      })),
+      baseline: opts.baseline,
+      comparators,
+      comparison: opts.comparison,
+    };
+    const path = join(dir, 'report.html');
+    await writeReport(path, input);
+    written.push(path);
+  }
+  return written;
+}
+
+export function shown(path: string): string {
+  const rel = relative(process.cwd(), path);
+  return rel && !rel.startsWith('..') ? rel : path;
+}
