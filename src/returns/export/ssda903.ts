@@ -1,0 +1,112 @@
+/**
+ * SSDA903 export: Header, Episodes and UASC tables for the collection year ending 31 March of a
+ * year, from an event log. An episode is in a year's return when it is open at some point of the
+ * year (DECOM on or before 31 March, DEC on or after 1 April); what happens after the year end is
+ * not known to that return (DEC, REC and REASON_PLACE_CHANGE are blank). Made-up UPNs and
+ * postcodes (seeded from the child id) make the files look like a real return.
+ */
+import { stringify } from 'csv-stringify/sync';
+import { join } from 'node:path';
+import { addYears, parseIsoDate } from '../../calendar/index.ts';
+import type { CaseEvent } from '../../events/index.ts';
+import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { collectionYearEnd, collectionYearStart, dmyDate, isoDate } from '../dates.ts';
+import { childHistory, eventsByChild, type ChildHistory } from './history.ts';
+import { IdentityCache, placementIdentity } from './identity.ts';
+
+export interface Ssda903ExportOptions {
+  /** Write dates as YYYY-MM-DD instead of dd/mm/YYYY. */
+  readonly isoDates?: boolean;
+  /** Three-digit LA number used in made-up UPNs (default 852). */
+  readonly la?: number;
+}
+
+export interface Ssda903Tables {
+  readonly year: number;
+  readonly header: string[][];
+  readonly episodes: string[][];
+  readonly uasc: string[][];
+}
+
+export const HEADER_OUT = ['CHILD', 'SEX', 'DOB', 'ETHNIC', 'UPN', 'MOTHER', 'MC_DOB'];
+export const EPISODES_OUT = ['CHILD', 'DECOM', 'RNE', 'LS', 'CIN', 'PLACE', 'PLACE_PROVIDER', 'DEC', 'REC', 'REASON_PLACE_CHANGE', 'HOME_POST', 'PL_POST', 'URN'];
+export const UASC_OUT = ['CHILD', 'SEX', 'DOB', 'DUC'];
+
+/** SEX as the return of that year writes it: 1/2 before 2024-25, M/F/U from then. */
+export function sexCode(sex: string, year: number): string {
+  if (year >= 2025) return sex;
+  return sex === 'M' ? '1' : sex === 'F' ? '2' : 'U';
+}
+
+/** The tables of each requested collection year. */
+export function ssda903Tables(events: Iterable<CaseEvent>, years: readonly number[], opts: Ssda903ExportOptions = {}): Ssda903Tables[] {
+  const histories: ChildHistory[] = [];
+  for (const evs of eventsByChild(events).values()) {
+    const h = childHistory(evs);
+    if (h && h.care.length > 0) histories.push(h);
+  }
+  histories.sort((a, b) => (a.registered.childId < b.registered.childId ? -1 : a.registered.childId > b.registered.childId ? 1 : 0));
+  const date = (iso: string): string => (opts.isoDates ? iso : dmyDate(parseIsoDate(iso)));
+  const la = opts.la ?? 852;
+  const ids = new IdentityCache(la);
+  return years.map((year) => {
+    const start = isoDate(collectionYearStart(year));
+    const end = isoDate(collectionYearEnd(year));
+    const header: string[][] = [];
+    const episodes: string[][] = [];
+    const uasc: string[][] = [];
+    for (const h of histories) {
+      const r = h.registered;
+      const inYear = h.care.filter((e) => e.decom <= end && (e.dec === undefined || e.dec >= start));
+      if (inYear.length === 0) continue;
+      const dob = parseIsoDate(r.dateOfBirth);
+      const id = ids.get(r.childId, +r.dateOfBirth.slice(0, 4), r.sex);
+      header.push([r.childId, sexCode(r.sex, year), date(r.dateOfBirth), r.ethnicity, id.upn, '', '']);
+      if (r.uasc) uasc.push([r.childId, sexCode(r.sex, year), date(r.dateOfBirth), date(isoDate(addYears(dob, 18)))]);
+      for (const e of inYear) {
+        const known = e.dec !== undefined && e.dec <= end;
+        const pl = placementIdentity(r.childId, e.placementIndex, e.place);
+        episodes.push([
+          r.childId,
+          date(e.decom),
+          e.rne,
+          e.ls,
+          e.cin,
+          e.place,
+          e.provider,
+          known ? date(e.dec!) : '',
+          known ? (e.rec ?? '') : '',
+          known ? (e.rpc ?? '') : '',
+          id.homePostcode,
+          pl.postcode,
+          pl.urn,
+        ]);
+      }
+    }
+    return { year, header, episodes, uasc };
+  });
+}
+
+export interface ExportedFiles {
+  readonly year: number;
+  readonly files: readonly string[];
+  readonly children: number;
+  readonly episodes: number;
+  readonly uasc: number;
+}
+
+/** File names of a year's tables in `dir`. */
+export function ssda903FileNames(dir: string, year: number): { header: string; episodes: string; uasc: string } {
+  return { header: join(dir, `header_${year}.csv`), episodes: join(dir, `episodes_${year}.csv`), uasc: join(dir, `uasc_${year}.csv`) };
+}
+
+/** Writes header_YYYY.csv, episodes_YYYY.csv and uasc_YYYY.csv for each year into `dir` (atomically). */
+export function writeSsda903(events: Iterable<CaseEvent>, years: readonly number[], dir: string, opts: Ssda903ExportOptions = {}): ExportedFiles[] {
+  return ssda903Tables(events, years, opts).map((t) => {
+    const names = ssda903FileNames(dir, t.year);
+    writeFileAtomic(names.header, stringify(t.header, { header: true, columns: HEADER_OUT }));
+    writeFileAtomic(names.episodes, stringify(t.episodes, { header: true, columns: EPISODES_OUT }));
+    writeFileAtomic(names.uasc, stringify(t.uasc, { header: true, columns: UASC_OUT }));
+    return { year: t.year, files: [names.header, names.episodes, names.uasc], children: t.header.length, episodes: t.episodes.length, uasc: t.uasc.length };
+  });
+}
