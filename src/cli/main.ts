@@ -17,7 +17,11 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(paint('red', str.trimEnd(), 'err') + '\n') });
   for (const register of COMMANDS) register(program);
-  for (const c of program.commands) c.exitOverride();
+  const override = (c: Command): void => {
+    c.exitOverride();
+    c.commands.forEach(override);
+  };
+  override(program);
   return program;
 }
 

@@ -90,3 +90,10 @@ export function kpiDef(id: string): KpiDef | undefined {
 export function isKpiId(id: string): boolean {
   return byId.has(id);
 }
+
+/** The KPI catalogue as a Markdown table (the README's KPI section is this table). */
+export function kpiMarkdownTable(): string {
+  const unit: Record<KpiUnit, string> = { count: 'count', pct: '%', per10k: 'per 10,000', gbp: '£', ratio: 'ratio' };
+  const rows = KPIS.map((k) => `| \`${k.id}\` | ${unit[k.unit]} | ${k.basis} | ${k.definition.replace(/\|/g, '\\|')} |`);
+  return ['| id | unit | basis | definition |', '|---|---|---|---|', ...rows].join('\n');
+}

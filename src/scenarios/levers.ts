@@ -86,3 +86,9 @@ export const LEVER_NAMES: readonly string[] = LEVERS.map((l) => l.name);
 export function allowedChanges(kind: LeverKind): readonly ChangeKind[] {
   return kind === 'shift' ? ['shift'] : ['relative', 'absolute'];
 }
+
+/** The levers as a Markdown table (the README's lever section is this table). */
+export function leverMarkdownTable(): string {
+  const rows = LEVERS.map((l) => `| \`${l.name}\` | ${l.kind} | ${allowedChanges(l.kind).join(', ')} | ${l.description}${l.from ? ` (${l.from} → ${l.to})` : ''} | ${l.paths.map((p) => `\`${p}\``).join(', ')} |`);
+  return ['| lever | kind | changes | what it changes | parameters |', '|---|---|---|---|---|', ...rows].join('\n');
+}

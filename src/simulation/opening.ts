@@ -26,6 +26,30 @@ export interface OpeningChild {
   readonly placementStarts?: readonly number[];
   /** Day of the latest referral, for re-referral detection. */
   readonly lastReferral?: number;
+  /** For CLA: how the period of care began (default: uasc for UASC, else direct). */
+  readonly route?: 'cp' | 'cin' | 'direct' | 'uasc';
+  /**
+   * For CIN: what is open. `plan` (default) a CIN plan; `assessment` an assessment in progress;
+   * `s47` a Section 47 enquiry in progress. `since` is the day it began.
+   */
+  readonly cinActivity?: 'plan' | 'assessment' | 's47';
+}
+
+/**
+ * A child whose case closed before the start (RC7, RC8 or RC9): not open, but can be contacted
+ * again, and a new referral within 12 months of `lastReferral` is a re-referral.
+ */
+export interface RecentlyClosedChild {
+  readonly childId: string;
+  /** Day numbers (see calendar). */
+  readonly dateOfBirth: number;
+  readonly sex: 'M' | 'F' | 'U';
+  readonly ethnicity: string;
+  readonly lastReferral: number;
+  readonly closedOn: number;
+  readonly closureReason: 'RC7' | 'RC8' | 'RC9';
+  /** True when the referral was closed before any assessment. */
+  readonly referralNfa?: boolean;
 }
 
 export interface OpeningStock {
@@ -35,4 +59,6 @@ export interface OpeningStock {
    * starts (instead of the backdated events the engine synthesises for `children`).
    */
   readonly history?: readonly CaseEvent[];
+  /** Children closed before the start who may come back (ignored when `history` is given). */
+  readonly recentlyClosed?: readonly RecentlyClosedChild[];
 }

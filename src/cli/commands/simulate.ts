@@ -1,5 +1,110 @@
-import type { Command } from 'commander';
+import { Command } from 'commander';
+import { resolve } from 'node:path';
+import { scenarioMonthParameters } from '../../ensemble/index.ts';
+import { kpiDef } from '../../projections/catalogue.ts';
+import { formatNumber } from '../../projections/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
+import { runSimulation } from '../../simulation/index.ts';
+import { NdjsonWriter } from '../../store/index.ts';
+import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
+import { paint, progress, table } from '../terminal.ts';
 
-export function register(_program: Command): void {
-  // not yet available
+interface SimulateOptions extends RunOptions {
+  scenario: string;
+  events?: string;
+}
+
+const HEADLINE = ['contacts', 'referrals', 'rereferral_pct', 'cin_open', 'cp_open', 'cla_open', 'cla_rate', 'placement_cost'];
+
+function fmt(v: number, unit?: string): string {
+  if (!Number.isFinite(v)) return '–';
+  if (unit === 'gbp') return `£${Math.round(v).toLocaleString('en-GB')}`;
+  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : formatNumber(Math.round(v * 10) / 10);
+}
+
+/**
+ * Writes the event log of replication 0 (with the scenario's interventions applied month by
+ * month) as NDJSON, atomically: the file appears only when the run has finished.
+ */
+function writeEventLog(path: string, scenario: ReturnType<typeof loadScenario>, seed: number, months: number, quiet: boolean | undefined) {
+  const params = scenarioMonthParameters(scenario, months);
+  const writer = new NdjsonWriter(resolve(path));
+  const bar = progress('event log (replication 0), months', months, quiet);
+  try {
+    const r = runSimulation({
+      scenario,
+      seed,
+      replication: 0,
+      months,
+      monthParameters: params,
+      sink: (e) => writer.write(e),
+      onProgress: (m) => bar.update(m),
+    });
+    writer.close();
+    return r;
+  } catch (err) {
+    writer.abort();
+    throw err;
+  } finally {
+    bar.stop();
+  }
+}
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('simulate')
+    .description('Run a scenario: seeded replications of the case-flow microsimulation, KPI outputs, and optionally the full event log of one replication')
+    .requiredOption('--scenario <file>', 'scenario JSON (see scenarios/README.md)')
+    .option('--events <file>', 'also write the event log of replication 0 as NDJSON (one event per line, in date order)');
+  addRunOptions(cmd, { out: 'out' })
+    .addHelpText(
+      'after',
+      `
+Each replication r draws every random number from Rng.stream(seed, r), so the same scenario, seed
+and replication give the same events byte for byte. The run starts from the scenario's opening
+stock (children open at the end of the month before the start, with backdated history events)
+and applies the scenario's interventions month by month. Writes kpis.csv, kpis.json and
+report.html to --out (default out/); with --events, the full event log of replication 0 (history
+first) to that file.
+
+Examples:
+  $ caseflow simulate --scenario scenarios/southampton-baseline.json
+  $ caseflow simulate --scenario scenarios/southampton-baseline.json --runs 100 --months 36 --seed 7 --out out/baseline
+  $ caseflow simulate --scenario scenarios/southampton-baseline.json --runs 1 --months 12 --events out/events.ndjson --no-report
+  $ caseflow simulate --scenario scenarios/england-national.json --runs 1 --workers 1 --out out/england`,
+    )
+    .action(async (opts: SimulateOptions) => {
+      const scenario = loadScenario(opts.scenario);
+      const run = resolveRun(scenario, opts);
+      const out = opts.out ?? 'out';
+      if (!opts.quiet) {
+        process.stderr.write(`Simulating ${scenario.name}: ${run.runs} replication${run.runs === 1 ? '' : 's'} × ${run.months} months from ${scenario.start}, seed ${run.seed}, ${scenario.population.toLocaleString('en-GB')} children aged 0–17\n`);
+      }
+      const logged = opts.events ? writeEventLog(opts.events, scenario, run.seed, run.months, opts.quiet) : undefined;
+      const result = await runWithProgress([scenario], run, { ...opts, label: 'replications' });
+      const summaries = summariseAll([scenario], result);
+      const files = await writeRunOutputs(out, [scenario], summaries, run, {
+        report: opts.report !== false,
+        title: scenario.name,
+        extraMeta: { events: result.events[0], eventLog: logged ? { path: resolve(opts.events!), replication: 0, events: logged.events, children: logged.children } : undefined },
+      });
+      if (opts.quiet) return;
+      const s = summaries[0];
+      const last = run.months - 1;
+      const rows: string[][] = [['KPI (median, p5 to p95)', s.startMonth, `month ${run.months}`]];
+      for (const id of HEADLINE) {
+        const series = s.stats[id];
+        const def = kpiDef(id);
+        if (!series || !def) continue;
+        const cell = (m: number) => `${fmt(series[m].p50, def.unit)} (${fmt(series[m].p5, def.unit)}–${fmt(series[m].p95, def.unit)})`;
+        rows.push([def.label, cell(0), cell(last)]);
+      }
+      process.stdout.write('\n' + table(rows) + '\n\n');
+      const total = result.events[0];
+      process.stdout.write(`${total.toLocaleString('en-GB')} events simulated over ${run.runs} replication${run.runs === 1 ? '' : 's'}\n`);
+      if (logged && opts.events) process.stdout.write(`${paint('bold', 'Event log')} ${shown(resolve(opts.events))}: ${logged.events.toLocaleString('en-GB')} events, ${logged.children.toLocaleString('en-GB')} children\n`);
+      process.stdout.write(`${paint('bold', 'Wrote')} ${files.map(shown).join(', ')}\n`);
+      const report = files.find((f) => f.endsWith('report.html'));
+      if (report) process.stdout.write(`Open the report: ${paint('cyan', shown(report))}\n`);
+    });
 }

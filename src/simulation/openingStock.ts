@@ -1,0 +1,303 @@
+/**
+ * Synthesises the opening stock (children open when a run starts) from parameters.
+ *
+ * Each open state is sampled from the steady state its own dynamics imply: a child's entry to
+ * the state is drawn uniformly over a long window before the start, its length from the model's
+ * duration distribution (cut at the 18th birthday), and it is kept only if it is still running at
+ * the start. Repeating until the target count is reached gives a stock whose time already spent
+ * in the state, ages and (for CLA) reasons for leaving are those of a system in equilibrium, so a
+ * run with stationary parameters does not lurch in its first months.
+ */
+import { addWorkingDays, firstDayOfMonth, parseMonth, workingDaysBetween } from '../calendar/index.ts';
+import { addYearsFast as addYears } from './civil.ts';
+import { PLACEMENT_GROUPS } from '../events/index.ts';
+import { Categorical, exponential, type UniformSource } from './distributions.ts';
+import {
+  ASSESS_OUT,
+  ENTRY_TO_GROUP,
+  ETHNICITY_CODES,
+  EXIT_AGE18,
+  LEGAL_CODES,
+  S47_OUT,
+  SEX_CODES,
+  compileParameters,
+  type CompiledParameters,
+} from './compile.ts';
+import { ageBandIndex, type Parameters } from './parameters.ts';
+import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
+import { Rng } from './random.ts';
+import { PLACE_CODES, PROVIDER_CODES, choosePlacement } from './placementCodes.ts';
+
+/** Mean days in a month (365.2425 / 12). */
+export const DAYS_PER_MONTH = 30.436875;
+const DAYS_PER_YEAR = 365.2425;
+export const EMERGENCY_LEGAL = new Set(['L1', 'L2', 'L3', 'J2']);
+const GROUP_PLACED_FOR_ADOPTION = PLACEMENT_GROUPS.indexOf('placed_for_adoption');
+/** Window before the start over which closures are synthesised (re-contacts beyond it are rare). */
+export const CLOSED_WINDOW_MONTHS = 24;
+
+/** A date of birth that makes a child `age` whole years old on `day` (and under 18). */
+export function birthDateForAge(day: number, age: number, rng: UniformSource): number {
+  let dob = day - Math.floor((age + rng.uniform()) * DAYS_PER_YEAR);
+  if (dob > day) dob = day;
+  while (addYears(dob, 18) <= day) dob += 1;
+  return dob;
+}
+
+function count(per10k: number, population: number): number {
+  return Math.max(0, Math.round((per10k * population) / 10000));
+}
+
+/** Days in a duration of `months`, at least `min`. */
+function monthsToDays(months: number, min = 1): number {
+  return Math.max(min, Math.round(months * DAYS_PER_MONTH));
+}
+
+function sexOf(c: CompiledParameters, rng: UniformSource): 'M' | 'F' | 'U' {
+  return SEX_CODES[c.sex.sample(rng)];
+}
+
+/** The last working day on or before `day`. */
+function workingDayOnOrBefore(day: number): number {
+  let d = day;
+  while (workingDaysBetween(d - 1, d) === 0) d--;
+  return d;
+}
+
+interface SampledCare {
+  entry: number;
+  dob: number;
+  exit: number;
+  reason: number;
+  route: 'cp' | 'cin' | 'direct' | 'uasc';
+}
+
+/**
+ * Builds the opening stock for a run starting in `startMonth` (YYYY-MM) for a population of
+ * `population` children aged 0–17, from the opening section of the parameters.
+ */
+export function synthesiseOpeningStock(params: Parameters, population: number, startMonth: string, rng: Rng): OpeningStock {
+  const c = compileParameters(params);
+  const o = params.opening;
+  const startDay = firstDayOfMonth(parseMonth(startMonth));
+  const children: OpeningChild[] = [];
+  const closed: RecentlyClosedChild[] = [];
+  let serial = 0;
+  const nextId = () => `O${++serial}`;
+
+  const guard = (n: number, what: string) => {
+    let tries = 0;
+    const limit = 2000 * Math.max(n, 1) + 100000;
+    return () => {
+      if (++tries > limit) throw new RangeError(`opening stock: could not sample ${n} ${what} still open at ${startMonth}; check the ages and durations in the parameters`);
+    };
+  };
+
+  // --- children looked after (non-UASC, then UASC) -------------------------------------------
+  const routeCat = new Categorical([o.claRoutes.cp, o.claRoutes.cin, o.claRoutes.direct]);
+  const routeNames = ['cp', 'cin', 'direct'] as const;
+  const claAgeCat = new Categorical(params.opening.claAgeAtEntry);
+  const nUasc = count(o.uascPer10k, population);
+  const nCla = Math.max(0, count(o.claPer10k, population) - nUasc);
+
+  const sampleCare = (uasc: boolean): SampledCare | undefined => {
+    const windowDays = Math.round((uasc ? 6 : 18) * DAYS_PER_YEAR);
+    const entry = startDay - 1 - Math.floor(rng.uniform() * windowDays);
+    const age = uasc ? c.uascAge.sample(rng) : claAgeCat.sample(rng);
+    const dob = birthDateForAge(entry, age, rng);
+    const b18 = addYears(dob, 18);
+    if (b18 <= startDay) return undefined;
+    const band = ageBandIndex(age);
+    const route = uasc ? 'uasc' : routeNames[routeCat.sample(rng)];
+    const routeIndex = uasc ? 3 : routeNames.indexOf(route as 'cp');
+    const reason = uasc ? c.uascExit.sample(rng) : c.exitReason[band].sample(rng);
+    let exit: number;
+    if (reason === EXIT_AGE18) exit = b18;
+    else {
+      const months = c.careMonths[band].sample(rng) * c.reasonFactor[reason] * c.routeFactor[routeIndex];
+      exit = Math.min(b18, entry + monthsToDays(months));
+    }
+    if (exit < startDay) return undefined;
+    return { entry, dob, exit, reason, route };
+  };
+
+  const addCare = (s: SampledCare, uasc: boolean) => {
+    const ageNow = Math.floor((startDay - 1 - s.dob) / DAYS_PER_YEAR);
+    const bandNow = ageBandIndex(Math.min(17, ageNow));
+    const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
+    // placement moves as a Poisson process, walked back from the start
+    const rate = c.movesPerYear[bandNow];
+    const moves: number[] = [];
+    if (rate > 0) {
+      let t = startDay;
+      for (;;) {
+        t -= Math.max(1, Math.round(exponential(rng, DAYS_PER_YEAR / rate)));
+        if (t <= s.entry) break;
+        moves.push(t);
+      }
+      moves.reverse();
+    }
+    let group: number;
+    let currentStart: number;
+    let adoptionPlaced = false;
+    if (s.reason === 3) {
+      const adoptDay = s.exit - monthsToDays(c.adoptionLeadMonths.sample(rng));
+      if (adoptDay < startDay && adoptDay > s.entry) {
+        adoptionPlaced = true;
+        while (moves.length > 0 && moves[moves.length - 1] >= adoptDay) moves.pop();
+        moves.push(adoptDay);
+      }
+    }
+    if (adoptionPlaced) {
+      group = GROUP_PLACED_FOR_ADOPTION;
+      currentStart = moves[moves.length - 1];
+    } else if (moves.length > 0) {
+      group = ENTRY_TO_GROUP[c.placementOnMove[bandNow].sample(rng)];
+      currentStart = moves[moves.length - 1];
+    } else {
+      group = ENTRY_TO_GROUP[(uasc ? c.uascPlacement : c.placementAtEntry[bandAtEntry]).sample(rng)];
+      currentStart = s.entry;
+    }
+    const windowStart = startDay - 365;
+    const placementStarts = [s.entry, ...moves].filter((d, i, all) => d >= windowStart || i === all.length - 1 || all[i + 1] > windowStart);
+    // legal status now
+    let legal: string;
+    if (adoptionPlaced) legal = 'E1';
+    else if (uasc) legal = 'V2';
+    else {
+      const routeIndex = (['cp', 'cin', 'direct'] as const).indexOf(s.route as 'cp');
+      legal = LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)];
+      if (EMERGENCY_LEGAL.has(legal) && startDay - s.entry > 3) legal = rng.uniform() < c.afterEmergencyC1 ? 'C1' : 'V2';
+      if (legal === 'C1' && s.entry + monthsToDays(c.interimMonths.sample(rng)) < startDay) legal = 'C2';
+    }
+    const male = uasc ? rng.uniform() < c.uascMale : undefined;
+    const codes = choosePlacement(group, currentStart, rng);
+    children.push({
+      childId: nextId(),
+      dateOfBirth: s.dob,
+      sex: uasc ? (male ? 'M' : 'F') : sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[(uasc ? c.uascEthnicity : c.ethnicity).sample(rng)],
+      uasc,
+      state: 'cla',
+      since: s.entry,
+      legalStatus: legal,
+      placement: PLACE_CODES[codes & 0xff],
+      provider: PROVIDER_CODES[codes >> 8],
+      placementStarts: placementStarts.length > 0 ? placementStarts : [currentStart],
+      lastReferral: s.entry,
+      route: s.route,
+    });
+  };
+
+  for (const [n, uasc] of [
+    [nCla, false],
+    [nUasc, true],
+  ] as const) {
+    const tick = guard(n, uasc ? 'UASC looked after' : 'children looked after');
+    for (let k = 0; k < n; ) {
+      tick();
+      const s = sampleCare(uasc);
+      if (s) {
+        addCare(s, uasc);
+        k++;
+      }
+    }
+  }
+
+  // --- CP and CIN plans -----------------------------------------------------------------------
+  const plan = (n: number, ages: Categorical, months: CompiledParameters['cpMonths'], state: 'cp' | 'cin', what: string) => {
+    const tick = guard(n, what);
+    const windowDays = Math.round(6 * DAYS_PER_YEAR);
+    for (let k = 0; k < n; ) {
+      tick();
+      const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+      const age = ages.sample(rng);
+      const dob = birthDateForAge(since, age, rng);
+      const b18 = addYears(dob, 18);
+      if (b18 <= startDay) continue;
+      const end = Math.min(b18, since + monthsToDays(months.sample(rng)));
+      if (end < startDay) continue;
+      k++;
+      let previous = 0;
+      if (state === 'cp') while (previous < 5 && rng.uniform() < (previous === 0 ? o.cpRepeatProbability : 0.25)) previous++;
+      children.push({
+        childId: nextId(),
+        dateOfBirth: dob,
+        sex: sexOf(c, rng),
+        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+        uasc: false,
+        state,
+        since,
+        previousCpPlans: state === 'cp' ? previous : undefined,
+        lastReferral: Math.max(dob, since - Math.round((state === 'cp' ? 45 : 40) + rng.uniform() * 30)),
+        cinActivity: state === 'cin' ? 'plan' : undefined,
+      });
+    }
+  };
+  plan(count(o.cpPer10k, population), new Categorical(o.cpAgeAtStart), c.cpMonths, 'cp', 'CP plans');
+  plan(count(o.cinPlansPer10k, population), new Categorical(o.cinAgeAtStart), c.cinMonths, 'cin', 'CIN plans');
+
+  // --- assessments and S47 enquiries in progress ----------------------------------------------
+  const inProgress = (n: number, activity: 'assessment' | 's47') => {
+    const tick = guard(n, activity === 'assessment' ? 'open assessments' : 'open Section 47 enquiries');
+    const windowDays = 200;
+    for (let k = 0; k < n; ) {
+      tick();
+      const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+      let wd: number;
+      if (activity === 'assessment') wd = c.assessmentDays.sample(rng);
+      else wd = c.s47Outcome.sample(rng) === S47_OUT.icpc ? c.icpcDays.sample(rng) : c.s47Days.sample(rng);
+      const end = addWorkingDays(since, Math.max(1, Math.round(wd)));
+      if (end < startDay) continue;
+      const age = c.contactAge.sample(rng);
+      const dob = birthDateForAge(since, age, rng);
+      if (addYears(dob, 18) <= startDay) continue;
+      k++;
+      children.push({
+        childId: nextId(),
+        dateOfBirth: dob,
+        sex: sexOf(c, rng),
+        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+        uasc: false,
+        state: 'cin',
+        since,
+        cinActivity: activity,
+        lastReferral: activity === 'assessment' ? since : Math.max(dob, since - Math.round(20 + rng.uniform() * 30)),
+      });
+    }
+  };
+  inProgress(count(o.openAssessmentsPer10k, population), 'assessment');
+  inProgress(count(o.openS47Per10k, population), 's47');
+
+  // --- recently closed cases ------------------------------------------------------------------
+  // The mix of closures follows the month-0 front-door outcomes: referral NFA, assessment NFA
+  // (RC8), step down to early help (RC9), or closure after a plan (RC7).
+  const pa = c.assessmentOutcome.probabilities;
+  const closeMix = new Categorical([c.referralNfa, (1 - c.referralNfa) * pa[ASSESS_OUT.nfa], (1 - c.referralNfa) * pa[ASSESS_OUT.earlyHelp], (1 - c.referralNfa) * (pa[ASSESS_OUT.cin] + pa[ASSESS_OUT.s47])]);
+  const nClosed = count(o.closuresPerMonthPer10k * CLOSED_WINDOW_MONTHS, population);
+  const windowDays = Math.round(CLOSED_WINDOW_MONTHS * DAYS_PER_MONTH);
+  for (let k = 0; k < nClosed; k++) {
+    const closedOn = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+    const kind = closeMix.sample(rng);
+    let episodeDays: number;
+    if (kind === 0) episodeDays = Math.round(c.referralNfaDays.sample(rng) * 1.4);
+    else if (kind === 3) episodeDays = monthsToDays(c.cinMonths.sample(rng)) + 45;
+    else episodeDays = Math.round(c.assessmentDays.sample(rng) * 1.4);
+    const lastReferral = closedOn - episodeDays;
+    let dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+    // a child must still be under 18 when the case closes
+    for (let tries = 0; addYears(dob, 18) <= closedOn && tries < 100; tries++) dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+    if (addYears(dob, 18) <= closedOn) dob = birthDateForAge(lastReferral, 0, rng);
+    closed.push({
+      childId: nextId(),
+      dateOfBirth: dob,
+      sex: sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      lastReferral,
+      closedOn,
+      closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
+      referralNfa: kind === 0 ? true : undefined,
+    });
+  }
+  return { children, recentlyClosed: closed };
+}

@@ -1,0 +1,377 @@
+/**
+ * The model's parameters as a zod schema. Every leaf carries `.meta({ unit, description })`, so
+ * `z.toJSONSchema(ParametersSchema)` documents each number with its unit and meaning, and invalid
+ * parameters are refused with the path of the field and the reason.
+ *
+ * Sizes of flows and stocks are per 10,000 children aged 0–17 (the scenario's `population` turns
+ * them into counts), so one parameter set serves an LA of any size. Outcome probabilities name
+ * the non-default outcomes; the default outcome (named in each description) takes the rest.
+ * Mixes (ages, ethnicity, placement types …) are relative weights, normalised by the engine.
+ */
+import { z } from 'zod';
+import {
+  ASSESSMENT_FACTOR,
+  CP_CATEGORY,
+  ETHNICITY,
+  LEGAL_STATUS,
+  NEED_CODE,
+  PLACEMENT_GROUPS,
+  REASON_PLACE_CHANGE,
+  REFERRAL_SOURCE,
+  codesOf,
+} from '../events/index.ts';
+
+/** Age bands (age at the decision, in whole years) used for care durations, exits and placements. */
+export const AGE_BANDS = ['under1', '1-4', '5-9', '10-15', '16-17'] as const;
+export type AgeBand = (typeof AGE_BANDS)[number];
+
+/** Index into AGE_BANDS of an age in whole years. */
+export function ageBandIndex(age: number): number {
+  return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4;
+}
+
+export const CARE_ROUTES = ['cp', 'cin', 'direct', 'uasc'] as const;
+export type CareRoute = (typeof CARE_ROUTES)[number];
+
+/** Reasons for leaving care the model chooses between; `age18` (the remainder) means staying until the 18th birthday. */
+export const EXIT_REASONS = ['returnHome', 'sgo', 'cao', 'adoption', 'other'] as const;
+export type ExitReason = (typeof EXIT_REASONS)[number];
+
+/** Placement groups a child can be placed in at entry or on a move (placed for adoption comes from adoption plans). */
+export const ENTRY_PLACEMENT_GROUPS = PLACEMENT_GROUPS.filter((g) => g !== 'placed_for_adoption') as Exclude<(typeof PLACEMENT_GROUPS)[number], 'placed_for_adoption'>[];
+
+const meta = (unit: string, description: string) => ({ unit, description });
+
+function num(unit: string, description: string, opts: { min?: number; max?: number; int?: boolean; gt?: number } = {}) {
+  let s = z.number();
+  if (opts.int) s = s.int();
+  if (opts.gt !== undefined) s = s.gt(opts.gt);
+  if (opts.min !== undefined) s = s.min(opts.min);
+  if (opts.max !== undefined) s = s.max(opts.max);
+  return s.meta(meta(unit, description));
+}
+
+const prob = (description: string) => num('probability (0–1)', description, { min: 0, max: 1 });
+const weight = (description: string) => num('relative weight', description, { min: 0 });
+
+function positiveTotal(values: readonly number[]): boolean {
+  return values.reduce((a, b) => a + b, 0) > 0;
+}
+
+/** Relative weights over a code list; codes left out weigh 0. */
+function weights<const T extends readonly string[]>(codes: T, description: string) {
+  return z
+    .partialRecord(z.enum(codes as unknown as [T[number], ...T[number][]]), weight(`${description}: weight of this code`))
+    .refine((w) => positiveTotal(Object.values(w) as number[]), { message: 'weights must not all be 0' })
+    .meta({ description: `${description} (relative weights, normalised; codes left out weigh 0)` });
+}
+
+/** Weights for ages 0, 1, …, 17 in whole years. */
+function ageWeights(description: string) {
+  return z
+    .array(weight(`${description}: weight of one year of age (index = age in whole years)`))
+    .length(18, { message: 'must have 18 weights, for ages 0 to 17' })
+    .refine(positiveTotal, { message: 'weights must not all be 0' })
+    .meta({ description: `${description} (18 relative weights for ages 0–17)` });
+}
+
+/** Probabilities of the named outcomes; the default outcome takes the remainder, so they must sum to at most 1. */
+function outcomes<const K extends readonly string[]>(keys: K, description: string, rest: string) {
+  const shape = Object.fromEntries(keys.map((k) => [k, prob(`${description}: probability of "${k}"`)])) as Record<K[number], ReturnType<typeof prob>>;
+  return z
+    .strictObject(shape)
+    .superRefine((o, ctx) => {
+      const total = (Object.values(o) as number[]).reduce((a, b) => a + b, 0);
+      if (total > 1 + 1e-9) ctx.addIssue({ code: 'custom', message: `probabilities sum to ${+total.toFixed(6)}, more than 1 (the rest is "${rest}")` });
+    })
+    .meta({ description: `${description}; the rest is "${rest}"` });
+}
+
+/** A duration distribution in the given unit. */
+function durationSchema(unit: string, description: string) {
+  const mean = num(unit, `${description}: mean`, { gt: 0 });
+  const cv = num('ratio', `${description}: coefficient of variation (standard deviation / mean)`, { gt: 0, max: 10 });
+  const parametric = (dist: 'lognormal' | 'gamma' | 'weibull', what: string) =>
+    z.strictObject({ dist: z.literal(dist).meta({ description: what }), mean, cv }).meta({ description: `${description} (${what})` });
+  const empirical = z
+    .strictObject({
+      dist: z.literal('empirical').meta({ description: 'empirical cumulative table, linear between points' }),
+      points: z
+        .array(z.tuple([num(unit, `${description}: time`, { min: 0 }), prob(`${description}: cumulative probability of having ended by this time`)]))
+        .min(1)
+        .meta({ description: `${description}: [time, cumulative probability] points, times increasing, ending at probability 1` }),
+    })
+    .superRefine((v, ctx) => {
+      let prevT = -1;
+      let prevF = 0;
+      v.points.forEach(([t, f], i) => {
+        if (t <= prevT) ctx.addIssue({ code: 'custom', path: ['points', i, 0], message: `times must increase (got ${t} after ${prevT})` });
+        if (f < prevF) ctx.addIssue({ code: 'custom', path: ['points', i, 1], message: `cumulative probabilities must not decrease (got ${f} after ${prevF})` });
+        prevT = t;
+        prevF = f;
+      });
+      const last = v.points[v.points.length - 1];
+      if (last && Math.abs(last[1] - 1) > 1e-9) ctx.addIssue({ code: 'custom', path: ['points', v.points.length - 1, 1], message: `the last cumulative probability must be 1 (got ${last[1]})` });
+    });
+  return z
+    .discriminatedUnion('dist', [parametric('lognormal', 'lognormal'), parametric('gamma', 'gamma'), parametric('weibull', 'Weibull'), empirical])
+    .meta({ description: `${description} (${unit}); "dist" is lognormal, gamma, weibull (with mean and cv) or empirical` });
+}
+
+function byBand<S extends z.ZodType>(make: (band: AgeBand) => S, description: string) {
+  const shape = Object.fromEntries(AGE_BANDS.map((b) => [b, make(b)])) as Record<AgeBand, S>;
+  return z.strictObject(shape).meta({ description: `${description}, by age band (under1, 1-4, 5-9, 10-15, 16-17)` });
+}
+
+function byRoute<S extends z.ZodType>(make: (route: CareRoute) => S, description: string) {
+  const shape = Object.fromEntries(CARE_ROUTES.map((r) => [r, make(r)])) as Record<CareRoute, S>;
+  return z.strictObject(shape).meta({ description: `${description}, by route into care (cp, cin, direct, uasc)` });
+}
+
+const unitCost = (g: string) =>
+  z
+    .strictObject({
+      gbp: num('GBP per week', `Weekly unit cost of a placement in group ${g}, at priceMonth prices`, { min: 0 }),
+      source: z.string().min(1).meta({ unit: 'text', description: `Where the ${g} unit cost comes from` }),
+    })
+    .meta({ description: `Unit cost of ${g} placements` });
+
+const per10kMonth = 'per 10,000 children per month';
+const per10k = 'per 10,000 children';
+
+const exitReasonProbabilities = (who: string) =>
+  outcomes(EXIT_REASONS, `Reason for leaving care of ${who}, decided at entry`, 'stays until the 18th birthday');
+
+export const ParametersSchema = z
+  .strictObject({
+    population: z
+      .strictObject({
+        growthPctPerYear: num('% per year', 'Growth of the population aged 0–17, compounded monthly', { min: -50, max: 50 }),
+      })
+      .meta({ description: 'Population aged 0–17 (its size at the start is the scenario field "population")' }),
+
+    children: z
+      .strictObject({
+        sex: weights(['M', 'F', 'U'] as const, 'Sex of children at first contact'),
+        ethnicity: weights(codesOf(ETHNICITY), 'Ethnicity of children at first contact'),
+        disabilityProbability: prob('Probability that a child newly known to the service is disabled'),
+        ageAtContact: ageWeights('Age of children at their first contact'),
+      })
+      .meta({ description: 'Characteristics of children newly known to the service' }),
+
+    contacts: z
+      .strictObject({
+        perMonthPer10k: num(per10kMonth, 'Mean first contacts a month about children the model does not already know (re-contacts of closed children come on top)', { min: 0 }),
+        seasonality: z
+          .array(num('multiplier', 'Contact volume multiplier for one calendar month (index 0 = January); normalised to average 1', { gt: 0 }))
+          .length(12, { message: 'must have 12 multipliers, January to December' })
+          .meta({ description: 'Seasonality of contacts by calendar month (12 multipliers, normalised to average 1)' }),
+        trendPctPerYear: num('% per year', 'Trend in first contacts, compounded monthly from the start month', { min: -50, max: 100 }),
+        dispersion: num('negative binomial size', 'Over-dispersion of monthly contact counts: variance = mean + mean²/size; 0 means Poisson', { min: 0 }),
+        sources: weights(codesOf(REFERRAL_SOURCE), 'Source of contacts (CIN census ReferralSource)'),
+        decisionWorkingDays: z
+          .array(weight('Weight of deciding a contact this many working days after it arrives (index = working days)'))
+          .min(1)
+          .max(30)
+          .refine(positiveTotal, { message: 'weights must not all be 0' })
+          .meta({ description: 'Working days from contact to its outcome (relative weights for 0, 1, 2, … working days)' }),
+        outcomes: outcomes(['referral', 'earlyHelp'] as const, 'Outcome of a first contact', 'no further action'),
+      })
+      .meta({ description: 'Contacts about children not already open to children’s social care' }),
+
+    recontact: z
+      .strictObject({
+        cumulative: z
+          .array(z.tuple([num('months', 'Months since the case was closed', { gt: 0 }), prob('Probability of having been contacted again by then')]))
+          .min(1)
+          .meta({ description: 'Re-contact after closure: [months since closure, cumulative probability of a new contact] points, linear between points; the rest are never contacted again' })
+          .superRefine((pts, ctx) => {
+            let prevT = 0;
+            let prevF = 0;
+            pts.forEach(([t, f], i) => {
+              if (t <= prevT) ctx.addIssue({ code: 'custom', path: [i, 0], message: `months must increase (got ${t} after ${prevT})` });
+              if (f < prevF) ctx.addIssue({ code: 'custom', path: [i, 1], message: `cumulative probabilities must not decrease (got ${f} after ${prevF})` });
+              prevT = t;
+              prevF = f;
+            });
+          }),
+        outcomes: outcomes(['referral', 'earlyHelp'] as const, 'Outcome of a contact about a child whose case was closed', 'no further action'),
+      })
+      .meta({ description: 'Contacts about children the model has closed (the source of re-referrals; only cases closed with RC7, RC8 or RC9 can be re-contacted)' }),
+
+    afterCpPlan: z
+      .strictObject({
+        recontactFactor: num('multiplier', 'Multiplier of the re-contact cumulative probabilities for a closed child who has had a CP plan (capped at 1)', { min: 0, max: 10 }),
+        recontactReferralProbability: prob('Probability that a contact about a closed child who has had a CP plan becomes a referral (in place of recontact.outcomes.referral)'),
+        s47Probability: prob('Probability that an assessment of a child who has had a CP plan leads to a strategy discussion and S47 (in place of assessment.outcomes.s47; the other outcomes share the rest in their usual proportions)'),
+      })
+      .meta({ description: 'Children who have had a CP plan come back more often and are more often escalated: the source of repeat CP plans' }),
+
+    referrals: z
+      .strictObject({
+        nfaProbability: prob('Probability that a referral is closed with no further action before any assessment'),
+        nfaWorkingDays: durationSchema('working days', 'Time from referral to its closure when it is closed before assessment'),
+      })
+      .meta({ description: 'Referrals accepted by children’s social care' }),
+
+    assessment: z
+      .strictObject({
+        durationWorkingDays: durationSchema('working days', 'Time from the start of an assessment to its authorisation'),
+        outcomes: outcomes(['cin', 's47', 'earlyHelp'] as const, 'Outcome of an authorised assessment', 'no further action'),
+        factors: weights(codesOf(ASSESSMENT_FACTOR), 'Factors identified at assessment'),
+        factorsPerAssessment: num('factors', 'Mean number of factors recorded on an assessment that does not end in no further action', { min: 1, max: 6 }),
+      })
+      .meta({ description: 'Children and families assessments' }),
+
+    s47: z
+      .strictObject({
+        durationWorkingDays: durationSchema('working days', 'Time from strategy discussion to the end of a Section 47 enquiry that does not lead to an ICPC'),
+        outcomes: outcomes(['icpc', 'cin'] as const, 'Outcome of a Section 47 enquiry (decided when it starts)', 'no further action'),
+      })
+      .meta({ description: 'Strategy discussions and Section 47 enquiries (the strategy discussion and the enquiry start on the same day)' }),
+
+    icpc: z
+      .strictObject({
+        workingDaysFromStrategy: durationSchema('working days', 'Time from strategy discussion to the initial child protection conference'),
+        cpPlanProbability: prob('Probability that an ICPC results in a child protection plan'),
+        cinIfNoPlanProbability: prob('Probability that a child not made subject to a plan at ICPC gets a CIN plan (else the case closes)'),
+      })
+      .meta({ description: 'Initial child protection conferences' }),
+
+    cp: z
+      .strictObject({
+        durationMonths: durationSchema('months', 'Length of a child protection plan'),
+        categories: weights(codesOf(CP_CATEGORY), 'Initial category of abuse of a new CP plan'),
+        outcomes: outcomes(['care', 'cin'] as const, 'What follows the end of a CP plan (decided when it starts)', 'case closed'),
+      })
+      .meta({ description: 'Child protection plans (plans are cut short at the 18th birthday)' }),
+
+    cin: z
+      .strictObject({
+        durationMonths: durationSchema('months', 'Length of a child in need plan'),
+        needCodes: weights(codesOf(NEED_CODE), 'Primary need code of a new CIN plan'),
+        outcomes: outcomes(['care', 's47'] as const, 'What ends a CIN plan (decided when it starts): entry to care, escalation to a Section 47 enquiry', 'case closed'),
+      })
+      .meta({ description: 'Child in need plans (s17)' }),
+
+    care: z
+      .strictObject({
+        directEntriesPerMonthPer10k: num(per10kMonth, 'Mean entries to care a month straight from referral (police protection, remand, s20 request), not from a CIN or CP plan; excludes UASC', { min: 0 }),
+        directEntryAge: ageWeights('Age of children entering care directly'),
+        needCodes: weights(codesOf(NEED_CODE), 'Category of need at entry to care from a CIN plan or directly (CP entries are N1, UASC N8)'),
+        legalStatusAtEntry: byRoute((r) => weights(codesOf(LEGAL_STATUS), `Legal status at entry to care by route ${r}`), 'Legal status at entry to care'),
+        afterEmergencyCareOrderProbability: prob('Probability that a child who entered under police protection or an emergency order (L1, L2, L3, J2) moves to an interim care order (C1) three days later; else to s20 (V2)'),
+        interimOrderMonths: durationSchema('months', 'Time from an interim care order (C1) to a full care order (C2)'),
+        durationMonths: byBand((b) => durationSchema('months', `Time in care before leaving for a reason other than ageing out, entry age band ${b}`), 'Time in care'),
+        exitReasons: byBand((b) => exitReasonProbabilities(`children entering aged ${b}`), 'Reasons for leaving care'),
+        reasonDurationFactor: z
+          .strictObject(Object.fromEntries(EXIT_REASONS.map((r) => [r, num('multiplier', `Multiplier of time in care for children who leave by "${r}"`, { gt: 0 })])) as Record<ExitReason, ReturnType<typeof num>>)
+          .meta({ description: 'Multipliers of time in care by reason for leaving (e.g. returns home are quicker than adoptions)' }),
+        routeDurationFactor: byRoute((r) => num('multiplier', `Multiplier of time in care for children entering by route ${r}`, { gt: 0 }), 'Multipliers of time in care'),
+        returnHomeCinPlanProbability: prob('Probability that a child who returns home gets a CIN plan (else the case closes)'),
+      })
+      .meta({ description: 'Children looked after: entries, legal status, time in care and leaving care (everyone leaves by the 18th birthday)' }),
+
+    uasc: z
+      .strictObject({
+        arrivalsPerMonthPer10k: num(per10kMonth, 'Mean unaccompanied asylum-seeking children entering care a month (arrivals and national transfer scheme)', { min: 0 }),
+        age: ageWeights('Age of UASC at entry'),
+        maleProbability: prob('Probability that a UASC is male'),
+        ethnicity: weights(codesOf(ETHNICITY), 'Ethnicity of UASC'),
+        exitReasons: exitReasonProbabilities('UASC'),
+        placementMix: weights(ENTRY_PLACEMENT_GROUPS, 'Placement group of UASC at entry'),
+      })
+      .meta({ description: 'Unaccompanied asylum-seeking children' }),
+
+    placement: z
+      .strictObject({
+        atEntry: byBand((b) => weights(ENTRY_PLACEMENT_GROUPS, `Placement group at entry to care, age ${b}`), 'Placement mix at entry to care'),
+        onMove: byBand((b) => weights(ENTRY_PLACEMENT_GROUPS, `Placement group after a placement change, age ${b}`), 'Placement mix after a placement change'),
+        changesPerYear: byBand((b) => num('placement changes per child-year', `Rate of placement changes for children in care aged ${b}`, { min: 0, max: 24 }), 'Placement change rate'),
+        changeReasons: weights(codesOf(REASON_PLACE_CHANGE), 'Reason for a placement change (REASON_PLACE_CHANGE)'),
+        adoptionPlacementMonthsBeforeOrder: durationSchema('months', 'Time a child leaving care by adoption spends placed for adoption before the order'),
+      })
+      .meta({ description: 'Placements of children looked after' }),
+
+    costs: z
+      .strictObject({
+        weeklyGbp: z
+          .strictObject(Object.fromEntries(PLACEMENT_GROUPS.map((g) => [g, unitCost(g)])) as Record<(typeof PLACEMENT_GROUPS)[number], ReturnType<typeof unitCost>>)
+          .meta({ description: 'Weekly unit costs per placement group, with their sources' }),
+        priceMonth: z
+          .string()
+          .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month YYYY-MM' })
+          .meta({ unit: 'YYYY-MM', description: 'Month whose prices the unit costs are in' }),
+        inflationPctPerYear: num('% per year', 'Annual inflation applied to unit costs after priceMonth', { min: -20, max: 50 }),
+      })
+      .meta({ description: 'Placement unit costs' }),
+
+    workforce: z
+      .strictObject({
+        caseHoldingSocialWorkersPer10k: num(per10k, 'Case-holding social workers (FTE) per 10,000 children, for caseload KPIs; does not limit capacity', { min: 0 }).optional(),
+      })
+      .meta({ description: 'Workforce (optional)' })
+      .optional(),
+
+    opening: z
+      .strictObject({
+        claPer10k: num(per10k, 'Children looked after at the start (including UASC)', { min: 0 }),
+        uascPer10k: num(per10k, 'UASC looked after at the start (part of claPer10k)', { min: 0 }),
+        claAgeAtEntry: ageWeights('Age at entry to care of the periods of care that make up the opening CLA stock'),
+        claRoutes: z
+          .strictObject({
+            cp: weight('Weight of periods that started from a CP plan'),
+            cin: weight('Weight of periods that started from a CIN plan'),
+            direct: weight('Weight of periods that started directly'),
+          })
+          .meta({ description: 'Routes into care of the opening non-UASC CLA stock (relative weights)' }),
+        cpPer10k: num(per10k, 'Children on a CP plan at the start', { min: 0 }),
+        cpAgeAtStart: ageWeights('Age at the start of their plan of children on CP plans at the start'),
+        cpRepeatProbability: prob('Probability that an open CP plan at the start is a second or subsequent plan'),
+        cinPlansPer10k: num(per10k, 'Children on a CIN plan at the start (not on CP, not looked after)', { min: 0 }),
+        cinAgeAtStart: ageWeights('Age at the start of their plan of children on CIN plans at the start'),
+        openAssessmentsPer10k: num(per10k, 'Children with an assessment in progress at the start', { min: 0 }),
+        openS47Per10k: num(per10k, 'Children with a Section 47 enquiry in progress at the start', { min: 0 }),
+        closuresPerMonthPer10k: num(per10kMonth, 'Cases closed a month (RC7–RC9) in the 24 months before the start; the closed children can be re-contacted and re-referred', { min: 0 }),
+      })
+      .meta({ description: 'Opening stock: children already open when the run starts (synthesised with time already spent in their state)' }),
+  })
+  .superRefine((p, ctx) => {
+    if (p.opening.uascPer10k > p.opening.claPer10k) ctx.addIssue({ code: 'custom', path: ['opening', 'uascPer10k'], message: `must not exceed opening.claPer10k (${p.opening.claPer10k})` });
+  })
+  .meta({ description: 'Case-flow model parameters' });
+
+export type Parameters = z.infer<typeof ParametersSchema>;
+
+/** JSON Schema of the parameters (every number with its unit and description). */
+export function parametersJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ParametersSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+export class ParameterError extends Error {
+  constructor(
+    message: string,
+    readonly issues: readonly { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = 'ParameterError';
+  }
+}
+
+/** Formats a zod issue path as `a.b[2].c`. */
+export function formatPath(path: readonly PropertyKey[]): string {
+  let s = '';
+  for (const p of path) {
+    if (typeof p === 'number') s += `[${p}]`;
+    else s += s === '' ? String(p) : `.${String(p)}`;
+  }
+  return s || '(root)';
+}
+
+/** Validates parameters; the error names the first bad field and the reason. */
+export function parseParameters(value: unknown, where = 'parameters'): Parameters {
+  const r = ParametersSchema.safeParse(value);
+  if (r.success) return r.data;
+  const issues = r.error.issues.map((i) => ({ path: formatPath([where, ...i.path]), message: i.message }));
+  throw new ParameterError(`${issues[0].path}: ${issues[0].message}`, issues);
+}
