@@ -9,7 +9,7 @@ import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
 import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
 import type { Comparator, KpiSummary } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
-import { describeInterventions, type Intervention } from '../scenarios/interventions.ts';
+import { describeInterventions } from '../scenarios/interventions.ts';
 import type { OpeningStock } from '../simulation/index.ts';
 import { writeReport, type ReportComparisonRow, type ReportInput } from '../report/index.ts';
 import { VERSION } from '../version.ts';
@@ -71,7 +71,7 @@ export function summariseAll(scenarios: readonly Scenario[], result: EnsembleRes
 }
 
 export function scenarioMeta(s: Scenario): Record<string, unknown> {
-  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions as Intervention[]) };
+  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions) };
 }
 
 /** The command line that produced an output, as a user would type it. */
@@ -84,16 +84,25 @@ export async function writeRunOutputs(
   scenarios: readonly Scenario[],
   summaries: readonly KpiSummary[],
   run: ResolvedRun,
-  opts: { report: boolean; baseline?: string; comparison?: ReportComparisonRow[]; title: string; extraMeta?: Record<string, unknown> },
+  opts: {
+    report: boolean;
+    baseline?: string;
+    comparison?: ReportComparisonRow[];
+    title: string;
+    extraMeta?: Record<string, unknown>;
+    /** First month, when no scenario file stands behind the summaries (a replayed log). */
+    startMonth?: string;
+  },
 ): Promise<string[]> {
-  const comparators = scenarioComparators(scenarios[0]);
+  const comparators = scenarios[0] ? scenarioComparators(scenarios[0]) : [];
+  const startMonth = scenarios[0]?.start ?? opts.startMonth ?? summaries[0].startMonth;
   const meta = {
     engineVersion: VERSION,
     command: commandLine(),
     seed: run.seed,
     runs: run.runs,
     months: run.months,
-    startMonth: scenarios[0].start,
+    startMonth,
     scenarios: scenarios.map(scenarioMeta),
     ...opts.extraMeta,
   };
@@ -105,13 +114,13 @@ export async function writeRunOutputs(
       generatedBy: { engineVersion: VERSION, command: commandLine() },
       seed: run.seed,
       runs: run.runs,
-      startMonth: scenarios[0].start,
+      startMonth,
       months: run.months,
-      scenarios: scenarios.map((s, i) => ({
-        name: s.name,
-        description: s.description,
-        assumptions: describeInterventions(s.interventions as Intervention[]),
-        summary: summaries[i],
+      scenarios: summaries.map((summary, i) => ({
+        name: summary.scenario,
+        description: scenarios[i]?.description ?? '',
+        assumptions: scenarios[i] ? describeInterventions(scenarios[i].interventions) : [],
+        summary,
       })),
       baseline: opts.baseline,
       comparators,

@@ -8,7 +8,7 @@ import { parseMonth } from '../calendar/index.ts';
 import { KpiProjector, type ProjectorOptions } from '../projections/index.ts';
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
-import { monthParameters, type Intervention } from '../scenarios/interventions.ts';
+import { monthParameters } from '../scenarios/interventions.ts';
 import { runSimulation, type OpeningStock, type Parameters } from '../simulation/index.ts';
 import type { PlacementGroup } from '../events/index.ts';
 
@@ -29,7 +29,7 @@ export interface ReplicationResult {
 
 /** The effective parameters of every month of a scenario's horizon (interventions applied). */
 export function scenarioMonthParameters(scenario: Scenario, months: number): Parameters[] {
-  return monthParameters(scenario.parameters, scenario.interventions as Intervention[], scenario.start, months);
+  return monthParameters(scenario.parameters, scenario.interventions, scenario.start, months);
 }
 
 /** Children aged 0–17 by month offset, compounding each month's growth as the engine does. */

@@ -13,6 +13,7 @@ import { dirname, resolve, relative } from 'node:path';
 import { z } from 'zod';
 import { InputError } from '../cli/errors.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
+import { InterventionSchema, checkInterventions } from './interventions.ts';
 
 const month = z
   .string()
@@ -31,7 +32,7 @@ export const ScenarioSchema = z
     runs: z.number().int().min(1).max(10000).meta({ unit: 'replications', description: 'Default number of replications' }),
     population: z.number().gt(0).max(20_000_000).meta({ unit: 'children aged 0–17', description: 'Population aged 0–17 at the start (rates per 10,000 are scaled by it)' }),
     parameters: ParametersSchema,
-    interventions: z.array(z.unknown()).default([]).meta({ description: 'Interventions applied to the parameters month by month' }),
+    interventions: z.array(InterventionSchema).default([]).meta({ description: 'Interventions applied to the parameters month by month, in order (see the README: levers, ramps, relative/absolute/shift changes)' }),
     comparators: z.string().min(1).optional().meta({ description: 'CSV of observed values and comparators (shared/data format), relative to the scenario file; resolved to an absolute path on load' }),
   })
   .meta({ description: 'A case-flow scenario' });
@@ -130,7 +131,11 @@ function readResolved(file: string, chain: string[], from?: { file: string }): J
 /** Validates an already-resolved scenario object; errors name `file`, the field path and the reason. */
 export function parseScenario(value: unknown, file = '(scenario)'): Scenario {
   const r = ScenarioSchema.safeParse(value);
-  if (r.success) return r.data;
+  if (r.success) {
+    const problem = checkInterventions(r.data.parameters, r.data.interventions);
+    if (problem) throw new ScenarioError(`${display(file)}: ${problem.path}: ${problem.message}`, file, problem.path);
+    return r.data;
+  }
   const issue = r.error.issues[0];
   let path = formatPath(issue.path);
   let message = issue.message;

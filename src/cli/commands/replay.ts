@@ -1,6 +1,7 @@
 /**
  * `caseflow replay <events.ndjson> --out <dir>`: reads an event log, validates every event and
- * every child's sequence, and writes per-month counts of each event type.
+ * every child's sequence, recomputes the KPI projections (kpis.csv, kpis.json, report.html) and
+ * writes per-month counts of each event type.
  */
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,11 +12,53 @@ import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../errors.ts';
 import { paint, progress, table } from '../terminal.ts';
+import { month as monthOption, positiveInt } from '../options.ts';
+import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
+import { KpiProjector, summarise, type ProjectorOptions } from '../../projections/index.ts';
+import { loadScenario, type Scenario } from '../../scenarios/index.ts';
+import { projectorOptionsFor, scenarioMonthParameters } from '../../ensemble/index.ts';
+import { readNdjsonEvents } from '../../store/index.ts';
+import { writeRunOutputs, shown } from '../run.ts';
 
 interface ReplayCliOptions {
   out: string;
   validate: ValidateMode;
   quiet?: boolean;
+  scenario?: string;
+  start?: string;
+  months?: number;
+  population?: number;
+  name?: string;
+  report?: boolean;
+}
+
+/** First and last event month of a log (a quick pass without validation). */
+function eventMonths(file: string): { first: number; last: number } | undefined {
+  let first = Infinity;
+  let last = -Infinity;
+  for (const e of readNdjsonEvents(file, { validate: 'none' })) {
+    const m = monthIndexOfIso(e.date);
+    if (m < first) first = m;
+    if (m > last) last = m;
+  }
+  return first === Infinity ? undefined : { first, last };
+}
+
+/** Projector options from a scenario (population, unit costs) or from --start/--population. */
+function projectionFor(file: string, opts: ReplayCliOptions): { options: ProjectorOptions; scenario?: Scenario; name: string } {
+  if (opts.scenario) {
+    const scenario = loadScenario(opts.scenario);
+    const start = opts.start ?? scenario.start;
+    if (start !== scenario.start) throw new InputError(`--start ${start} differs from the scenario's start ${scenario.start}; give one or the other`);
+    const months = opts.months ?? scenario.months;
+    return { options: projectorOptionsFor(scenario, scenarioMonthParameters(scenario, months)), scenario, name: opts.name ?? scenario.name };
+  }
+  if (opts.population === undefined) throw new InputError('replay needs --scenario <file>, or --population <children 0-17> (with --start) for the rates per 10,000');
+  const span = eventMonths(file);
+  const start = opts.start ?? (span ? monthKey(span.first) : undefined);
+  if (!start) throw new InputError(`${file}: no events; give --start and --months`);
+  const months = opts.months ?? (span ? Math.max(1, span.last - parseMonth(start) + 1) : 1);
+  return { options: { startMonth: start, months, population: opts.population }, name: opts.name ?? 'replay' };
 }
 
 /** Logs this big (bytes) or bigger get a progress display. */
@@ -25,7 +68,7 @@ function fmt(n: number): string {
   return n.toLocaleString('en-GB');
 }
 
-export function runReplay(file: string, opts: ReplayCliOptions): void {
+export async function runReplay(file: string, opts: ReplayCliOptions): Promise<void> {
   let size: number;
   try {
     const st = statSync(file);
@@ -37,11 +80,13 @@ export function runReplay(file: string, opts: ReplayCliOptions): void {
     throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
   }
 
+  const projection = projectionFor(file, opts);
+  const projector = new KpiProjector(projection.options);
   const counter = new EventCounter();
   const bar = progress('replay (bytes)', size, opts.quiet || size < PROGRESS_FROM_BYTES);
   let result: ReplayResult;
   try {
-    result = replayLog(file, [counter.sink], {
+    result = replayLog(file, [counter.sink, (e) => projector.apply(e)], {
       validate: opts.validate,
       onProgress: (done) => bar.update(done),
       onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
@@ -57,6 +102,14 @@ export function runReplay(file: string, opts: ReplayCliOptions): void {
 
   const outFile = join(opts.out, 'event-counts.csv');
   writeFileAtomic(outFile, counter.toCsv());
+  const summary = summarise(projection.name, [projector.finish()]);
+  const { startMonth, months } = projection.options;
+  const written = await writeRunOutputs(opts.out, projection.scenario ? [projection.scenario] : [], [summary], { seed: 0, runs: 1, months }, {
+    report: opts.report !== false,
+    title: `Replay of ${file}`,
+    startMonth,
+    extraMeta: { replayOf: file, events: result.events, streams: result.streams },
+  });
 
   const out: string[] = [];
   out.push(`replayed ${fmt(result.events)} events in ${fmt(result.streams)} streams from ${file} (validation: ${opts.validate})`);
@@ -70,16 +123,22 @@ export function runReplay(file: string, opts: ReplayCliOptions): void {
     for (const r of counter.rows()) totals.set(r.eventType, (totals.get(r.eventType) ?? 0) + r.count);
     out.push(table([['event type', 'events'], ...EVENT_TYPES.map((t) => [t, fmt(totals.get(t) ?? 0)])]));
   }
-  out.push(`wrote ${outFile}`);
+  out.push(`wrote ${[...written, outFile].map(shown).join(', ')}`);
   process.stdout.write(out.join('\n') + '\n');
 }
 
 export function register(program: Command): void {
   program
     .command('replay')
-    .description('Validate an NDJSON event log (schema and every child\'s journey) and count its events per month')
+    .description('Validate an NDJSON event log (schema and every child\'s journey) and recompute its KPIs')
     .argument('<events.ndjson>', 'event log, one JSON event per line')
-    .requiredOption('-o, --out <dir>', 'output folder; event-counts.csv is written there')
+    .requiredOption('-o, --out <dir>', 'output folder for kpis.csv, kpis.json, report.html and event-counts.csv')
+    .option('--scenario <file>', 'scenario the log belongs to: its name, start, horizon, population and unit costs are used for the KPIs')
+    .option('--start <YYYY-MM>', 'first reported month (default: the scenario’s start, or the log’s first month)', monthOption('--start'))
+    .option('--months <n>', 'months to report (default: the scenario’s horizon, or up to the log’s last month)', positiveInt('--months'))
+    .option('--population <n>', 'children aged 0–17, for rates per 10,000 when no --scenario is given', positiveInt('--population'))
+    .option('--name <name>', 'scenario name in kpis.csv (default: the scenario’s name, or "replay")')
+    .option('--no-report', 'do not write report.html')
     .addOption(
       new Option('--validate <mode>', 'full: schema and journey rules; schema: schema only; none: trust the log (fastest)')
         .choices(['full', 'schema', 'none'])
@@ -90,6 +149,10 @@ export function register(program: Command): void {
       'after',
       `
 Output:
+  <dir>/kpis.csv, kpis.json  the KPI projections computed from the events alone; for a log written
+                           by \`simulate --events\` with the same scenario and --months, kpis.csv is
+                           byte-identical to the one simulate wrote with --runs 1
+  <dir>/report.html        charts of the replayed KPIs
   <dir>/event-counts.csv   month,event_type,count for every month from the first to the last
                            event and every event type (zeros included)
 
@@ -97,8 +160,9 @@ A torn final line (the writer stopped mid-line) is skipped with a warning. Any o
 stops the replay with exit code 2 and names the file and line.
 
 Examples:
-  $ caseflow replay out/events.ndjson --out out/replay
-  $ caseflow replay big.ndjson --out out --validate none --quiet`,
+  $ caseflow replay out/events.ndjson --scenario scenarios/southampton-baseline.json --out out/replay
+  $ caseflow replay imported.ndjson --population 49500 --start 2019-04 --out out/history
+  $ caseflow replay big.ndjson --scenario scenarios/england-national.json --out out --validate none --quiet --no-report`,
     )
     .action((file: string, opts: ReplayCliOptions) => runReplay(file, opts));
 }

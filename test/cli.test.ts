@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../src/cli/main.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const baseline = join(root, 'scenarios/southampton-baseline.json');
+const fs = join(root, 'scenarios/family-safeguarding.json');
+const dir = mkdtempSync(join(tmpdir(), 'caseflow-cli-'));
+const malformed = join(dir, 'malformed.json');
+writeFileSync(malformed, '{ "name": "x", "extends": "' + baseline + '", "months": "twelve" ');
+const badField = join(dir, 'bad-field.json');
+writeFileSync(badField, JSON.stringify({ extends: baseline, name: 'bad', description: '', months: 0 }));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const w1 = process.stdout.write;
+  const w2 = process.stderr.write;
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+const out = join(dir, 'out');
+const BAD: [string, string[], RegExp][] = [
+  ['simulate: missing scenario file', ['simulate', '--scenario', join(dir, 'nope.json'), '--out', out], /nope\.json.*no such file/],
+  ['simulate: malformed scenario', ['simulate', '--scenario', malformed, '--out', out], /malformed\.json: not valid JSON/],
+  ['simulate: invalid field', ['simulate', '--scenario', badField, '--out', out], /bad-field\.json: months/],
+  ['simulate: months 0', ['simulate', '--scenario', baseline, '--months', '0'], /--months must be a whole number greater than 0/],
+  ['simulate: runs 0', ['simulate', '--scenario', baseline, '--runs', '0'], /--runs must be a whole number greater than 0/],
+  ['simulate: runs -3', ['simulate', '--scenario', baseline, '--runs', '-3'], /--runs/],
+  ['compare: missing baseline', ['compare', '--baseline', join(dir, 'nope.json'), '--scenario', fs], /nope\.json/],
+  ['compare: malformed scenario', ['compare', '--baseline', baseline, '--scenario', malformed], /malformed\.json/],
+  ['compare: months 0', ['compare', '--baseline', baseline, '--scenario', fs, '--months', '0'], /--months/],
+  ['compare: runs 0', ['compare', '--baseline', baseline, '--scenario', fs, '--runs', '0'], /--runs/],
+  ['compare: missing option', ['compare', '--baseline', baseline], /--scenario/],
+  ['target: unknown KPI', ['target', '--scenario', baseline, '--lever', 'cp_to_care', '--kpi', 'happiness', '--value', '1', '--by', '2024-03'], /unknown KPI "happiness"/],
+  ['target: unknown lever', ['target', '--scenario', baseline, '--lever', 'magic', '--kpi', 'cla_rate', '--value', '1', '--by', '2024-03'], /unknown lever "magic"/],
+  ['target: bad month', ['target', '--scenario', baseline, '--lever', 'cp_to_care', '--kpi', 'cla_rate', '--value', '1', '--by', '2024-13'], /--by must be a month/],
+  ['target: runs 0', ['target', '--scenario', baseline, '--lever', 'cp_to_care', '--kpi', 'cla_rate', '--value', '1', '--by', '2024-03', '--runs', '0'], /--runs/],
+  ['target: malformed scenario', ['target', '--scenario', malformed, '--lever', 'cp_to_care', '--kpi', 'cla_rate', '--value', '1', '--by', '2024-03'], /malformed\.json/],
+  ['replay: missing log', ['replay', join(dir, 'nope.ndjson'), '--out', out, '--population', '1000'], /nope\.ndjson/],
+  ['replay: months 0', ['replay', join(dir, 'nope.ndjson'), '--out', out, '--months', '0'], /--months/],
+  ['replay: malformed scenario', ['replay', join(dir, 'nope.ndjson'), '--out', out, '--scenario', malformed], /malformed\.json|nope\.ndjson/],
+  ['unknown command', ['frobnicate'], /unknown command/],
+];
+
+describe('bad input exits 2 with a one-line reason', () => {
+  for (const [name, args, reason] of BAD) {
+    it(name, async () => {
+      const r = await run(args);
+      expect(r.code).toBe(2);
+      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('(run with --help'));
+      expect(lines).toHaveLength(1);
+      expect(lines[0]).toMatch(reason);
+    });
+  }
+});
+
+describe('help', () => {
+  for (const c of ['simulate', 'replay', 'compare', 'target', 'import', 'export', 'calibrate', 'backtest', 'check']) {
+    it(`${c} --help exits 0 and shows examples`, async () => {
+      const r = await run([c, '--help']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/Usage: caseflow/);
+      if (!['import', 'export'].includes(c)) expect(r.stdout).toMatch(/Examples?:/);
+    });
+  }
+});
+
+describe('compare and target', () => {
+  it('compare writes comparison.csv with the exact header, both scenarios in kpis.csv, and the totals', async () => {
+    const o = join(dir, 'cmp');
+    const r = await run(['compare', '--baseline', baseline, '--scenario', fs, '--runs', '3', '--months', '20', '--workers', '1', '--out', o, '--no-report']);
+    expect(r.code).toBe(0);
+    const { readFileSync } = await import('node:fs');
+    const csv = readFileSync(join(o, 'comparison.csv'), 'utf8').split('\n');
+    expect(csv[0]).toBe('month,kpi,baseline_p50,scenario_p50,diff_p50,diff_p5,diff_p95,diff_pct');
+    const kpis = readFileSync(join(o, 'kpis.csv'), 'utf8');
+    expect(kpis).toContain('\nsouthampton-baseline,2023-03,');
+    expect(kpis).toContain('\nfamily-safeguarding,2023-03,');
+    // before the rollout (September 2024) the paired difference is exactly zero
+    const before = csv.filter((l) => l.startsWith('2023-') && l.split(',')[1] === 'cp_open');
+    for (const l of before) expect(l.split(',').slice(4, 7)).toEqual(['0', '0', '0']);
+    expect(readFileSync(join(o, 'comparison-totals.csv'), 'utf8')).toMatch(/^measure,label,unit,p50,p5,p95\nchildren_kept_out_of_care,/);
+    expect(r.stdout).toMatch(/Children kept out of care/);
+  });
+
+  it('target says when the target is out of reach and exits 1', async () => {
+    const o = join(dir, 'tgt');
+    const r = await run(['target', '--scenario', baseline, '--lever', 'uasc_arrivals', '--kpi', 'cla_open', '--value', '5', '--by', '2023-08', '--runs', '2', '--workers', '1', '--out', o, '-q']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/out of reach/);
+  });
+});
