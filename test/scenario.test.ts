@@ -164,13 +164,15 @@ describe('extends', () => {
   it('deep-merges parameters, concatenates interventions and resolves paths relative to each file', () => {
     const parent = base();
     parent.comparators = '../data/southampton-observed.csv';
-    parent.interventions = [{ id: 'a' }];
+    const ivA = { name: 'a', start: '2024-01', rampMonths: 0, effects: [{ lever: 'icpc_to_cp', change: 'relative', value: -0.1 }] };
+    const ivB = { name: 'b', start: '2024-06', rampMonths: 3, effects: [{ lever: 'cp_to_care', change: 'relative', value: -0.1 }] };
+    parent.interventions = [ivA];
     const d = scratch({
       'child.json': {
         extends: 'parent/base.json',
         name: 'variant',
         parameters: { cp: { outcomes: { care: 0.1 } }, contacts: { seasonality: new Array(12).fill(1) } },
-        interventions: [{ id: 'b' }],
+        interventions: [ivB],
       },
     });
     mkdirSync(join(d, 'parent'));
@@ -183,7 +185,7 @@ describe('extends', () => {
     expect(s.parameters.cp.outcomes).toEqual({ care: 0.1, cin: parent.parameters.cp.outcomes.cin });
     expect(s.parameters.cp.durationMonths).toEqual(parent.parameters.cp.durationMonths);
     expect(s.parameters.contacts.seasonality).toEqual(new Array(12).fill(1));
-    expect(s.interventions).toEqual([{ id: 'a' }, { id: 'b' }]);
+    expect(s.interventions).toEqual([ivA, ivB]);
     expect(s.comparators).toBe(join(d, 'data', 'southampton-observed.csv'));
   });
 

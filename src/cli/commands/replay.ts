@@ -6,7 +6,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
-import { EVENT_TYPES } from '../../events/schema.ts';
+import { EVENT_TYPES, type CaseEvent } from '../../events/schema.ts';
 import { EventCounter, replayLog, type ReplayResult } from '../../store/replay.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
@@ -36,10 +36,15 @@ interface ReplayCliOptions {
 function eventMonths(file: string): { first: number; last: number } | undefined {
   let first = Infinity;
   let last = -Infinity;
-  for (const e of readNdjsonEvents(file, { validate: 'none' })) {
-    const m = monthIndexOfIso(e.date);
-    if (m < first) first = m;
-    if (m > last) last = m;
+  try {
+    for (const e of readNdjsonEvents(file, { validate: 'none' })) {
+      const m = monthIndexOfIso(e.date);
+      if (m < first) first = m;
+      if (m > last) last = m;
+    }
+  } catch (err) {
+    if (err instanceof LogFormatError) throw new InputError(err.message);
+    throw err;
   }
   return first === Infinity ? undefined : { first, last };
 }
@@ -81,12 +86,25 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
   }
 
   const projection = projectionFor(file, opts);
-  const projector = new KpiProjector(projection.options);
+  let projector = new KpiProjector(projection.options);
+  // Projections need events in date order across children. A log written stream by stream is
+  // not: then the events are read again, sorted by date (stable) and projected from memory.
+  let lastDate = '';
+  let ordered = true;
+  const project = (e: CaseEvent) => {
+    if (!ordered) return;
+    if (e.date < lastDate) {
+      ordered = false;
+      return;
+    }
+    lastDate = e.date;
+    projector.apply(e);
+  };
   const counter = new EventCounter();
   const bar = progress('replay (bytes)', size, opts.quiet || size < PROGRESS_FROM_BYTES);
   let result: ReplayResult;
   try {
-    result = replayLog(file, [counter.sink, (e) => projector.apply(e)], {
+    result = replayLog(file, [counter.sink, project], {
       validate: opts.validate,
       onProgress: (done) => bar.update(done),
       onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
@@ -102,6 +120,13 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
 
   const outFile = join(opts.out, 'event-counts.csv');
   writeFileAtomic(outFile, counter.toCsv());
+  if (!ordered) {
+    const events = [...readNdjsonEvents(file, { validate: 'none' })];
+    const order = events.map((_, i) => i).sort((a, b) => (events[a].date < events[b].date ? -1 : events[a].date > events[b].date ? 1 : a - b));
+    projector = new KpiProjector(projection.options);
+    for (const i of order) projector.apply(events[i]);
+    if (!opts.quiet) process.stderr.write(`note: ${file} is not in date order across children; sorted ${fmt(events.length)} events in memory for the KPIs\n`);
+  }
   const summary = summarise(projection.name, [projector.finish()]);
   const { startMonth, months } = projection.options;
   const written = await writeRunOutputs(opts.out, projection.scenario ? [projection.scenario] : [], [summary], { seed: 0, runs: 1, months }, {
