@@ -35,8 +35,8 @@ export async function runEnsemble(scenarios: readonly Scenario[], opts: Ensemble
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new RangeError(`runs must be a whole number >= 1 (got ${opts.runs})`);
   const first = opts.firstReplication ?? 0;
   const tasks: ReplicationTask[] = [];
-  for (let r = 0; r < opts.runs; r++) tasks.push({ scenarios, seed: opts.seed, replication: first + r, months: opts.months, opening: opts.opening });
-  const results = await runTasks(tasks, { workers: opts.workers, onProgress: opts.onProgress });
+  for (let r = 0; r < opts.runs; r++) tasks.push({ scenarios, seed: opts.seed, replication: first + r, months: opts.months });
+  const results = await runTasks(tasks, { workers: opts.workers, onProgress: opts.onProgress, shared: opts.opening ? { opening: opts.opening } : undefined });
   const runs = scenarios.map((_, s) => results.map((res) => res.runs[s]));
   const events = scenarios.map((_, s) => results.reduce((a, res) => a + res.events[s], 0));
   return { runs, events };

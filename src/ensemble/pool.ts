@@ -11,6 +11,8 @@ import { runReplicationTask } from './replication.ts';
 export interface PoolOptions {
   /** Worker threads; 1 runs in this thread. Default: all cores. */
   workers?: number;
+  /** Input every task shares (an opening stock), sent to each worker once rather than with every task. */
+  shared?: Pick<ReplicationTask, 'opening'>;
   onProgress?: (done: number, total: number) => void;
 }
 
@@ -25,7 +27,7 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
   const results: ReplicationResult[] = new Array(total);
   if (workers === 1) {
     for (let i = 0; i < total; i++) {
-      results[i] = runReplicationTask(tasks[i]);
+      results[i] = runReplicationTask({ ...opts.shared, ...tasks[i] });
       opts.onProgress?.(i + 1, total);
     }
     return results;
@@ -51,7 +53,7 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
       }
     };
     for (let k = 0; k < workers; k++) {
-      const w = new Worker(bootstrap, { workerData: { entry } });
+      const w = new Worker(bootstrap, { workerData: { entry, shared: opts.shared } });
       pool.push(w);
       w.on('message', (msg: { index: number; result?: ReplicationResult; error?: { message: string; exitCode?: number } }) => {
         if (failed) return;

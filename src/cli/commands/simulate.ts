@@ -8,10 +8,42 @@ import { runSimulation } from '../../simulation/index.ts';
 import { NdjsonWriter } from '../../store/index.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
+import { InputError } from '../errors.ts';
+import { isoDay } from '../options.ts';
+import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../calendar/index.ts';
+import type { CaseEvent } from '../../events/index.ts';
+import { openingFromEvents } from '../../returns/index.ts';
+import type { OpeningStock } from '../../simulation/index.ts';
+import { LogFormatError, readNdjsonEvents } from '../../store/index.ts';
 
 interface SimulateOptions extends RunOptions {
   scenario: string;
   events?: string;
+  opening?: string;
+  asAt?: string;
+}
+
+/**
+ * The opening stock from a real event history (imported returns): the children open at the
+ * as-at date, which must be a month's last day; the projection starts the month after.
+ */
+function openingFrom(file: string, asAt: string | undefined): { opening: OpeningStock; start: string } {
+  if (!asAt) throw new InputError('--opening needs --as-at YYYY-MM-DD (the date whose open children start the projection)');
+  const day = parseIsoDate(asAt);
+  const m = monthIndexOfDay(day);
+  if (day !== lastDayOfMonth(m)) throw new InputError(`--as-at ${asAt} must be the last day of a month (the projection starts the month after)`);
+  let events: CaseEvent[];
+  try {
+    events = [...readNdjsonEvents(file, { validate: 'full', onWarning: (w) => process.stderr.write(`warning: ${w}\n`) })];
+  } catch (err) {
+    if (err instanceof LogFormatError) throw new InputError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new InputError(`--opening ${file}: events file not found`);
+    throw err;
+  }
+  const opening = openingFromEvents(events, asAt);
+  if (opening.children.length === 0) throw new InputError(`--opening ${file}: no child is open on ${asAt}`);
+  return { opening, start: monthKey(m + 1) };
 }
 
 const HEADLINE = ['contacts', 'referrals', 'rereferral_pct', 'cin_open', 'cp_open', 'cla_open', 'cla_rate', 'placement_cost'];
@@ -26,7 +58,7 @@ function fmt(v: number, unit?: string): string {
  * Writes the event log of replication 0 (with the scenario's interventions applied month by
  * month) as NDJSON, atomically: the file appears only when the run has finished.
  */
-function writeEventLog(path: string, scenario: ReturnType<typeof loadScenario>, seed: number, months: number, quiet: boolean | undefined) {
+function writeEventLog(path: string, scenario: ReturnType<typeof loadScenario>, seed: number, months: number, quiet: boolean | undefined, opening?: OpeningStock) {
   const params = scenarioMonthParameters(scenario, months);
   const writer = new NdjsonWriter(resolve(path));
   const bar = progress('event log (replication 0), months', months, quiet);
@@ -37,6 +69,7 @@ function writeEventLog(path: string, scenario: ReturnType<typeof loadScenario>, 
       replication: 0,
       months,
       monthParameters: params,
+      opening,
       sink: (e) => writer.write(e),
       onProgress: (m) => bar.update(m),
     });
@@ -55,7 +88,9 @@ export function register(program: Command): void {
     .command('simulate')
     .description('Run a scenario: seeded replications of the case-flow microsimulation, KPI outputs, and optionally the full event log of one replication')
     .requiredOption('--scenario <file>', 'scenario JSON (see scenarios/README.md)')
-    .option('--events <file>', 'also write the event log of replication 0 as NDJSON (one event per line, in date order)');
+    .option('--events <file>', 'also write the event log of replication 0 as NDJSON (one event per line, in date order)')
+    .option('--opening <events.ndjson>', 'start from the children open in a real event history (e.g. imported returns) instead of the synthesised opening stock')
+    .option('--as-at <YYYY-MM-DD>', 'with --opening: the date (a month’s last day) whose open children start the projection; it starts the month after', isoDay('--as-at'));
   addRunOptions(cmd, { out: 'out' })
     .addHelpText(
       'after',
@@ -71,17 +106,22 @@ Examples:
   $ caseflow simulate --scenario scenarios/southampton-baseline.json
   $ caseflow simulate --scenario scenarios/southampton-baseline.json --runs 100 --months 36 --seed 7 --out out/baseline
   $ caseflow simulate --scenario scenarios/southampton-baseline.json --runs 1 --months 12 --events out/events.ndjson --no-report
-  $ caseflow simulate --scenario scenarios/england-national.json --runs 1 --workers 1 --out out/england`,
+  $ caseflow simulate --scenario scenarios/england-national.json --runs 1 --workers 1 --out out/england
+  $ caseflow simulate --scenario scenarios/southampton-baseline.json --opening imported.ndjson --as-at 2023-03-31 --months 24`,
     )
     .action(async (opts: SimulateOptions) => {
-      const scenario = loadScenario(opts.scenario);
+      const loaded = loadScenario(opts.scenario);
+      if (opts.asAt && !opts.opening) throw new InputError('--as-at goes with --opening <events.ndjson>');
+      const real = opts.opening ? openingFrom(opts.opening, opts.asAt) : undefined;
+      const scenario = real ? { ...loaded, start: real.start } : loaded;
+      if (real && !opts.quiet) process.stderr.write(`Opening stock: ${real.opening.children.length.toLocaleString('en-GB')} children open on ${opts.asAt} in ${opts.opening}\n`);
       const run = resolveRun(scenario, opts);
       const out = opts.out ?? 'out';
       if (!opts.quiet) {
         process.stderr.write(`Simulating ${scenario.name}: ${run.runs} replication${run.runs === 1 ? '' : 's'} × ${run.months} months from ${scenario.start}, seed ${run.seed}, ${scenario.population.toLocaleString('en-GB')} children aged 0–17\n`);
       }
-      const logged = opts.events ? writeEventLog(opts.events, scenario, run.seed, run.months, opts.quiet) : undefined;
-      const result = await runWithProgress([scenario], run, { ...opts, label: 'replications' });
+      const logged = opts.events ? writeEventLog(opts.events, scenario, run.seed, run.months, opts.quiet, real?.opening) : undefined;
+      const result = await runWithProgress([scenario], run, { ...opts, opening: real?.opening, label: 'replications' });
       const summaries = summariseAll([scenario], result);
       const files = await writeRunOutputs(out, [scenario], summaries, run, {
         report: opts.report !== false,
