@@ -182,26 +182,12 @@ function assignYears(ret: RawReturn, basis: YearBasis): void {
         ? `YEAR column, read as the year starting 1 April YEAR (YEAR 2017 = 2017-18)${basis === 'auto' ? `: ${n - fitsEnding} of ${n} episodes start after 31 March of their YEAR` : ''}`
         : 'YEAR column, read as the year ending 31 March YEAR (YEAR 2018 = 2017-18)';
   } else {
-    const counts = new Map<number, number>();
-    for (const r of ep.rows) {
-      const a = parseReturnDate(r.f.DECOM);
-      if (typeof a !== 'number') continue;
-      const b = parseReturnDate(r.f.DEC);
-      const latest = typeof b === 'number' && b > a ? b : a;
-      const y = collectionYearOf(latest);
-      counts.set(y, (counts.get(y) ?? 0) + 1);
-    }
-    let year: number | undefined;
-    let best = 0;
-    for (const [y, c] of [...counts].sort((p, q) => p[0] - q[0])) {
-      if (c >= best) {
-        best = c;
-        year = y;
-      }
-    }
-    for (const r of ep.rows) r.year = year;
+    const inferred = yearFromDates(ep.rows);
+    for (const r of ep.rows) r.year = inferred?.year;
     ep.fc.yearSource =
-      year === undefined ? 'no usable dates: collection year unknown' : `from the dates: the latest date of most episodes falls in ${collectionYearLabel(year)}`;
+      inferred === undefined
+        ? 'no usable dates: collection year unknown'
+        : `from the dates: the latest date of ${inferred.within} episode${inferred.within === 1 ? '' : 's'} falls in ${collectionYearLabel(inferred.year)}, of ${inferred.before} before it (carried over), of ${inferred.after} after it`;
   }
   const epYears = distinctYears(ep.rows);
   addYears(ep.fc, epYears);
@@ -221,6 +207,53 @@ function assignYears(ret: RawReturn, basis: YearBasis): void {
     }
     addYears(t.fc, distinctYears(t.rows));
   }
+}
+
+/**
+ * In choosing a return's year from its dates: an episode dated in a candidate year counts 1 for
+ * it, one dated after it counts this much against it. A return should hold no episode dated after
+ * its year end (those are faults), whereas most hold many carried over from the year before.
+ */
+const LATE_WEIGHT = 3;
+
+/**
+ * The collection year of a return without a YEAR column, from the latest date of each episode
+ * (DEC, or DECOM when the episode is open). A return holds the episodes open at some point of its
+ * year, so no date is after its 31 March, but many dates are before its 1 April: every episode
+ * carried over from an earlier year (still open, or ending in the year) began before it, and a
+ * long-running open episode has no date in the year at all. A latest date therefore says the year
+ * is no earlier than the one it falls in; it does not say the year is that one. Each candidate
+ * year is scored by the episodes whose latest date falls in it, less `LATE_WEIGHT` for each whose
+ * latest date is after it (DECOM or DEC after the year end, which that year's return cannot
+ * hold); episodes dated before it are carried over and count neither way. So a year wins over the
+ * year before it when at least a quarter as many episodes are dated in it, and a few faulty late
+ * dates do not decide the year. On a tie the later year wins: its odd rows are dated before the
+ * year, which the return can read, rather than after it, which it must repair or reject.
+ */
+function yearFromDates(rows: readonly RawRow[]): { year: number; before: number; within: number; after: number } | undefined {
+  const counts = new Map<number, number>();
+  let dated = 0;
+  for (const r of rows) {
+    const decom = parseReturnDate(r.f.DECOM);
+    if (typeof decom !== 'number') continue;
+    const dec = parseReturnDate(r.f.DEC);
+    const y = collectionYearOf(typeof dec === 'number' && dec > decom ? dec : decom);
+    counts.set(y, (counts.get(y) ?? 0) + 1);
+    dated++;
+  }
+  let best: { year: number; before: number; within: number; after: number } | undefined;
+  let bestScore = -Infinity;
+  let before = 0;
+  for (const [year, within] of [...counts].sort((p, q) => p[0] - q[0])) {
+    const after = dated - before - within;
+    const score = within - LATE_WEIGHT * after;
+    if (score >= bestScore) {
+      bestScore = score;
+      best = { year, before, within, after };
+    }
+    before += within;
+  }
+  return best;
 }
 
 function distinctYears(rows: readonly RawRow[]): number[] {
