@@ -1,5 +1,141 @@
+/**
+ * `caseflow backtest`: runs a scenario (from its start, or rewound to N months before the last
+ * observation) and compares every observed value after the start with the ensemble.
+ */
+import { join, relative, resolve } from 'node:path';
 import type { Command } from 'commander';
+import { monthKey } from '../../calendar/index.ts';
+import {
+  assertSomeObservations,
+  backtestCsv,
+  backtestStart,
+  backtestSummaryCsv,
+  comparableObservations,
+  compareWithEnsemble,
+  readObserved,
+  rewindScenario,
+  scaleToPopulation,
+  skippedByReason,
+  type RebaseResult,
+} from '../../calibration/index.ts';
+import { formatNumber } from '../../projections/index.ts';
+import { loadScenario } from '../../scenarios/index.ts';
+import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { VERSION } from '../../version.ts';
+import { CheckFailed, InputError } from '../errors.ts';
+import { finiteNumber, positiveInt } from '../options.ts';
+import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
+import { paint, table } from '../terminal.ts';
 
-export function register(_program: Command): void {
-  // not yet available
+interface BacktestOptions extends RunOptions {
+  scenario: string;
+  observed: string;
+  rewind?: number;
+  prefer?: string;
+  maxMape?: number;
+  minInBand?: number;
+}
+
+const f = (x: number) => (Number.isFinite(x) ? formatNumber(Math.round(x * 10) / 10) : '–');
+
+export function register(program: Command): void {
+  const cmd = program
+    .command('backtest')
+    .description('Run a scenario from its start (or rewound) and compare the ensemble with the observed values after the start')
+    .requiredOption('--scenario <file>', 'scenario JSON')
+    .requiredOption('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind'))
+    .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
+    .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', finiteNumber('--max-mape'))
+    .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', finiteNumber('--min-in-band'));
+  addRunOptions(cmd, { out: 'out/backtest' })
+    .addHelpText(
+      'after',
+      `
+Each observed row is compared on its own basis (month counts, month-end stocks, monthly or
+year-to-date rates per 10,000, rolling 12-month percentages, financial-year figures …) with the
+same number computed from every replication. Rows before the start, targets, comparators and
+rows of unknown basis are not compared; the counts by reason are printed.
+
+--months defaults to the months from the start to the last observation. With --rewind N the
+projection starts N months before the last observed month (it projects the last N observed
+months) from the observed month-end stocks of the month before, so a user with only recent
+history can back-test too.
+
+Writes backtest.csv (kpi,month,actual,p50,p5,p95,abs_pct_error,in_band), backtest-summary.csv
+(per KPI: mean absolute percentage error and share of actuals inside the p5–p95 band),
+backtest.json, kpis.csv, kpis.json and report.html to --out (default out/backtest).
+
+Examples:
+  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --runs 100
+  $ caseflow backtest --scenario scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --rewind 6 --runs 50 --out out/rewind
+  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --max-mape 15 --no-report`,
+    )
+    .action(async (opts: BacktestOptions) => {
+      let scenario = loadScenario(opts.scenario);
+      const prefer = opts.prefer?.split(',').map((s) => s.trim()).filter(Boolean);
+      const read = readObserved(opts.observed, { prefer });
+      assertSomeObservations(read);
+      const scaledObs = scaleToPopulation(read.observations, read.populations, scenario.population);
+      const observed = { ...read, observations: scaledObs.observations };
+      if (scaledObs.scaled > 0 && !opts.quiet) process.stderr.write(`${scaledObs.scaled} counts scaled from the observed population (population_0_17) to the scenario's ${scenario.population.toLocaleString('en-GB')} children\n`);
+      let rebase: (RebaseResult & { start: number; last: number }) | undefined;
+      if (opts.rewind !== undefined) {
+        rebase = rewindScenario(scenario, observed.observations, opts.rewind, opts.scenario);
+        scenario = rebase.scenario;
+      }
+      const { start, last } = backtestStart(scenario, observed.observations, undefined);
+      if (!Number.isFinite(last) || last < start) {
+        throw new InputError(`${opts.observed}: no observed months at or after the projection start ${monthKey(start)} (last observation ${Number.isFinite(last) ? monthKey(last) : 'none'}); use --rewind N to start N months before the last observation`);
+      }
+      const run = resolveRun(scenario, { ...opts, months: opts.months ?? last - start + 1 });
+      const { compared, skipped } = comparableObservations(observed.observations, scenario.start, run.months);
+      if (compared.length === 0) throw new InputError(`${opts.observed}: no observation can be compared with a projection of ${run.months} months from ${scenario.start}`);
+      const out = opts.out ?? 'out/backtest';
+      if (!opts.quiet) {
+        process.stderr.write(`Back-testing ${scenario.name}: ${run.runs} replications × ${run.months} months from ${scenario.start}${rebase ? ` (rewound ${opts.rewind} months; opening from ${rebase.opening.map((o) => `${o.kpi} ${o.month}`).join(', ') || 'the scenario'})` : ''}, seed ${run.seed}\n`);
+      }
+      const result = await runWithProgress([scenario], run, { ...opts, label: 'replications' });
+      const { rows, summary } = compareWithEnsemble(compared, result.runs[0]);
+      const allSkipped = [...observed.skipped, ...skipped];
+      const files = [join(out, 'backtest.csv'), join(out, 'backtest-summary.csv'), join(out, 'backtest.json')];
+      writeFileAtomic(files[0], backtestCsv(rows));
+      writeFileAtomic(files[1], backtestSummaryCsv(summary));
+      const json = {
+        format: 'caseflow-backtest',
+        engineVersion: VERSION,
+        command: commandLine(),
+        scenario: { name: scenario.name, file: relative(process.cwd(), resolve(opts.scenario)), start: scenario.start },
+        observed: relative(process.cwd(), resolve(opts.observed)),
+        rewind: opts.rewind ?? null,
+        opening: rebase ? { set: rebase.opening, unchanged: rebase.unchanged } : null,
+        seed: run.seed,
+        runs: run.runs,
+        months: run.months,
+        compared: rows.length,
+        summary,
+        skippedByReason: skippedByReason(allSkipped),
+        duplicates: observed.duplicates.length,
+      };
+      writeFileAtomic(files[2], JSON.stringify(json, null, 2) + '\n');
+      const summaries = summariseAll([scenario], result);
+      files.push(...(await writeRunOutputs(out, [scenario], summaries, run, { report: opts.report !== false, title: `Back-test: ${scenario.name}`, extraMeta: { backtest: { observed: relative(process.cwd(), resolve(opts.observed)), rewind: opts.rewind ?? null } } })));
+
+      const worstMape = summary.filter((s) => opts.maxMape !== undefined && s.mape > opts.maxMape);
+      const worstBand = summary.filter((s) => opts.minInBand !== undefined && s.inBandPct < opts.minInBand);
+      if (!opts.quiet) {
+        const t = [['KPI', 'basis', 'months', 'MAPE %', 'in p5–p95 %', 'mean error']];
+        for (const s of summary) t.push([s.kpi, s.basis, String(s.n), f(s.mape), f(s.inBandPct), f(s.meanError)]);
+        process.stdout.write(`\n${paint('bold', `Back-test of ${scenario.name}`)}: ${rows.length} observed values from ${scenario.start} to ${monthKey(start + run.months - 1)} against ${run.runs} replications\n\n${table(t)}\n`);
+        process.stdout.write(`\nNot compared: ${skippedByReason(allSkipped).map((r) => `${r.rows} ${r.reason}`).join('; ') || 'none'}${observed.duplicates.length ? `; ${observed.duplicates.length} duplicates (the later report's value used)` : ''}\n`);
+        process.stdout.write(`${paint('bold', 'Wrote')} ${files.map(shown).join(', ')}\n`);
+      }
+      if (worstMape.length > 0 || worstBand.length > 0) {
+        const parts = [
+          ...worstMape.map((s) => `${s.kpi} MAPE ${f(s.mape)}% > ${opts.maxMape}%`),
+          ...worstBand.map((s) => `${s.kpi} ${f(s.inBandPct)}% in band < ${opts.minInBand}%`),
+        ];
+        throw new CheckFailed(`back-test failed: ${parts.join('; ')}`);
+      }
+    });
 }

@@ -1,5 +1,319 @@
-import type { Command } from 'commander';
+/**
+ * `caseflow calibrate`: fits a base scenario's parameters to observed KPI series (--observed)
+ * and/or estimates them from an event history (--events), and writes the calibrated scenario
+ * with its fit tables beside it.
+ */
+import { statSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { Option, type Command } from 'commander';
+import { monthKey, parseMonth } from '../../calendar/index.ts';
+import {
+  EventEstimator,
+  assertSomeObservations,
+  defaultWindow,
+  durationsCsv,
+  estimatesCsv,
+  fitParametersCsv,
+  fitTableCsv,
+  fitToObserved,
+  readObserved,
+  rebaseScenario,
+  scaleToPopulation,
+  schemaOf,
+  skippedByReason,
+  transitionsCsv,
+  withParameters,
+  writeScenarioFile,
+  type EventEstimates,
+  type FitResult,
+  type ObservedSet,
+} from '../../calibration/index.ts';
+import { formatNumber } from '../../projections/index.ts';
+import { loadScenario, type Scenario } from '../../scenarios/index.ts';
+import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
+import { LogFormatError, type ValidateMode } from '../../store/types.ts';
+import { InputError } from '../errors.ts';
+import { collect, month, nonNegativeInt, positiveInt } from '../options.ts';
+import { commandLine, shown } from '../run.ts';
+import { paint, progress, table } from '../terminal.ts';
+import { VERSION } from '../../version.ts';
 
-export function register(_program: Command): void {
-  // not yet available
+interface CalibrateOptions {
+  base: string;
+  observed?: string;
+  events?: string;
+  out: string;
+  from?: string;
+  to?: string;
+  runs?: number;
+  seed?: number;
+  workers?: number;
+  iterations: number;
+  exclude?: string[];
+  prefer?: string;
+  name?: string;
+  tables?: string;
+  validate: ValidateMode;
+  quiet?: boolean;
+}
+
+/** `dir/name.json` → `<tables or dir>/name.<suffix>`. */
+export function besideOut(out: string, suffix: string, tables?: string): string {
+  return join(tables ?? dirname(out), basename(out).replace(/\.json$/i, '') + '.' + suffix);
+}
+
+const f = (x: number, digits = 1) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : formatNumber(Math.round(x * 10 ** digits) / 10 ** digits)) : '–');
+
+function populationFn(s: Scenario): (m: number) => number {
+  const start = parseMonth(s.start);
+  const g = Math.pow(1 + s.parameters.population.growthPctPerYear / 100, 1 / 12);
+  return (m) => s.population * Math.pow(g, m - start);
+}
+
+/**
+ * The default reference window of an event log: the last 36 months, starting no earlier than the
+ * first month of full activity (the months at the start with under half the median monthly
+ * number of events of the last year are left out: the backdated history of an opening stock, or
+ * a log that starts part-way).
+ */
+export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: number): { from: number; to: number } {
+  const months = [...perMonth.keys()].sort((a, b) => a - b);
+  const last = to ?? months[months.length - 1];
+  const recent = months.filter((m) => m <= last && m > last - 12).map((m) => perMonth.get(m)!).sort((a, b) => a - b);
+  const median = recent.length > 0 ? recent[Math.floor(recent.length / 2)] : 0;
+  let start = last;
+  while ((perMonth.get(start - 1) ?? 0) >= median / 2 && start - 1 >= months[0]) start--;
+  return { from: Math.max(start, last - 35), to: last };
+}
+
+/** Reads an event log into the estimator; file problems become InputErrors. */
+function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet?: boolean): EventEstimates {
+  let size: number;
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new InputError(`${file}: not a file`);
+    size = st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
+  }
+  // the window defaults to the log's span: first pass finds it when not given
+  let from = window.from !== undefined ? parseMonth(window.from) : undefined;
+  let to = window.to !== undefined ? parseMonth(window.to) : undefined;
+  const read = (fn: (e: import('../../events/index.ts').CaseEvent) => void, label: string, check: ValidateMode) => {
+    const bar = progress(label, size, quiet || size < 32 * 1024 * 1024);
+    try {
+      return forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn);
+    } catch (err) {
+      if (err instanceof LogFormatError) throw new InputError(err.message);
+      const code = (err as NodeJS.ErrnoException).code;
+      if (typeof code === 'string') throw new InputError(`${file}: cannot read (${code})`);
+      throw err;
+    } finally {
+      bar.stop();
+    }
+  };
+  if (from === undefined || to === undefined) {
+    const perMonth = new Map<number, number>();
+    read(
+      (e) => {
+        const m = +e.date.slice(0, 4) * 12 + +e.date.slice(5, 7) - 1;
+        perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
+      },
+      'events (finding the window)',
+      validate,
+    );
+    if (perMonth.size === 0) throw new InputError(`${file}: no events`);
+    const { from: f, to: t } = defaultEventWindow(perMonth, to);
+    to = t;
+    from ??= f;
+    validate = 'none'; // already validated on the first pass
+  }
+  if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
+  const est = new EventEstimator({ from, to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start) });
+  read(est.sink, 'events', validate);
+  return est.finish();
+}
+
+function printFit(fit: FitResult, observed: ObservedSet, out: string, tables?: string): void {
+  const rows: string[][] = [['KPI', 'basis', 'months', 'observed', 'base', 'fitted', 'error %', 'informs']];
+  for (const s of fit.series) rows.push([s.kpi, s.basis, String(s.n), f(s.observed), f(s.base), f(s.fitted), f(s.errorPct), s.target || (s.informs.length > 0 ? 'opening stock' : '–')]);
+  process.stdout.write(`\nFit to ${shown(observed.file)}, ${fit.from} to ${fit.to} (${fit.runs} replications, seed ${fit.seed}; ${fit.converged ? 'converged' : 'best of ' + fit.iterations.length + ' evaluations, not every target within tolerance'}):\n\n`);
+  process.stdout.write(table(rows) + '\n');
+  const atBound = new Map<string, string>();
+  for (const p of fit.parameters) if (p.note) atBound.set(p.target, p.note);
+  if (atBound.size > 0) process.stdout.write(`\nAt a bound (the series pull further than the fit allows; a short window identifies these weakly): ${[...atBound].map(([t, n]) => `${t} ${n}`).join('; ')}\n`);
+  if (fit.unfitted.length > 0) process.stdout.write(`\nNot fitted (kept as in the base): ${fit.unfitted.map((u) => `${u.target} (${u.reason})`).join('; ')}\n`);
+  process.stdout.write(`${fit.notInformed.length} parameters no observed series informs are unchanged (listed in ${shown(besideOut(out, 'fit.json', tables))}).\n`);
+  const skipped = [...observed.skipped, ...fit.skipped];
+  const outside = skipped.length;
+  if (outside > 0) process.stdout.write(`Rows not fitted: ${skippedByReason(skipped).map((r) => `${r.rows} ${r.reason}`).join('; ')}\n`);
+  if (observed.duplicates.length > 0) process.stdout.write(`Duplicates: ${observed.duplicates.length} rows reported twice for one month; the later report's value was used (see fit.json)\n`);
+}
+
+export function register(program: Command): void {
+  program
+    .command('calibrate')
+    .description("Fit a scenario's parameters to observed KPI series and/or estimate them from an event history")
+    .requiredOption('--base <scenario>', 'scenario whose parameters are calibrated (its structure, families and unobserved parameters are kept)')
+    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .option('--events <events.ndjson>', 'event history to estimate transition rates and durations from')
+    .requiredOption('--out <scenario.json>', 'calibrated scenario to write; tables are written beside it')
+    .option('--from <YYYY-MM>', 'first month of the fitting (or reference) window', month('--from'))
+    .option('--to <YYYY-MM>', 'last month of the window', month('--to'))
+    .option('--runs <n>', 'replications per ensemble while fitting', positiveInt('--runs'), 20)
+    .option('--seed <n>', 'random seed (default: the base scenario’s seed)', nonNegativeInt('--seed'))
+    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
+    .option('--iterations <n>', 'refinement iterations against ensembles', nonNegativeInt('--iterations'), 8)
+    .option('--exclude <kpi>', 'observed KPI not to fit (repeatable; still compared in the fit table)', collect)
+    .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000, the shared data’s latest reports first)')
+    .option('--name <name>', 'name of the calibrated scenario (default: the base name + "-calibrated")')
+    .option('--tables <dir>', 'folder for the fit and estimate tables (default: the folder of --out)')
+    .addOption(new Option('--validate <mode>', 'checks on the event log: full, schema or none').choices(['full', 'schema', 'none']).default('full'))
+    .option('-q, --quiet', 'no progress or tables')
+    .addHelpText(
+      'after',
+      `
+With --observed: the fitting run starts at --from from the observed month-end stocks (children
+looked after, UASC, on CP and CIN plans), method-of-moments estimates set what the data give
+directly (conversion ratios, stock ÷ flow, timeliness percentages through the duration
+distributions), then ensembles refine every fit target until its simulated series matches the
+observed one. Each row's basis (month_count, month_end_stock, monthly_rate_per_10k,
+ytd_cumulative_rate_per_10k, rolling12_pct, month_pct, annual_* …) decides how the simulated
+number is computed; comparators, targets and rows of unknown basis are not fitted and are
+listed. The default window is the latest unbroken run of observed months. The calibrated
+scenario starts the month after --to, from the observed position at --to.
+
+With --events: transition rates (monthly transitions ÷ the previous month's stock, by age band
+and placement group), conversion shares and duration distributions (censored maximum likelihood,
+Kaplan–Meier tables; spells still open are right-censored) over the window (default: the last
+36 months of the log, from its first month of full activity). With both, the event estimates are the starting point of the fit.
+
+Writes <out>, and beside it (or in --tables) <name>.fit.csv (each observed series, fitted value, error and the
+parameters it informed), <name>.fit-parameters.csv and <name>.fit.json; with --events
+<name>.estimates.csv, <name>.transitions.csv and <name>.durations.csv.
+
+Examples:
+  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --to 2022-08 --out out/fit-to-2022-08.json
+  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --from 2021-12 --to 2022-08 --runs 40 --out out/fit.json
+  $ caseflow calibrate --base scenarios/southampton-baseline.json --events out/events.ndjson --from 2025-03 --to 2027-02 --out out/estimated.json`,
+    )
+    .action(async (opts: CalibrateOptions) => {
+      if (!opts.observed && !opts.events) throw new InputError('calibrate needs --observed <csv>, --events <events.ndjson>, or both');
+      if (!/\.json$/i.test(opts.out)) throw new InputError(`--out must name a .json scenario file (got "${opts.out}")`);
+      const base = loadScenario(opts.base);
+      const seed = opts.seed ?? base.seed;
+      const written: string[] = [];
+      let scenario = base;
+      const notes: string[] = [];
+      let estimates: EventEstimates | undefined;
+      if (opts.events) {
+        if (!opts.quiet) process.stderr.write(`Estimating from ${shown(resolve(opts.events))}\n`);
+        estimates = estimateFromLog(opts.events, base, { from: opts.observed ? undefined : opts.from, to: opts.observed ? undefined : opts.to }, opts.validate, opts.quiet);
+        scenario = withParameters(scenario, estimates.parameters, scenario.name, scenario.description);
+        const applied = estimates.estimates.filter((e) => e.applied).length;
+        notes.push(`estimated from ${basename(opts.events)} over ${estimates.from} to ${estimates.to} (${applied} estimates applied)`);
+        const files: [string, string][] = [
+          [besideOut(opts.out, 'estimates.csv', opts.tables), estimatesCsv(estimates.estimates)],
+          [besideOut(opts.out, 'transitions.csv', opts.tables), transitionsCsv(estimates.transitions, estimates.entries, estimates.months)],
+          [besideOut(opts.out, 'durations.csv', opts.tables), durationsCsv(estimates.durations)],
+        ];
+        for (const [p, text] of files) {
+          writeFileAtomic(p, text);
+          written.push(p);
+        }
+        if (!opts.quiet) {
+          const rows = [['parameter', 'base', 'estimate', 'standard error', 'n']];
+          for (const e of estimates.estimates.filter((x) => x.applied && !/\.(points|seasonality|cumulative)\./.test(x.path) && !/placement\.(atEntry|onMove)|placementMix|categories/.test(x.path))) {
+            rows.push([e.path, f(e.base, 4), f(e.value, 4), f(e.se, 4), String(e.n)]);
+          }
+          process.stdout.write(`\nEstimates from ${estimates.events.toLocaleString('en-GB')} events (${estimates.children.toLocaleString('en-GB')} children), ${estimates.from} to ${estimates.to}:\n\n${table(rows)}\n`);
+          const skippedEvents = Object.entries(estimates.skipped);
+          if (skippedEvents.length > 0) process.stdout.write(`Events not used: ${skippedEvents.map(([k, v]) => `${v} ${k}`).join('; ')}\n`);
+          process.stdout.write(`${estimates.notInformed.length} parameters the events do not inform are unchanged (listed in ${shown(besideOut(opts.out, 'estimates.csv', opts.tables))} as not applied, or absent).\n`);
+        }
+      }
+
+      let fit: FitResult | undefined;
+      let observed: ObservedSet | undefined;
+      if (opts.observed) {
+        const prefer = opts.prefer?.split(',').map((s) => s.trim()).filter(Boolean);
+        observed = readObserved(opts.observed, { prefer });
+        assertSomeObservations(observed);
+        const scaledObs = scaleToPopulation(observed.observations, observed.populations, scenario.population);
+        if (scaledObs.scaled > 0 && !opts.quiet) process.stderr.write(`${scaledObs.scaled} counts scaled from the observed population (${observed.file}: population_0_17) to the scenario's ${scenario.population.toLocaleString('en-GB')} children\n`);
+        observed = { ...observed, observations: scaledObs.observations };
+        const window = defaultWindow(observed.observations, opts.to !== undefined ? parseMonth(opts.to) : undefined);
+        if (!window) throw new InputError(`${opts.observed}: no monthly observations to fit`);
+        const from = opts.from !== undefined ? parseMonth(opts.from) : window.from;
+        const to = window.to;
+        if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
+        if (!observed.observations.some((o) => o.month >= from && o.month <= to)) throw new InputError(`${opts.observed}: no usable observations between ${monthKey(from)} and ${monthKey(to)}`);
+        if (!opts.quiet) process.stderr.write(`Fitting ${base.name} to ${shown(resolve(opts.observed))}, ${monthKey(from)} to ${monthKey(to)}: ${opts.runs} replications per ensemble, up to ${opts.iterations + 2} ensembles\n`);
+        const bar = progress('ensembles', opts.iterations + 2, opts.quiet);
+        fit = await fitToObserved({
+          base: scenario,
+          observations: observed.observations,
+          from,
+          to,
+          runs: opts.runs!,
+          seed,
+          workers: opts.workers,
+          iterations: opts.iterations,
+          exclude: opts.exclude,
+          file: opts.base,
+          onProgress: (done) => bar.update(done),
+        });
+        bar.stop();
+        scenario = withParameters(scenario, fit.fittedParameters, scenario.name, scenario.description);
+        // the calibrated scenario projects from the month after the window
+        const rebased = rebaseScenario(scenario, to + 1, observed.observations, { lookBack: 2, file: opts.out });
+        scenario = rebased.scenario;
+        notes.push(`fitted to ${basename(opts.observed)} over ${fit.from} to ${fit.to}; starts ${monthKey(to + 1)} from the observed position at ${rebased.opening.map((o) => o.month)[0] ?? monthKey(to)}`);
+        const json = {
+          format: 'caseflow-fit',
+          engineVersion: VERSION,
+          command: commandLine(),
+          base: relative(process.cwd(), resolve(opts.base)),
+          observed: relative(process.cwd(), resolve(opts.observed)),
+          window: { from: fit.from, to: fit.to },
+          runs: fit.runs,
+          seed: fit.seed,
+          converged: fit.converged,
+          series: fit.series,
+          parameters: fit.parameters,
+          unfitted: fit.unfitted,
+          notInformed: fit.notInformed,
+          openingForFit: fit.openingForFit,
+          openingOfCalibratedScenario: rebased.opening,
+          iterations: fit.iterations,
+          skipped: [...observed.skipped, ...fit.skipped],
+          skippedByReason: skippedByReason([...observed.skipped, ...fit.skipped]),
+          duplicates: observed.duplicates.map((d) => ({ kept: { line: d.kept.line, source: d.kept.source, value: d.kept.value }, dropped: { line: d.dropped.line, source: d.dropped.source, value: d.dropped.value }, kpi: d.kept.kpi, period: d.kept.period, basis: d.kept.basis })),
+          estimates: estimates ? { window: { from: estimates.from, to: estimates.to }, applied: estimates.estimates.filter((e) => e.applied).length } : undefined,
+        };
+        const files: [string, string][] = [
+          [besideOut(opts.out, 'fit.csv', opts.tables), fitTableCsv(fit.series)],
+          [besideOut(opts.out, 'fit-parameters.csv', opts.tables), fitParametersCsv(fit.parameters)],
+          [besideOut(opts.out, 'fit.json', opts.tables), JSON.stringify(json, null, 2) + '\n'],
+        ];
+        for (const [p, text] of files) {
+          writeFileAtomic(p, text);
+          written.push(p);
+        }
+      }
+
+      const name = opts.name ?? `${base.name}-calibrated`;
+      const description = `${base.name} calibrated by caseflow calibrate: ${notes.join('; ')}. Parameters no data informed are as in ${basename(opts.base)}.`;
+      const final = withParameters(scenario, scenario.parameters, name, description);
+      writeScenarioFile(final, opts.out, schemaOf(opts.base));
+      // the file must load back as a valid scenario
+      loadScenario(opts.out);
+      written.unshift(opts.out);
+      if (!opts.quiet) {
+        if (fit && observed) printFit(fit, observed, opts.out, opts.tables);
+        process.stdout.write(`\n${paint('bold', 'Wrote')} ${written.map(shown).join(', ')}\n`);
+      }
+    });
 }

@@ -1,0 +1,754 @@
+/**
+ * Fitting a scenario's parameters to observed KPI series.
+ *
+ * 1. The fitting run starts at the window's first month from the observed position at the end
+ *    of the month before (opening stocks from month-end observations, see `rebaseScenario`).
+ * 2. Method of moments: where the data give a parameter directly it is set from them —
+ *    conversion ratios (assessments ÷ referrals, S47 ÷ assessments, ICPCs ÷ S47s, CP plans ÷
+ *    ICPCs), durations from stock ÷ flow (CP plans open ÷ plans started), timeliness percentages
+ *    inverted through the duration distribution (the share within 45 or 15 working days).
+ * 3. Refinement against simulated ensembles: each fit target (a group of parameters moved by one
+ *    factor) has a moment (the mean of its observed series over the window, or a ratio to the
+ *    series upstream of it, so targets hardly interact), and all factors are updated together
+ *    by secant steps on the log scale until every simulated moment is within 1% (or two Monte
+ *    Carlo standard errors) of the observed one, or the iterations run out. Every ensemble uses
+ *    the same seed and replications (common random numbers), so the search follows the
+ *    parameters and not sampling noise.
+ *
+ * Parameters that no observed series informs keep the base scenario's values and are listed.
+ */
+import { produce, type Draft } from 'immer';
+import { monthKey } from '../calendar/index.ts';
+import { runEnsemble } from '../ensemble/index.ts';
+import { kpiDef } from '../projections/catalogue.ts';
+import type { KpiRun } from '../projections/types.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { expandPath } from '../scenarios/interventions.ts';
+import { duration as compileDuration, type DurationSpec } from '../simulation/distributions.ts';
+import { parseParameters, type Parameters } from '../simulation/parameters.ts';
+import { comparableValue, covers } from './compare.ts';
+import { listNotInformed } from './estimate.ts';
+import type { Observation, SkippedRow } from './observed.ts';
+import { rebaseScenario, type OpeningSet } from './rebase.ts';
+
+type D = Draft<Parameters>;
+
+/**
+ * A fit target: parameters moved together by one factor, informed by one observed series.
+ * Bounds keep weakly identified targets plausible: over a window of months a stock series moves
+ * little with durations, so their factors are held within about ±50% of the base.
+ */
+interface TargetDef {
+  readonly id: string;
+  readonly label: string;
+  /** KPI ids whose observations inform the target, in order of preference. */
+  readonly informants: readonly string[];
+  /** For count informants: the upstream KPIs the moment is a ratio to (first observed wins). */
+  readonly over?: readonly string[];
+  /** Parameter paths the target moves (`*` for every key). */
+  readonly paths: readonly string[];
+  /** Multiplies the target's parameters by `f` (from the starting values). */
+  readonly scale: (d: D, f: number) => void;
+  /** Prior d ln(moment) / d ln(factor), used until two evaluations give a secant. */
+  readonly elasticity: number;
+  readonly bounds: readonly [number, number];
+}
+
+function capOutcome(o: Record<string, number>, key: string, v: number): void {
+  let others = 0;
+  for (const [k, x] of Object.entries(o)) if (k !== key) others += x;
+  o[key] = Math.max(0, Math.min(v, 1 - others - 1e-6));
+}
+
+function scaleOutcome(o: Record<string, number>, key: string, f: number): void {
+  capOutcome(o, key, o[key] * f);
+}
+
+function scaleDuration(spec: Draft<DurationSpec>, f: number): void {
+  if (spec.dist === 'empirical') for (const pt of spec.points) pt[0] *= f;
+  else (spec as { mean: number }).mean *= f;
+}
+
+const BANDS = ['under1', '1-4', '5-9', '10-15', '16-17'] as const;
+
+export const FIT_TARGETS: readonly TargetDef[] = [
+  {
+    id: 'contact_volume',
+    label: 'first contacts a month',
+    informants: ['contacts'],
+    paths: ['contacts.perMonthPer10k'],
+    scale: (d, f) => void (d.contacts.perMonthPer10k *= f),
+    elasticity: 1,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'contact_to_referral',
+    label: 'contacts becoming referrals',
+    informants: ['referrals', 'referral_rate', 'contact_conversion_pct'],
+    over: ['contacts'],
+    paths: ['contacts.outcomes.referral', 'recontact.outcomes.referral'],
+    scale: (d, f) => {
+      scaleOutcome(d.contacts.outcomes, 'referral', f);
+      scaleOutcome(d.recontact.outcomes, 'referral', f);
+    },
+    elasticity: 1,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'contact_to_early_help',
+    label: 'contacts stepped to early help',
+    informants: ['early_help_referrals'],
+    over: ['contacts'],
+    paths: ['contacts.outcomes.earlyHelp', 'recontact.outcomes.earlyHelp'],
+    scale: (d, f) => {
+      scaleOutcome(d.contacts.outcomes, 'earlyHelp', f);
+      scaleOutcome(d.recontact.outcomes, 'earlyHelp', f);
+    },
+    elasticity: 0.8,
+    bounds: [0.1, 10],
+  },
+  {
+    id: 'recontact',
+    label: 're-contact after closure (re-referrals)',
+    informants: ['rereferral_pct'],
+    paths: ['recontact.cumulative.*.1'],
+    scale: (d, f) => {
+      for (const pt of d.recontact.cumulative) pt[1] = Math.min(1, pt[1] * f);
+    },
+    elasticity: 0.8,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'referral_assessed',
+    label: 'referrals going on to assessment (1 − NFA at referral)',
+    informants: ['assessments_completed', 'assessment_rate'],
+    over: ['referrals', 'referral_rate'],
+    paths: ['referrals.nfaProbability'],
+    scale: (d, f) => void (d.referrals.nfaProbability = Math.min(0.99, Math.max(0, 1 - (1 - d.referrals.nfaProbability) * f))),
+    elasticity: 1,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'assessment_duration',
+    label: 'time to authorise an assessment',
+    informants: ['assessments_45d_pct'],
+    paths: ['assessment.durationWorkingDays'],
+    scale: (d, f) => scaleDuration(d.assessment.durationWorkingDays, f),
+    elasticity: -0.5,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'assessment_to_s47',
+    label: 'assessments leading to S47 enquiries',
+    informants: ['s47_started', 's47_rate'],
+    over: ['assessments_completed', 'assessment_rate'],
+    paths: ['assessment.outcomes.s47'],
+    scale: (d, f) => scaleOutcome(d.assessment.outcomes, 's47', f),
+    elasticity: 0.9,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 's47_to_icpc',
+    label: 'S47 enquiries leading to an ICPC',
+    informants: ['icpc_held', 'icpc_rate'],
+    over: ['s47_started', 's47_rate'],
+    paths: ['s47.outcomes.icpc'],
+    scale: (d, f) => scaleOutcome(d.s47.outcomes, 'icpc', f),
+    elasticity: 1,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'icpc_to_cp',
+    label: 'ICPCs resulting in a CP plan',
+    informants: ['cp_starts'],
+    over: ['icpc_held'],
+    paths: ['icpc.cpPlanProbability'],
+    scale: (d, f) => void (d.icpc.cpPlanProbability = Math.min(1, d.icpc.cpPlanProbability * f)),
+    elasticity: 1,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'icpc_timeliness',
+    label: 'time from strategy discussion to ICPC',
+    informants: ['icpc_15d_pct'],
+    paths: ['icpc.workingDaysFromStrategy'],
+    scale: (d, f) => scaleDuration(d.icpc.workingDaysFromStrategy, f),
+    elasticity: -0.5,
+    bounds: [0.3, 3],
+  },
+  {
+    id: 'cp_repeat',
+    label: 'escalation of children who have had a CP plan (repeat plans)',
+    informants: ['cp_repeat_pct'],
+    paths: ['afterCpPlan.s47Probability'],
+    scale: (d, f) => void (d.afterCpPlan.s47Probability = Math.min(1, d.afterCpPlan.s47Probability * f)),
+    elasticity: 0.3,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'cp_duration',
+    label: 'length of CP plans',
+    informants: ['cp_open', 'cp_rate'],
+    paths: ['cp.durationMonths'],
+    scale: (d, f) => scaleDuration(d.cp.durationMonths, f),
+    elasticity: 0.3,
+    bounds: [0.5, 2],
+  },
+  {
+    id: 'care_entries',
+    label: 'entries to care (direct, from CP and CIN plans)',
+    informants: ['cla_starts'],
+    paths: ['care.directEntriesPerMonthPer10k', 'cp.outcomes.care', 'cin.outcomes.care'],
+    scale: (d, f) => {
+      d.care.directEntriesPerMonthPer10k *= f;
+      scaleOutcome(d.cp.outcomes, 'care', f);
+      scaleOutcome(d.cin.outcomes, 'care', f);
+    },
+    elasticity: 0.9,
+    bounds: [0.2, 5],
+  },
+  {
+    id: 'care_duration',
+    label: 'time in care',
+    informants: ['cla_open', 'cla_rate'],
+    paths: ['care.durationMonths.*'],
+    scale: (d, f) => {
+      for (const b of BANDS) scaleDuration(d.care.durationMonths[b], f);
+    },
+    elasticity: 0.2,
+    bounds: [0.67, 1.5],
+  },
+  {
+    id: 'exit_adoption',
+    label: 'leaving care by adoption',
+    informants: ['cla_ends_adoption'],
+    over: ['cla_ends'],
+    paths: ['care.exitReasons.*.adoption'],
+    scale: (d, f) => {
+      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'adoption', f);
+    },
+    elasticity: 0.9,
+    bounds: [0.1, 10],
+  },
+  {
+    id: 'exit_sgo',
+    label: 'leaving care by special guardianship order',
+    informants: ['cla_ends_sgo'],
+    over: ['cla_ends'],
+    paths: ['care.exitReasons.*.sgo'],
+    scale: (d, f) => {
+      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'sgo', f);
+    },
+    elasticity: 0.9,
+    bounds: [0.1, 10],
+  },
+  {
+    id: 'exit_return_home',
+    label: 'leaving care by returning home',
+    informants: ['cla_ends_return_home'],
+    over: ['cla_ends'],
+    paths: ['care.exitReasons.*.returnHome'],
+    scale: (d, f) => {
+      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'returnHome', f);
+    },
+    elasticity: 0.9,
+    bounds: [0.1, 10],
+  },
+  {
+    id: 'uasc_arrivals',
+    label: 'UASC arrivals',
+    informants: ['uasc_open'],
+    paths: ['uasc.arrivalsPerMonthPer10k'],
+    scale: (d, f) => void (d.uasc.arrivalsPerMonthPer10k *= f),
+    elasticity: 0.2,
+    bounds: [0.25, 4],
+  },
+  {
+    id: 'ifa_share',
+    label: 'agency (IFA) foster placements',
+    informants: ['cla_placement_ifa_pct', 'cla_placement_ifa'],
+    paths: ['placement.atEntry.*.ifa', 'placement.onMove.*.ifa', 'uasc.placementMix.ifa'],
+    scale: (d, f) => {
+      for (const b of BANDS) {
+        if (d.placement.atEntry[b].ifa !== undefined) d.placement.atEntry[b].ifa! *= f;
+        if (d.placement.onMove[b].ifa !== undefined) d.placement.onMove[b].ifa! *= f;
+      }
+      if (d.uasc.placementMix.ifa !== undefined) d.uasc.placementMix.ifa *= f;
+    },
+    elasticity: 0.5,
+    bounds: [0.1, 10],
+  },
+  {
+    id: 'placement_moves',
+    label: 'placement changes',
+    informants: ['cla_3plus_moves_pct'],
+    paths: ['placement.changesPerYear.*'],
+    scale: (d, f) => {
+      for (const b of BANDS) d.placement.changesPerYear[b] = Math.min(24, d.placement.changesPerYear[b] * f);
+    },
+    elasticity: 1,
+    bounds: [0.25, 4],
+  },
+  {
+    id: 'adoption_placement',
+    label: 'time placed for adoption before the order',
+    informants: ['cla_placement_placed_for_adoption'],
+    paths: ['placement.adoptionPlacementMonthsBeforeOrder'],
+    scale: (d, f) => scaleDuration(d.placement.adoptionPlacementMonthsBeforeOrder, f),
+    elasticity: 0.5,
+    bounds: [0.33, 3],
+  },
+];
+
+export interface FitOptions {
+  readonly base: Scenario;
+  /** Observations (usable rows of the observed file). */
+  readonly observations: readonly Observation[];
+  /** Fitting window, month indexes (inclusive). */
+  readonly from: number;
+  readonly to: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly workers?: number;
+  /** Refinement iterations after the starting point (default 8). */
+  readonly iterations?: number;
+  /** KPI ids not to fit (still compared in the fit table). */
+  readonly exclude?: readonly string[];
+  readonly file?: string;
+  /** Called after each ensemble: ensembles run so far, and the most there can be. */
+  readonly onProgress?: (done: number, total: number) => void;
+}
+
+export interface FitSeries {
+  readonly kpi: string;
+  readonly basis: string;
+  /** Observed months (or financial years) compared. */
+  readonly n: number;
+  readonly observed: number;
+  /** Mean simulated equivalent with the base parameters (same window and opening). */
+  readonly base: number;
+  readonly fitted: number;
+  readonly error: number;
+  readonly errorPct: number;
+  /** Mean absolute percentage error month by month (fitted). */
+  readonly mape: number;
+  /** Fit target this series informs (empty: compared only). */
+  readonly target: string;
+  /** Parameter paths it informs. */
+  readonly informs: readonly string[];
+  readonly note: string;
+}
+
+export interface FitParameterRow {
+  readonly target: string;
+  readonly path: string;
+  readonly base: number;
+  /** Method-of-moments starting value. */
+  readonly start: number;
+  readonly fitted: number;
+  readonly informedBy: string;
+  /** Set when the target's factor ended at one of its bounds (the data pull further than allowed). */
+  readonly note: string;
+}
+
+export interface FitIteration {
+  readonly iteration: number;
+  readonly factors: Record<string, number>;
+  readonly moments: Record<string, { simulated: number; observed: number }>;
+  readonly score: number;
+}
+
+export interface FitResult {
+  readonly from: string;
+  readonly to: string;
+  readonly runs: number;
+  readonly seed: number;
+  readonly series: readonly FitSeries[];
+  readonly parameters: readonly FitParameterRow[];
+  /** Fit targets with no observed series (their parameters keep the base values). */
+  readonly unfitted: readonly { readonly target: string; readonly paths: readonly string[]; readonly reason: string }[];
+  /** Every parameter path left as in the base. */
+  readonly notInformed: readonly string[];
+  readonly openingForFit: readonly OpeningSet[];
+  readonly iterations: readonly FitIteration[];
+  readonly converged: boolean;
+  /** Observations inside the window that could not be compared, with the reason. */
+  readonly skipped: readonly SkippedRow[];
+  /** The fitted parameters. */
+  readonly fittedParameters: Parameters;
+}
+
+/** Mean of the finite values. */
+function mean(xs: readonly number[]): number {
+  let s = 0;
+  let n = 0;
+  for (const x of xs) {
+    if (Number.isFinite(x)) {
+      s += x;
+      n++;
+    }
+  }
+  return n > 0 ? s / n : NaN;
+}
+
+interface Moment {
+  readonly observed: number;
+  /** Simulated moment from replication-mean values. */
+  readonly simulated: number;
+  /** Monte Carlo standard error of `simulated`. */
+  readonly se: number;
+}
+
+/** How a target is informed: its informant observations and (for ratio moments) the upstream ones. */
+interface Plan {
+  readonly def: TargetDef;
+  readonly informant: string;
+  readonly obs: readonly Observation[];
+  readonly upstream?: { readonly kpi: string; readonly obs: readonly Observation[] };
+}
+
+/** Simulated equivalents of observations, per replication: values[r][i]. */
+function simulatedMatrix(runs: readonly KpiRun[], obs: readonly Observation[]): number[][] {
+  return runs.map((run) => obs.map((o) => comparableValue(run, o.spec)));
+}
+
+function momentOf(plan: Plan, runs: readonly KpiRun[]): Moment {
+  const perRep = (values: number[][], idx: readonly number[]) => values.map((row) => idx.reduce((s, i) => s + row[i], 0));
+  if (!plan.upstream) {
+    const sim = simulatedMatrix(runs, plan.obs);
+    const ok = plan.obs.map((_, i) => i).filter((i) => sim.every((row) => Number.isFinite(row[i])));
+    const observed = mean(ok.map((i) => plan.obs[i].value));
+    const reps = perRep(sim, ok).map((s) => s / ok.length);
+    const m = mean(reps);
+    const sd = Math.sqrt(mean(reps.map((x) => (x - m) ** 2)));
+    return { observed, simulated: m, se: sd / Math.sqrt(reps.length) };
+  }
+  // ratio moment over the months both series cover
+  const up = plan.upstream;
+  const pairs: [number, number][] = [];
+  plan.obs.forEach((o, i) => {
+    const j = up.obs.findIndex((u) => u.month === o.month && u.period === o.period);
+    if (j >= 0) pairs.push([i, j]);
+  });
+  const a = simulatedMatrix(runs, plan.obs);
+  const b = simulatedMatrix(runs, up.obs);
+  const ok = pairs.filter(([i, j]) => a.every((row) => Number.isFinite(row[i])) && b.every((row) => Number.isFinite(row[j])));
+  const observed = ok.reduce((s, [i]) => s + plan.obs[i].value, 0) / ok.reduce((s, [, j]) => s + up.obs[j].value, 0);
+  const reps = a.map((row, r) => ok.reduce((s, [i]) => s + row[i], 0) / ok.reduce((s, [, j]) => s + b[r][j], 0));
+  const numer = mean(a.map((row) => ok.reduce((s, [i]) => s + row[i], 0)));
+  const denom = mean(b.map((row) => ok.reduce((s, [, j]) => s + row[j], 0)));
+  const m = mean(reps);
+  const sd = Math.sqrt(mean(reps.map((x) => (x - m) ** 2)));
+  return { observed, simulated: numer / denom, se: sd / Math.sqrt(reps.length) };
+}
+
+/** Representative numbers at a (possibly `*`) parameter path, with concrete paths. */
+function valuesAt(p: Parameters, pattern: string): { path: string; value: number }[] {
+  const out: { path: string; value: number }[] = [];
+  let paths: string[][];
+  try {
+    paths = expandPath(p, pattern);
+  } catch {
+    return out;
+  }
+  for (const path of paths) {
+    const v = path.reduce<unknown>((n, k) => (n && typeof n === 'object' ? (n as Record<string, unknown>)[k] : undefined), p);
+    const key = path.join('.');
+    if (typeof v === 'number') out.push({ path: key, value: v });
+    else if (v && typeof v === 'object' && 'dist' in v) {
+      const spec = v as DurationSpec;
+      out.push({ path: `${key}.mean`, value: spec.dist === 'empirical' ? compileDuration(spec).mean : spec.mean });
+    }
+  }
+  return out;
+}
+
+/** The method-of-moments factor of a target from the observed data alone, if the data give one. */
+function momFactor(def: TargetDef, plan: Plan, start: Parameters, obsOf: (kpi: string) => readonly Observation[]): number | undefined {
+  const avg = (os: readonly Observation[]) => mean(os.map((o) => o.value));
+  const common = (a: readonly Observation[], b: readonly Observation[]) => {
+    const months = new Set(b.filter((o) => o.basis === 'month_count').map((o) => o.month));
+    const aa = a.filter((o) => o.basis === 'month_count' && months.has(o.month));
+    const bb = b.filter((o) => o.basis === 'month_count' && aa.some((x) => x.month === o.month));
+    return aa.length > 0 ? avg(aa) / avg(bb) : undefined;
+  };
+  const pctWithin = (spec: DurationSpec, limit: number, pct: number): number | undefined => {
+    const target = Math.min(0.995, Math.max(0.005, pct / 100));
+    // factor f: P(D·f ≤ limit) = target, i.e. F(limit / f) = target; F decreases in f
+    const F = (f: number) => compileDuration(spec).cdf(limit / f);
+    let lo = def.bounds[0];
+    let hi = def.bounds[1];
+    if (F(lo) < target || F(hi) > target) return undefined;
+    for (let i = 0; i < 60; i++) {
+      const mid = Math.sqrt(lo * hi);
+      if (F(mid) > target) lo = mid;
+      else hi = mid;
+    }
+    return Math.sqrt(lo * hi);
+  };
+  const monthly = plan.obs.filter((o) => o.basis === 'month_pct');
+  switch (def.id) {
+    case 'assessment_duration':
+      // counted within 45 working days: the rounded duration is at most 45
+      return monthly.length > 0 ? pctWithin(start.assessment.durationWorkingDays, 45.5, avg(monthly)) : undefined;
+    case 'icpc_timeliness':
+      return monthly.length > 0 ? pctWithin(start.icpc.workingDaysFromStrategy, 15.5, avg(monthly)) : undefined;
+    case 'referral_assessed': {
+      const r = common(obsOf('assessments_completed'), obsOf('referrals'));
+      return r !== undefined ? Math.min(0.99, r) / (1 - start.referrals.nfaProbability) : undefined;
+    }
+    case 'assessment_to_s47': {
+      const r = common(obsOf('s47_started'), obsOf('assessments_completed'));
+      return r !== undefined && start.assessment.outcomes.s47 > 0 ? r / start.assessment.outcomes.s47 : undefined;
+    }
+    case 's47_to_icpc': {
+      const r = common(obsOf('icpc_held'), obsOf('s47_started'));
+      return r !== undefined && start.s47.outcomes.icpc > 0 ? r / start.s47.outcomes.icpc : undefined;
+    }
+    case 'icpc_to_cp': {
+      const r = common(obsOf('cp_starts'), obsOf('icpc_held'));
+      return r !== undefined && start.icpc.cpPlanProbability > 0 ? Math.min(1, r) / start.icpc.cpPlanProbability : undefined;
+    }
+    case 'cp_duration': {
+      // Little's law: mean length = plans open ÷ plans started a month
+      const open = obsOf('cp_open').filter((o) => o.basis === 'month_end_stock');
+      const flow = obsOf('cp_starts').filter((o) => o.basis === 'month_count');
+      if (open.length === 0 || flow.length === 0) return undefined;
+      const months = avg(open) / avg(flow);
+      const m = compileDuration(start.cp.durationMonths).mean;
+      return months > 0 && m > 0 ? months / m : undefined;
+    }
+    default:
+      return undefined;
+  }
+}
+
+/** Known differences between observed series and the engine's KPI of the same id. */
+const DEFINITION_NOTES: Readonly<Record<string, string>> = {
+  cin_open: "the engine's cin_open also counts open assessments and S47 enquiries; LA series usually count CIN plans only",
+};
+
+/** Largest change of a factor in one refinement step (ln 1.5). */
+const MAX_STEP = Math.log(1.5);
+
+const clamp = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x));
+
+/** Fits the base scenario's parameters to the observations in [from, to]. */
+export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
+  const { base, from, to } = opts;
+  const months = to - from + 1;
+  if (months < 1) throw new RangeError(`the fitting window must end on or after it starts (${monthKey(from)} to ${monthKey(to)})`);
+  const exclude = new Set(opts.exclude ?? []);
+  const rebased = rebaseScenario(base, from, opts.observations, { lookBack: 0, lookAhead: 2, file: opts.file });
+  const fitScenario = rebased.scenario;
+  const probe = { startMonth: monthKey(from), months };
+  // observations in the window the fitting run can compare
+  const skipped: SkippedRow[] = [];
+  const usable: Observation[] = [];
+  for (const o of opts.observations) {
+    if (o.month < from || o.month > to) {
+      skipped.push({ line: o.line, kpi: o.kpi, period: o.period, basis: o.basis, kind: o.kind, reason: `outside the fitting window ${monthKey(from)} to ${monthKey(to)}` });
+      continue;
+    }
+    if (!covers(probe, o.spec)) {
+      skipped.push({ line: o.line, kpi: o.kpi, period: o.period, basis: o.basis, kind: o.kind, reason: `needs simulated months from ${monthKey(o.spec.first)}; the fitting run starts ${monthKey(from)}` });
+      continue;
+    }
+    usable.push(o);
+  }
+  const obsOf = (kpi: string) => usable.filter((o) => o.kpi === kpi);
+
+  // which series informs which target
+  const plans: Plan[] = [];
+  const unfitted: { target: string; paths: readonly string[]; reason: string }[] = [];
+  for (const def of FIT_TARGETS) {
+    const informant = def.informants.find((k) => !exclude.has(k) && obsOf(k).length > 0);
+    if (!informant) {
+      const why = def.informants.some((k) => exclude.has(k) && obsOf(k).length > 0) ? 'its series were excluded' : `no observed ${def.informants.join(' / ')} in the window`;
+      unfitted.push({ target: def.id, paths: def.paths, reason: why });
+      continue;
+    }
+    // one basis per moment: the one with most observations (other bases are compared only)
+    const all = obsOf(informant);
+    const byBasis = new Map<string, number>();
+    for (const o of all) byBasis.set(o.basis, (byBasis.get(o.basis) ?? 0) + 1);
+    const basis = [...byBasis].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
+    const obs = all.filter((o) => o.basis === basis);
+    let upstream: Plan['upstream'];
+    if (def.over && kpiDef(informant)?.unit !== 'pct') {
+      const up = def.over.find((k) => obsOf(k).some((u) => obs.some((o) => o.month === u.month && o.period === u.period)));
+      if (up) upstream = { kpi: up, obs: obsOf(up).filter((u) => obs.some((o) => o.month === u.month && o.period === u.period)) };
+    }
+    plans.push({ def, informant, obs, upstream });
+  }
+
+  // method of moments
+  const startFactors = new Map<string, number>();
+  for (const plan of plans) {
+    const f = momFactor(plan.def, plan, fitScenario.parameters, obsOf);
+    if (f !== undefined && Number.isFinite(f) && f > 0) startFactors.set(plan.def.id, clamp(f, plan.def.bounds[0], plan.def.bounds[1]));
+  }
+  const startParams = apply(fitScenario.parameters, plans, (id) => startFactors.get(id) ?? 1);
+
+  const maxIt = opts.iterations ?? 8;
+  let evaluations = 0;
+  const totalEvaluations = maxIt + 2;
+  const evaluate = async (params: Parameters): Promise<KpiRun[]> => {
+    const scenario = { ...fitScenario, parameters: params, interventions: fitScenario.interventions };
+    const r = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers });
+    evaluations++;
+    opts.onProgress?.(evaluations, totalEvaluations);
+    return r.runs[0];
+  };
+
+  // refinement: x = ln(factor relative to the starting point)
+  const x = new Map<string, number>(plans.map((p) => [p.def.id, 0]));
+  const history: { x: Map<string, number>; g: Map<string, Moment>; runs: KpiRun[]; score: number }[] = [];
+  const iterations: FitIteration[] = [];
+  let converged = false;
+  for (let it = 0; it <= maxIt; it++) {
+    const params = apply(startParams, plans, (id) => Math.exp(x.get(id) ?? 0));
+    const runs = await evaluate(params);
+    const g = new Map<string, Moment>();
+    let score = 0;
+    let done = true;
+    for (const plan of plans) {
+      const m = momentOf(plan, runs);
+      g.set(plan.def.id, m);
+      // error in units of the tolerance: 1% of the observed moment or two Monte Carlo standard errors
+      const e = Math.abs(m.simulated - m.observed) / Math.max(0.01 * Math.abs(m.observed), 2 * m.se, 1e-9);
+      score += Number.isFinite(e) ? Math.min(e, 10) ** 2 : 100;
+      if (!(e <= 1)) done = false;
+    }
+    history.push({ x: new Map(x), g, runs, score });
+    iterations.push({
+      iteration: it,
+      factors: Object.fromEntries(plans.map((p) => [p.def.id, +((startFactors.get(p.def.id) ?? 1) * Math.exp(x.get(p.def.id)!)).toPrecision(6)])),
+      moments: Object.fromEntries(plans.map((p) => [p.def.id, { simulated: g.get(p.def.id)!.simulated, observed: g.get(p.def.id)!.observed }])),
+      score,
+    });
+    if (done) {
+      converged = true;
+      break;
+    }
+    if (it === maxIt) break;
+    // secant step per target
+    for (const plan of plans) {
+      const id = plan.def.id;
+      const m = g.get(id)!;
+      if (!Number.isFinite(m.simulated) || !Number.isFinite(m.observed)) continue;
+      const prior = plan.def.elasticity * m.simulated;
+      let slope = prior;
+      const prev = history.length >= 2 ? history[history.length - 2] : undefined;
+      if (prev) {
+        const dx = x.get(id)! - prev.x.get(id)!;
+        const dg = m.simulated - prev.g.get(id)!.simulated;
+        if (Math.abs(dx) > 1e-9) {
+          const s = dg / dx;
+          // a secant polluted by other targets' moves can be tiny or of the wrong sign: keep it
+          // within a factor 4 of the prior slope
+          if (Math.sign(s) === Math.sign(prior)) slope = Math.sign(s) * clamp(Math.abs(s), 0.25 * Math.abs(prior), 4 * Math.abs(prior));
+        }
+      }
+      if (!(Math.abs(slope) > 0)) continue;
+      const step = clamp((0.8 * (m.observed - m.simulated)) / slope, -MAX_STEP, MAX_STEP);
+      const f0 = startFactors.get(id) ?? 1;
+      const lo = Math.log(plan.def.bounds[0] / f0);
+      const hi = Math.log(plan.def.bounds[1] / f0);
+      x.set(id, clamp(x.get(id)! + step, lo, hi));
+    }
+  }
+
+  const best = converged ? history[history.length - 1] : history.reduce((a, b) => (b.score < a.score ? b : a));
+  const fittedParams = apply(startParams, plans, (id) => Math.exp(best.x.get(id) ?? 0));
+  const baseRuns = await evaluate(fitScenario.parameters);
+
+  // the fit table: every observed series in the window
+  const planOf = new Map<string, Plan>();
+  for (const p of plans) planOf.set(p.informant, p);
+  const groups = new Map<string, Observation[]>();
+  for (const o of usable) {
+    const key = `${o.kpi}\u0000${o.basis}`;
+    if (!groups.has(key)) groups.set(key, []);
+    groups.get(key)!.push(o);
+  }
+  const series: FitSeries[] = [];
+  for (const [, obs] of [...groups].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
+    const fitted = simulatedMatrix(best.runs, obs);
+    const based = simulatedMatrix(baseRuns, obs);
+    const colMean = (mat: number[][], i: number) => mean(mat.map((row) => row[i]));
+    const fittedByMonth = obs.map((_, i) => colMean(fitted, i));
+    const baseByMonth = obs.map((_, i) => colMean(based, i));
+    const observed = mean(obs.map((o) => o.value));
+    const fittedMean = mean(fittedByMonth);
+    const mape = mean(obs.map((o, i) => (o.value !== 0 ? (100 * Math.abs(fittedByMonth[i] - o.value)) / Math.abs(o.value) : NaN)));
+    const plan = planOf.get(obs[0].kpi);
+    const informs = plan && !exclude.has(obs[0].kpi) && plan.obs[0].basis === obs[0].basis ? plan : undefined;
+    const opening = obs[0].basis === 'month_end_stock' ? rebased.opening.filter((s) => s.kpi === obs[0].kpi).map((s) => s.parameter) : [];
+    const notes: string[] = [];
+    if (DEFINITION_NOTES[obs[0].kpi]) notes.push(DEFINITION_NOTES[obs[0].kpi]);
+    if (exclude.has(obs[0].kpi)) notes.push('excluded from fitting');
+    else if (plan && plan.obs[0].basis !== obs[0].basis) notes.push(`compared only (${plan.informant} is fitted on its ${plan.obs[0].basis} series)`);
+    if (opening.length > 0) notes.push(`sets ${opening.join(', ')} for the start`);
+    if (plan?.upstream && informs) notes.push(`fitted as a ratio to ${plan.upstream.kpi}`);
+    series.push({
+      kpi: obs[0].kpi,
+      basis: obs[0].basis,
+      n: obs.length,
+      observed,
+      base: mean(baseByMonth),
+      fitted: fittedMean,
+      error: fittedMean - observed,
+      errorPct: observed !== 0 ? (100 * (fittedMean - observed)) / Math.abs(observed) : NaN,
+      mape,
+      target: informs ? informs.def.id : '',
+      informs: [...(informs ? informs.def.paths : []), ...opening],
+      note: notes.join('; '),
+    });
+  }
+
+  // parameter table
+  const parameters: FitParameterRow[] = [];
+  const informed = new Set<string>();
+  for (const plan of plans) {
+    const factor = (startFactors.get(plan.def.id) ?? 1) * Math.exp(best.x.get(plan.def.id) ?? 0);
+    const [lo, hi] = plan.def.bounds;
+    const note = factor <= lo * 1.0001 ? `at the lower bound (×${lo} of the base)` : factor >= hi * 0.9999 ? `at the upper bound (×${hi} of the base)` : '';
+    for (const pattern of plan.def.paths) {
+      const b = valuesAt(fitScenario.parameters, pattern);
+      const s = valuesAt(startParams, pattern);
+      const f = valuesAt(fittedParams, pattern);
+      b.forEach((bv, i) => {
+        parameters.push({ target: plan.def.id, path: bv.path, base: bv.value, start: s[i]?.value ?? NaN, fitted: f[i]?.value ?? NaN, informedBy: plan.upstream ? `${plan.informant} ÷ ${plan.upstream.kpi}` : plan.informant, note });
+        informed.add(bv.path.replace(/\.mean$/, ''));
+      });
+    }
+  }
+  for (const s of rebased.opening) informed.add(`opening.${s.parameter.replace(/^opening\./, '')}`);
+  return {
+    from: monthKey(from),
+    to: monthKey(to),
+    runs: opts.runs,
+    seed: opts.seed,
+    series,
+    parameters,
+    unfitted,
+    notInformed: listNotInformed(base.parameters, informed),
+    openingForFit: rebased.opening,
+    iterations,
+    converged,
+    skipped,
+    fittedParameters: fittedParams,
+  };
+}
+
+/** The parameters with every planned target's factor applied (validated). */
+function apply(params: Parameters, plans: readonly Plan[], factor: (id: string) => number): Parameters {
+  const next = produce(params, (d) => {
+    for (const p of plans) {
+      const f = factor(p.def.id);
+      if (f !== 1) p.def.scale(d, f);
+    }
+  });
+  return parseParameters(next);
+}

@@ -1,0 +1,20 @@
+/**
+ * Calibration, back-testing and projection regression checks.
+ *
+ * - `readObserved` reads observed KPI series (shared/data format) and says which rows can be
+ *   fitted; `comparableValue` turns a replication's monthly KPIs into each row's basis;
+ * - `fitToObserved` fits a scenario's parameters to observed series (method of moments, then
+ *   ensembles); `EventEstimator` estimates them from an event history;
+ * - `compareWithEnsemble` back-tests a projection against observations;
+ * - `compareExact` / `compareStatistical` compare a rerun with a stored kpis.csv.
+ */
+export * from './survival.ts';
+export * from './compare.ts';
+export * from './observed.ts';
+export * from './rebase.ts';
+export { EventEstimator, applyEstimates, listNotInformed, MIN_OBSERVATIONS, type EstimatorOptions, type Estimate, type EventEstimates, type TransitionRow, type EntryRow, type DurationTable } from './estimate.ts';
+export { fitToObserved, FIT_TARGETS, type FitOptions, type FitResult, type FitSeries, type FitParameterRow, type FitIteration } from './fit.ts';
+export * from './backtest.ts';
+export * from './check.ts';
+export * from './scenarioFile.ts';
+export * from './tables.ts';
