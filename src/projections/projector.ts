@@ -2,10 +2,14 @@
  * Monthly KPI projection from event streams.
  *
  * `KpiProjector` folds events (in non-decreasing date order, all children interleaved) into plain
- * mutable accumulators: a Map of small per-child records, integer counters for the month's flows,
+ * mutable accumulators: per-child state in typed arrays (children numbered densely by
+ * `ChildIndex`; state only for children past a contact), integer counters for the month's flows,
  * running stocks, and 12-slot rings of monthly counts for rolling rates. Per-event work is O(1);
  * month close is O(KPIs + children looked after). Each reported month is closed into its slot
  * of the result arrays and into an immutable `MonthSnapshot`.
+ *
+ * Events come as objects (`apply`) or, from the engine, as a few numbers (`applyFields`, via
+ * `projector.sink`; see src/simulation/fields.ts); both go through the same fold.
  *
  * Conventions:
  * - A day belongs to a state from its start day up to but not including its end day: a child who
@@ -18,10 +22,41 @@
  */
 import { freeze } from 'immer';
 import type { CaseEvent } from '../events/index.ts';
-import { PLACEMENT_GROUPS, placementGroup, leavingCareGroup, LEAVING_CARE_GROUPS, type PlacementGroup, type LeavingCareGroup } from '../events/codes/groups.ts';
+import { PLACEMENT_GROUPS, LEAVING_CARE_GROUPS, type PlacementGroup } from '../events/codes/groups.ts';
 import { addYears, daysInMonth, firstDayOfMonth, monthKey, parseIsoDate, parseMonth, workingDaysBetween } from '../calendar/index.ts';
 import { KPIS, KPI_IDS } from './catalogue.ts';
 import type { KpiRun } from './types.ts';
+import { ChildIndex } from './childIndex.ts';
+import { addYearsFast, civilFromDays } from '../simulation/civil.ts';
+import {
+  FIELD_SINK,
+  LEAVING_AGE18,
+  LEAVING_OTHER,
+  OUT_EARLY_HELP,
+  OUT_NFA,
+  OUT_REFERRAL,
+  T_ASSESSMENT_AUTHORISED,
+  T_ASSESSMENT_STARTED,
+  T_CARE_ENDED,
+  T_CARE_STARTED,
+  T_CASE_CLOSED,
+  T_CHILD_REGISTERED,
+  T_CIN_PLAN_ENDED,
+  T_CIN_PLAN_STARTED,
+  T_CONTACT_CONCLUDED,
+  T_CONTACT_RECEIVED,
+  T_CP_PLAN_ENDED,
+  T_CP_PLAN_STARTED,
+  T_EPISODE_CHANGED,
+  T_ICPC_HELD,
+  T_REFERRAL_ACCEPTED,
+  T_S47_CONCLUDED,
+  T_S47_STARTED,
+  T_STRATEGY_DISCUSSION,
+  leavingGroupIndex,
+  placementGroupIndex,
+  type FieldSink,
+} from '../simulation/fields.ts';
 
 export interface ProjectorOptions {
   /** First reported month, `YYYY-MM`. */
@@ -77,44 +112,146 @@ const NEVER = -1e9; // a day before any real date
 const OPEN = 1e9; // the end day of something still open
 const PLACEMENT_STARTS_NEW: ReadonlySet<string> = new Set(['P', 'T', 'B', 'U']);
 const GROUP_INDEX = new Map<PlacementGroup, number>(PLACEMENT_GROUPS.map((g, i) => [g, i]));
-const LEAVING_INDEX = new Map<LeavingCareGroup, number>(LEAVING_CARE_GROUPS.map((g, i) => [g, i]));
 const IFA = GROUP_INDEX.get('ifa')!;
 
 /** KPIs that carry a numerator and a denominator. */
 export const RATIO_KPI_IDS: readonly string[] = KPIS.filter((k) => k.unit === 'pct' || k.unit === 'per10k' || k.unit === 'ratio').map((k) => k.id);
 
-/** Per-child state: one small mutable record per child, with a fixed shape. */
-class ChildState {
-  age18Day = OPEN;
-  uasc = false;
-  caseOpen = false;
+// per-child flags (ChildStates.flags)
+const F_CASE_OPEN = 1;
+const F_ASSESSMENT = 2;
+const F_S47 = 4;
+const F_CIN_PLAN = 8;
+const F_CP = 16;
+const F_CLA = 32;
+const F_UASC_IN_CARE = 64;
+/** Counted in cin_open. */
+const F_IN_CIN = 128;
+/** Counted in open_cases. */
+const F_IN_OPEN = 256;
+
+/**
+ * Per-child state as struct-of-arrays, indexed by a state slot (1-based; slot 0 is unused).
+ * A slot is given to a child at its first event that needs one (not a contact or registration:
+ * most contacted children never get further). Placement history lives in a second set of
+ * arrays, indexed by `care[slot]`, given to children at their first period of care.
+ */
+class ChildStates {
+  size = 1;
+  flags = new Uint16Array(0);
   /** Month index of the referral that opened the current case; -1 when none. */
-  referralMonth = -1;
-  lastReferralDay = NEVER;
-  /** Last day a new referral counts as a re-referral of the latest one. */
-  rereferralUntil = NEVER;
-  assessmentOpen = false;
-  assessmentStart = NEVER;
-  s47Open = false;
-  cinPlanOpen = false;
-  strategyDay = NEVER;
-  cpOpen = false;
-  cpPlans = 0;
-  cpTwoYears = OPEN;
-  cla = false;
-  claSlot = -1;
-  group = -1;
-  uascInCare = false;
+  referralMonth = new Int32Array(0);
+  lastReferralDay = new Int32Array(0);
+  assessmentStart = new Int32Array(0);
+  strategyDay = new Int32Array(0);
+  cpPlans = new Int32Array(0);
+  cpTwoYears = new Int32Array(0);
+  /** Index into the placement arrays (0: never looked after). */
+  care = new Int32Array(0);
+
+  careSize = 1;
+  claSlot = new Int32Array(0);
+  group = new Int8Array(0);
   // the latest three placements (start day, end day), most recent first
-  p1s = NEVER;
-  p1e = NEVER;
-  p2s = NEVER;
-  p2e = NEVER;
-  p3s = NEVER;
-  p3e = NEVER;
-  // current contributions to the cin_open and open_cases stocks
-  inCin = false;
-  inOpen = false;
+  p1s = new Int32Array(0);
+  p1e = new Int32Array(0);
+  p2s = new Int32Array(0);
+  p2e = new Int32Array(0);
+  p3s = new Int32Array(0);
+  p3e = new Int32Array(0);
+
+  constructor() {
+    this.grow(1024);
+    this.growCare(256);
+  }
+
+  /** A new slot in its initial state. */
+  add(): number {
+    const s = this.size++;
+    if (s >= this.flags.length) this.grow(this.flags.length * 2);
+    this.flags[s] = 0;
+    this.referralMonth[s] = -1;
+    this.lastReferralDay[s] = NEVER;
+    this.assessmentStart[s] = NEVER;
+    this.strategyDay[s] = NEVER;
+    this.cpPlans[s] = 0;
+    this.cpTwoYears[s] = OPEN;
+    this.care[s] = 0;
+    return s;
+  }
+
+  /** The placement index of slot `c`, created on first use. */
+  careOf(c: number): number {
+    let i = this.care[c];
+    if (i === 0) {
+      i = this.care[c] = this.careSize++;
+      if (i >= this.claSlot.length) this.growCare(this.claSlot.length * 2);
+      this.claSlot[i] = -1;
+      this.group[i] = -1;
+      this.p1s[i] = NEVER;
+      this.p1e[i] = NEVER;
+      this.p2s[i] = NEVER;
+      this.p2e[i] = NEVER;
+      this.p3s[i] = NEVER;
+      this.p3e[i] = NEVER;
+    }
+    return i;
+  }
+
+  private grow(cap: number): void {
+    const f = new Uint16Array(cap);
+    f.set(this.flags);
+    this.flags = f;
+    this.referralMonth = grow32(this.referralMonth, cap);
+    this.lastReferralDay = grow32(this.lastReferralDay, cap);
+    this.assessmentStart = grow32(this.assessmentStart, cap);
+    this.strategyDay = grow32(this.strategyDay, cap);
+    this.cpPlans = grow32(this.cpPlans, cap);
+    this.cpTwoYears = grow32(this.cpTwoYears, cap);
+    this.care = grow32(this.care, cap);
+  }
+
+  private growCare(cap: number): void {
+    const g = new Int8Array(cap);
+    g.set(this.group);
+    this.group = g;
+    this.claSlot = grow32(this.claSlot, cap);
+    this.p1s = grow32(this.p1s, cap);
+    this.p1e = grow32(this.p1e, cap);
+    this.p2s = grow32(this.p2s, cap);
+    this.p2e = grow32(this.p2e, cap);
+    this.p3s = grow32(this.p3s, cap);
+    this.p3e = grow32(this.p3e, cap);
+  }
+}
+
+function grow32(a: Int32Array<ArrayBuffer>, cap: number): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(cap);
+  b.set(a);
+  return b;
+}
+
+/** What every child seen has, by child number: registration details and its state slot. */
+class ChildRegister {
+  /** Day of the 18th birthday (OPEN until registered). */
+  age18Day = new Int32Array(1024).fill(OPEN);
+  uasc = new Uint8Array(1024);
+  /** State slot (0: none yet). */
+  slot = new Int32Array(1024);
+
+  ensure(n: number): void {
+    if (n < this.slot.length) return;
+    const cap = Math.max(n + 1, this.slot.length * 2);
+    const a = new Int32Array(cap).fill(OPEN);
+    a.set(this.age18Day);
+    this.age18Day = a;
+    const u = new Uint8Array(cap);
+    u.set(this.uasc);
+    this.uasc = u;
+    const s = new Int32Array(cap);
+    s.set(this.slot);
+    this.slot = s;
+  }
 }
 
 // --- fast ISO date parsing (no allocation): sets the scratch year/month/day and returns the day number
@@ -122,13 +259,26 @@ let sy = 0;
 let sm = 0;
 let sd = 0;
 
-function daysFromCivil(y: number, m: number, d: number): number {
+function civilDays(y: number, m: number, d: number): number {
   const yy = m <= 2 ? y - 1 : y;
   const era = Math.floor(yy / 400);
   const yoe = yy - era * 400;
   const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
   const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
   return era * 146097 + doe - 719468;
+}
+
+// day numbers of 1 January of the years TABLE_FROM…TABLE_TO, and of the first of each month in a year
+const TABLE_FROM = 1800;
+const TABLE_TO = 2300;
+const YEAR_START = new Int32Array(TABLE_TO - TABLE_FROM + 1);
+for (let y = TABLE_FROM; y <= TABLE_TO; y++) YEAR_START[y - TABLE_FROM] = civilDays(y, 1, 1);
+const MONTH_START = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
+
+/** Day number of year `y`, month `m` (1–12), day `d` (days past the month's end run on). */
+function daysFromCivil(y: number, m: number, d: number): number {
+  if (y < TABLE_FROM || y > TABLE_TO || m < 1 || m > 12) return civilDays(y, m, d);
+  return YEAR_START[y - TABLE_FROM] + MONTH_START[m] + (m > 2 && isLeapYear(y) ? 1 : 0) + d - 1;
 }
 
 function scanIso(s: string): number {
@@ -143,13 +293,57 @@ export function fastDayNumber(iso: string): number {
   return scanIso(iso);
 }
 
+function isDigit(s: string, i: number): boolean {
+  const c = s.charCodeAt(i);
+  return c >= 48 && c <= 57;
+}
 
-/** Working days from `from` to the event's day, with the event named if a date is outside the calendar. */
-function workingDays(from: number, to: number, e: CaseEvent): number {
+function isLeapYear(y: number): boolean {
+  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+}
+
+const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * The 18th birthday of a child born on `dob`: `addYears(parseIsoDate(dob), 18)` without building
+ * Dates, and the same error for a string that is not a real `YYYY-MM-DD` date.
+ */
+function age18DayOf(dob: string): number {
+  if (
+    dob.length === 10 &&
+    dob.charCodeAt(4) === 45 &&
+    dob.charCodeAt(7) === 45 &&
+    isDigit(dob, 0) &&
+    isDigit(dob, 1) &&
+    isDigit(dob, 2) &&
+    isDigit(dob, 3) &&
+    isDigit(dob, 5) &&
+    isDigit(dob, 6) &&
+    isDigit(dob, 8) &&
+    isDigit(dob, 9)
+  ) {
+    scanIso(dob);
+    const y = sy, m = sm, d = sd;
+    if (m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m])) {
+      return daysFromCivil(y + 18, m, m === 2 && d === 29 && !isLeapYear(y + 18) ? 28 : d);
+    }
+  }
+  return addYears(parseIsoDate(dob), 18);
+}
+
+/** Month index of a day number. */
+function monthIndexOfDay(day: number): number {
+  const [y, m] = civilFromDays(day);
+  return y * 12 + m - 1;
+}
+
+/** Working days from `from` to `to`, with the event named if a date is outside the calendar. */
+function workingDays(from: number, to: number, e: CaseEvent | undefined): number {
   try {
     return workingDaysBetween(from, to);
   } catch (err) {
-    throw new RangeError(`${e.type} of child ${e.childId} (version ${e.version}) dated ${e.date}: cannot count working days: ${(err as Error).message}`);
+    const what = e ? `${e.type} of child ${e.childId} (version ${e.version}) dated ${e.date}` : `an event on day ${to}`;
+    throw new RangeError(`${what}: cannot count working days: ${(err as Error).message}`);
   }
 }
 
@@ -170,8 +364,12 @@ export class KpiProjector {
   private readonly inflation: number;
   private readonly unitCostsAt: ProjectorOptions['unitCostsAt'];
 
-  private readonly children = new Map<string, ChildState>();
-  private readonly inCare: ChildState[] = [];
+  private readonly ids = new ChildIndex();
+  private readonly register = new ChildRegister();
+  private readonly st = new ChildStates();
+  /** Placement indexes of the children looked after (unordered). */
+  private inCare = new Int32Array(1024);
+  private inCareCount = 0;
 
   private started = false;
   private finished = false;
@@ -180,11 +378,10 @@ export class KpiProjector {
   private nextMonthDay = 0;
   private lastDay = NEVER;
   private lastDate = '';
-  /** Year, month and day of `lastDate`, and its month index. */
-  private y = 0;
-  private m = 0;
-  private d = 0;
+  /** Month index of `lastDay`. */
   private lastMonth = 0;
+  /** Child numbers of the engine's children (`applyFields`). */
+  private byNumber = new Int32Array(1024);
 
   // flows of the current month
   private contacts = 0;
@@ -272,6 +469,21 @@ export class KpiProjector {
 
   /** Folds one event. Events must come in non-decreasing date order. */
   apply(e: CaseEvent): void {
+    this.applyEvent(e, -1);
+  }
+
+  /**
+   * This projector as an event sink (`(e) => projector.apply(e)`). Given to `runSimulation` it
+   * also lets the engine hand events over as numbers (see src/simulation/fields.ts) without
+   * building event objects; the KPIs are the same.
+   */
+  readonly sink: (e: CaseEvent) => void = Object.assign((e: CaseEvent) => this.applyEvent(e, -1), { [FIELD_SINK]: this as FieldSink });
+
+  /**
+   * Folds one event of child number `child` (from the engine, with `applyFields`; children are
+   * told apart by number, not by `childId`), or of the child `e.childId` when `child` is -1.
+   */
+  applyEvent(e: CaseEvent, child: number): void {
     if (this.finished) throw new Error('KpiProjector: apply() called after finish()');
     const date = e.date;
     let day = this.lastDay;
@@ -283,9 +495,6 @@ export class KpiProjector {
       }
       this.lastDay = day;
       this.lastDate = date;
-      this.y = sy;
-      this.m = sm;
-      this.d = sd;
       this.lastMonth = sy * 12 + sm - 1;
     }
     const mi = this.lastMonth;
@@ -296,172 +505,289 @@ export class KpiProjector {
     if (!this.started) this.begin(mi < this.start ? mi : this.start);
     if (mi > this.cur) this.advanceTo(mi);
 
-    // contacts need no per-child state (most contacted children are never referred)
-    if (e.type === 'ContactReceived') {
+    let type: number;
+    let a = 0;
+    let b = 0;
+    switch (e.type) {
+      // contacts need no per-child state (most contacted children are never referred)
+      case 'ContactReceived':
+        this.contacts++;
+        return;
+      case 'ContactConcluded':
+        this.concluded++;
+        if (e.outcome === 'referral') this.converted++;
+        else if (e.outcome === 'early_help') this.earlyHelp++;
+        return;
+      case 'ChildRegistered':
+        type = T_CHILD_REGISTERED;
+        a = age18DayOf(e.dateOfBirth);
+        b = e.uasc ? 1 : 0;
+        break;
+      case 'ReferralAccepted':
+        type = T_REFERRAL_ACCEPTED;
+        a = e.isRereferral ? 1 : 0;
+        break;
+      case 'AssessmentStarted':
+        type = T_ASSESSMENT_STARTED;
+        break;
+      case 'AssessmentAuthorised':
+        type = T_ASSESSMENT_AUTHORISED;
+        a = e.outcome === 'nfa' ? OUT_NFA : e.outcome === 'early_help' ? OUT_EARLY_HELP : 2;
+        break;
+      case 'StrategyDiscussionHeld':
+        type = T_STRATEGY_DISCUSSION;
+        break;
+      case 'Section47Started':
+        type = T_S47_STARTED;
+        break;
+      case 'Section47Concluded':
+        type = T_S47_CONCLUDED;
+        break;
+      case 'IcpcHeld':
+        type = T_ICPC_HELD;
+        break;
+      case 'CinPlanStarted':
+        type = T_CIN_PLAN_STARTED;
+        break;
+      case 'CinPlanEnded':
+        type = T_CIN_PLAN_ENDED;
+        break;
+      case 'CpPlanStarted':
+        type = T_CP_PLAN_STARTED;
+        a = e.previousPlans;
+        break;
+      case 'CpPlanEnded':
+        type = T_CP_PLAN_ENDED;
+        break;
+      case 'PeriodOfCareStarted':
+        type = T_CARE_STARTED;
+        a = placementGroupIndex(e.placement, e.provider);
+        b = e.route === 'uasc' ? 1 : 0;
+        break;
+      case 'EpisodeChanged':
+        type = T_EPISODE_CHANGED;
+        a = placementGroupIndex(e.placement, e.provider);
+        b = PLACEMENT_STARTS_NEW.has(e.rne) ? 1 : 0;
+        break;
+      case 'PeriodOfCareEnded':
+        type = T_CARE_ENDED;
+        a = leavingGroupIndex(e.rec);
+        break;
+      case 'CaseClosed':
+        type = T_CASE_CLOSED;
+        a = e.referralNfa === true ? 1 : 0;
+        break;
+      default:
+        // a type outside the catalogue (unvalidated input): it names a child and changes nothing
+        type = -1;
+    }
+    const k = child < 0 ? this.ids.get(e.childId) : this.numbered(child);
+    this.fold(type, k, day, mi, a, b, e);
+  }
+
+  /** Folds one event given as numbers by the engine (see src/simulation/fields.ts). */
+  applyFields(type: number, child: number, day: number, a: number, b: number): void {
+    if (this.finished) throw new Error('KpiProjector: apply() called after finish()');
+    if (day !== this.lastDay) {
+      if (day < this.lastDay) throw new RangeError(`events out of date order: an event of child number ${child} on day ${day} comes after one on day ${this.lastDay}`);
+      this.lastDay = day;
+      this.lastDate = '';
+      this.lastMonth = monthIndexOfDay(day);
+    }
+    const mi = this.lastMonth;
+    if (mi >= this.end) {
+      this.diag.afterHorizon++;
+      return;
+    }
+    if (!this.started) this.begin(mi < this.start ? mi : this.start);
+    if (mi > this.cur) this.advanceTo(mi);
+    if (type === T_CONTACT_RECEIVED) {
       this.contacts++;
       return;
     }
-    if (e.type === 'ContactConcluded') {
+    if (type === T_CONTACT_CONCLUDED) {
       this.concluded++;
-      if (e.outcome === 'referral') this.converted++;
-      else if (e.outcome === 'early_help') this.earlyHelp++;
+      if (a === OUT_REFERRAL) this.converted++;
+      else if (a === OUT_EARLY_HELP) this.earlyHelp++;
       return;
     }
+    this.fold(type, this.numbered(child), day, mi, a, b, undefined);
+  }
 
-    let c = this.children.get(e.childId);
-    if (c === undefined) {
-      c = new ChildState();
-      this.children.set(e.childId, c);
+  /** The child number of the engine's child `child`. */
+  private numbered(child: number): number {
+    let t = this.byNumber;
+    if (child >= t.length) {
+      const bigger = new Int32Array(Math.max(child + 1, t.length * 2));
+      bigger.set(t);
+      this.byNumber = t = bigger;
     }
+    let k = t[child];
+    if (k === 0) k = t[child] = this.ids.fresh();
+    return k;
+  }
 
-    switch (e.type) {
-      case 'ReferralAccepted': {
+  /**
+   * The per-child part of an event: `type` (index in EVENT_TYPES), child number `k`, day, month
+   * index `mi`, the fields `a` and `b` (see src/simulation/fields.ts), and the event itself when
+   * there is one (for error messages).
+   */
+  private fold(type: number, k: number, day: number, mi: number, a: number, b: number, e: CaseEvent | undefined): void {
+    const reg = this.register;
+    if (k >= reg.slot.length) reg.ensure(k);
+    if (type === T_CHILD_REGISTERED) {
+      reg.age18Day[k] = a;
+      reg.uasc[k] = b;
+      return;
+    }
+    const st = this.st;
+    let c = reg.slot[k];
+    if (c === 0) c = reg.slot[k] = st.add();
+    const f = st.flags[c];
+
+    switch (type) {
+      case T_REFERRAL_ACCEPTED: {
         this.referrals++;
-        const re = c.lastReferralDay !== NEVER ? day <= c.rereferralUntil : e.isRereferral;
+        const last = st.lastReferralDay[c];
+        // a re-referral: within a year of the latest one (to the same date a year on)
+        const re = last !== NEVER ? day <= addYearsFast(last, 1) : a === 1;
         if (re) this.rereferrals++;
-        c.lastReferralDay = day;
-        c.rereferralUntil = this.sameDateYearsOn(1);
-        c.caseOpen = true;
-        c.referralMonth = mi;
-        this.refresh(c);
+        st.lastReferralDay[c] = day;
+        st.referralMonth[c] = mi;
+        this.refresh(c, f | F_CASE_OPEN);
         return;
       }
-      case 'AssessmentStarted':
-        c.assessmentOpen = true;
-        c.assessmentStart = day;
-        this.refresh(c);
+      case T_ASSESSMENT_STARTED:
+        st.assessmentStart[c] = day;
+        this.refresh(c, f | F_ASSESSMENT);
         return;
-      case 'AssessmentAuthorised':
+      case T_ASSESSMENT_AUTHORISED: {
         this.assessments++;
-        if (e.outcome === 'nfa') this.assessmentNfa++;
-        else if (e.outcome === 'early_help') this.earlyHelp++;
-        if (c.assessmentStart !== NEVER) {
+        if (a === OUT_NFA) this.assessmentNfa++;
+        else if (a === OUT_EARLY_HELP) this.earlyHelp++;
+        const started = st.assessmentStart[c];
+        if (started !== NEVER) {
           this.assessmentsTimed++;
-          if (workingDays(c.assessmentStart, day, e) <= 45) this.assessmentsIn45++;
+          if (workingDays(started, day, e) <= 45) this.assessmentsIn45++;
         } else this.diag.assessmentWithoutStart++;
-        c.assessmentOpen = false;
-        c.assessmentStart = NEVER;
-        this.refresh(c);
+        st.assessmentStart[c] = NEVER;
+        this.refresh(c, f & ~F_ASSESSMENT);
         return;
-      case 'StrategyDiscussionHeld':
+      }
+      case T_STRATEGY_DISCUSSION:
         this.strategy++;
-        c.strategyDay = day;
+        st.strategyDay[c] = day;
         return;
-      case 'Section47Started':
+      case T_S47_STARTED:
         this.s47++;
-        c.s47Open = true;
-        this.refresh(c);
+        this.refresh(c, f | F_S47);
         return;
-      case 'Section47Concluded':
-        c.s47Open = false;
-        this.refresh(c);
+      case T_S47_CONCLUDED:
+        this.refresh(c, f & ~F_S47);
         return;
-      case 'IcpcHeld':
+      case T_ICPC_HELD: {
         this.icpc++;
-        if (c.strategyDay !== NEVER) {
+        const strategy = st.strategyDay[c];
+        if (strategy !== NEVER) {
           this.icpcTimed++;
-          if (workingDays(c.strategyDay, day, e) <= 15) this.icpcIn15++;
+          if (workingDays(strategy, day, e) <= 15) this.icpcIn15++;
         } else this.diag.icpcWithoutStrategyDiscussion++;
         return;
-      case 'CinPlanStarted':
-        c.cinPlanOpen = true;
-        this.refresh(c);
+      }
+      case T_CIN_PLAN_STARTED:
+        this.refresh(c, f | F_CIN_PLAN);
         return;
-      case 'CinPlanEnded':
-        c.cinPlanOpen = false;
-        this.refresh(c);
+      case T_CIN_PLAN_ENDED:
+        this.refresh(c, f & ~F_CIN_PLAN);
         return;
-      case 'CpPlanStarted':
-        if (c.cpOpen) {
+      case T_CP_PLAN_STARTED:
+        if (f & F_CP) {
           this.diag.cpStartWhileOnPlan++;
           return;
         }
         this.cpStarts++;
-        if (e.previousPlans > 0 || c.cpPlans > 0) this.cpRepeat++;
-        c.cpPlans++;
-        c.cpOpen = true;
-        c.cpTwoYears = this.sameDateYearsOn(2);
+        if (a > 0 || st.cpPlans[c] > 0) this.cpRepeat++;
+        st.cpPlans[c]++;
+        st.cpTwoYears[c] = addYearsFast(day, 2);
         this.cpOpen++;
-        this.refresh(c);
+        this.refresh(c, f | F_CP);
         return;
-      case 'CpPlanEnded':
-        if (!c.cpOpen) {
+      case T_CP_PLAN_ENDED:
+        if (!(f & F_CP)) {
           this.diag.cpEndWithoutPlan++;
           return;
         }
         this.cpEnds++;
-        if (day >= c.cpTwoYears) this.cpEnds2y++;
-        c.cpOpen = false;
+        if (day >= st.cpTwoYears[c]) this.cpEnds2y++;
         this.cpOpen--;
-        this.refresh(c);
+        this.refresh(c, f & ~F_CP);
         return;
-      case 'PeriodOfCareStarted': {
-        if (c.cla) {
+      case T_CARE_STARTED: {
+        if (f & F_CLA) {
           this.diag.careStartWhileInCare++;
           return;
         }
         this.claStarts++;
         this.claOpen++;
-        c.cla = true;
-        c.claSlot = this.inCare.length;
-        this.inCare.push(c);
-        c.uascInCare = c.uasc || e.route === 'uasc';
-        if (c.uascInCare) this.uascOpen++;
-        this.enterGroup(c, GROUP_INDEX.get(placementGroup(e.placement, e.provider))!, day);
-        this.newPlacement(c, day);
-        this.refresh(c);
+        if (this.inCareCount === this.inCare.length) {
+          const bigger = new Int32Array(this.inCare.length * 2);
+          bigger.set(this.inCare);
+          this.inCare = bigger;
+        }
+        const p = st.careOf(c);
+        st.claSlot[p] = this.inCareCount;
+        this.inCare[this.inCareCount++] = p;
+        const uasc = reg.uasc[k] === 1 || b === 1;
+        if (uasc) this.uascOpen++;
+        this.enterGroup(p, a, day);
+        this.newPlacement(p, day);
+        this.refresh(c, uasc ? f | F_CLA | F_UASC_IN_CARE : f | F_CLA);
         return;
       }
-      case 'EpisodeChanged': {
-        if (!c.cla) {
+      case T_EPISODE_CHANGED: {
+        if (!(f & F_CLA)) {
           this.diag.episodeChangeNotInCare++;
           return;
         }
-        const g = GROUP_INDEX.get(placementGroup(e.placement, e.provider))!;
-        if (g !== c.group) {
-          this.leaveGroup(c, day);
-          this.enterGroup(c, g, day);
+        const p = st.care[c];
+        if (a !== st.group[p]) {
+          this.leaveGroup(p, day);
+          this.enterGroup(p, a, day);
         }
-        if (PLACEMENT_STARTS_NEW.has(e.rne)) this.newPlacement(c, day);
+        if (b === 1) this.newPlacement(p, day);
         return;
       }
-      case 'PeriodOfCareEnded': {
-        if (!c.cla) {
+      case T_CARE_ENDED: {
+        if (!(f & F_CLA)) {
           this.diag.careEndNotInCare++;
           return;
         }
         this.claEnds++;
-        this.endsByGroup[LEAVING_INDEX.get(leavingCareGroup(e.rec, day >= c.age18Day))!]++;
-        this.leaveGroup(c, day);
-        c.p1e = day;
+        this.endsByGroup[a === LEAVING_OTHER && day >= reg.age18Day[k] ? LEAVING_AGE18 : a]++;
+        const p = st.care[c];
+        this.leaveGroup(p, day);
+        st.p1e[p] = day;
         this.claOpen--;
-        if (c.uascInCare) this.uascOpen--;
-        c.uascInCare = false;
-        c.cla = false;
-        const last = this.inCare.pop()!;
-        if (last !== c) {
-          this.inCare[c.claSlot] = last;
-          last.claSlot = c.claSlot;
+        if (f & F_UASC_IN_CARE) this.uascOpen--;
+        const at = st.claSlot[p];
+        const last = this.inCare[--this.inCareCount];
+        if (last !== p) {
+          this.inCare[at] = last;
+          st.claSlot[last] = at;
         }
-        c.claSlot = -1;
-        this.refresh(c);
+        st.claSlot[p] = -1;
+        this.refresh(c, f & ~(F_CLA | F_UASC_IN_CARE));
         return;
       }
-      case 'CaseClosed':
-        if (!c.caseOpen) this.diag.caseClosedNotOpen++;
-        else if (e.referralNfa === true && c.referralMonth >= this.start) this.numerators.referral_nfa_pct[c.referralMonth - this.start]++;
-        c.caseOpen = false;
-        c.referralMonth = -1;
-        c.assessmentOpen = false;
-        c.assessmentStart = NEVER;
-        c.s47Open = false;
-        c.cinPlanOpen = false;
-        this.refresh(c);
+      case T_CASE_CLOSED: {
+        const from = st.referralMonth[c];
+        if (!(f & F_CASE_OPEN)) this.diag.caseClosedNotOpen++;
+        else if (a === 1 && from >= this.start) this.numerators.referral_nfa_pct[from - this.start]++;
+        st.referralMonth[c] = -1;
+        st.assessmentStart[c] = NEVER;
+        this.refresh(c, f & ~(F_CASE_OPEN | F_ASSESSMENT | F_S47 | F_CIN_PLAN));
         return;
-      case 'ChildRegistered':
-        c.age18Day = addYears(parseIsoDate(e.dateOfBirth), 18);
-        c.uasc = e.uasc;
-        return;
+      }
     }
   }
 
@@ -500,11 +826,6 @@ export class KpiProjector {
 
   // --- internals
 
-  /** The same date as the current event's, `n` years on (29 February becomes 28 February). */
-  private sameDateYearsOn(n: number): number {
-    return daysFromCivil(this.y + n, this.m, this.m === 2 && this.d === 29 ? 28 : this.d);
-  }
-
   private begin(month: number): void {
     this.started = true;
     this.cur = month;
@@ -525,40 +846,44 @@ export class KpiProjector {
     for (let g = 0; g < this.groupDays.length; g++) this.groupDays[g] = this.groupCount[g] * dim;
   }
 
-  private refresh(c: ChildState): void {
-    const open = c.caseOpen || c.cpOpen || c.cla;
-    if (open !== c.inOpen) {
-      c.inOpen = open;
+  /** Sets slot `c`'s flags to `f` and updates the open_cases and cin_open stocks. */
+  private refresh(c: number, f: number): void {
+    const open = (f & (F_CASE_OPEN | F_CP | F_CLA)) !== 0;
+    if (open !== ((f & F_IN_OPEN) !== 0)) {
+      f ^= F_IN_OPEN;
       this.openCases += open ? 1 : -1;
     }
-    const cin = c.caseOpen && (c.cinPlanOpen || c.assessmentOpen || c.s47Open) && !c.cpOpen && !c.cla;
-    if (cin !== c.inCin) {
-      c.inCin = cin;
+    const cin = (f & F_CASE_OPEN) !== 0 && (f & (F_CIN_PLAN | F_ASSESSMENT | F_S47)) !== 0 && (f & (F_CP | F_CLA)) === 0;
+    if (cin !== ((f & F_IN_CIN) !== 0)) {
+      f ^= F_IN_CIN;
       this.cinOpen += cin ? 1 : -1;
     }
+    this.st.flags[c] = f;
   }
 
-  private enterGroup(c: ChildState, g: number, day: number): void {
-    c.group = g;
+  /** Placement index `p` enters placement group `g` on `day`. */
+  private enterGroup(p: number, g: number, day: number): void {
+    this.st.group[p] = g;
     this.groupCount[g]++;
     this.groupDays[g] += this.nextMonthDay - day;
   }
 
-  private leaveGroup(c: ChildState, day: number): void {
-    const g = c.group;
+  private leaveGroup(p: number, day: number): void {
+    const g = this.st.group[p];
     this.groupCount[g]--;
     this.groupDays[g] -= this.nextMonthDay - day;
-    c.group = -1;
+    this.st.group[p] = -1;
   }
 
-  private newPlacement(c: ChildState, day: number): void {
-    if (c.p1e === OPEN) c.p1e = day;
-    c.p3s = c.p2s;
-    c.p3e = c.p2e;
-    c.p2s = c.p1s;
-    c.p2e = c.p1e;
-    c.p1s = day;
-    c.p1e = OPEN;
+  private newPlacement(p: number, day: number): void {
+    const st = this.st;
+    if (st.p1e[p] === OPEN) st.p1e[p] = day;
+    st.p3s[p] = st.p2s[p];
+    st.p3e[p] = st.p2e[p];
+    st.p2s[p] = st.p1s[p];
+    st.p2e[p] = st.p1e[p];
+    st.p1s[p] = day;
+    st.p1e[p] = OPEN;
   }
 
   private closeMonth(m: number): void {
@@ -667,12 +992,13 @@ export class KpiProjector {
     const ws = firstDayOfMonth(m - 11);
     let n3 = 0;
     const list = this.inCare;
-    for (let i = 0; i < list.length; i++) {
-      const c = list[i];
+    const { p1s, p2s, p3s, p3e } = this.st;
+    for (let i = 0; i < this.inCareCount; i++) {
+      const p = list[i];
       // the current placement always counts; it is open at month end
-      if (c.p1s < ws || c.p2s < ws) continue; // at most 2: current (+ the one open at ws)
+      if (p1s[p] < ws || p2s[p] < ws) continue; // at most 2: current (+ the one open at ws)
       // p1 and p2 started in the window: a third if p3 started in it or was open at its start
-      if (c.p3s >= ws || c.p3e > ws) n3++;
+      if (p3s[p] >= ws || p3e[p] > ws) n3++;
     }
     return n3;
   }

@@ -525,12 +525,33 @@ export class Categorical {
       this.cumulative[i] = c;
     }
     this.cumulative[n - 1] = 1;
+    // guide table: guide[j] is the answer for u = j / K, where every u in [j / K, (j + 1) / K)
+    // starts its search (K a power of two, so u * K and j / K are exact)
+    let k = 8;
+    while (k < 2 * n && k < 1024) k *= 2;
+    this.k = k;
+    this.guide = new Int32Array(k);
+    for (let j = 0; j < k; j++) this.guide[j] = this.scan(0, j / k);
   }
+
+  private readonly k: number;
+  private readonly guide: Int32Array;
+
+  /** The first index at or after `from` whose cumulative weight exceeds `u` (the last index if none). */
+  private scan(from: number, u: number): number {
+    const c = this.cumulative;
+    const n = c.length - 1;
+    let i = from;
+    while (i < n && u >= c[i]) i++;
+    return i;
+  }
+
+  /** Index i with probability p[i]: the first i with u < cumulative[i], for one uniform u. */
   sample(rng: UniformSource): number {
     const u = rng.uniform();
     const c = this.cumulative;
     const n = c.length - 1;
-    let i = 0;
+    let i = u >= 0 && u < 1 ? this.guide[(u * this.k) | 0] : 0;
     while (i < n && u >= c[i]) i++;
     return i;
   }

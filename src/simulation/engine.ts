@@ -47,10 +47,36 @@ import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.
 import { ageBandIndex, type Parameters } from './parameters.ts';
 import { PLACE_CODES, PROVIDER_CODES, choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
 import { Rng } from './random.ts';
-import { EventQueue } from './scheduler.ts';
+import { ChildIndex } from '../projections/childIndex.ts';
+import { DayQueue } from './scheduler.ts';
+import {
+  T_ASSESSMENT_AUTHORISED,
+  T_ASSESSMENT_STARTED,
+  T_CARE_ENDED,
+  T_CARE_STARTED,
+  T_CASE_CLOSED,
+  T_CHILD_REGISTERED,
+  T_CIN_PLAN_ENDED,
+  T_CIN_PLAN_STARTED,
+  T_CONTACT_CONCLUDED,
+  T_CONTACT_RECEIVED,
+  T_CP_PLAN_ENDED,
+  T_CP_PLAN_STARTED,
+  T_EPISODE_CHANGED,
+  T_ICPC_HELD,
+  T_REFERRAL_ACCEPTED,
+  T_S47_CONCLUDED,
+  T_S47_STARTED,
+  T_STRATEGY_DISCUSSION,
+  leavingGroupIndex,
+  placementGroupIndex,
+  type FieldSink,
+} from './fields.ts';
 import { InputError } from '../cli/errors.ts';
 
 const DAYS_PER_YEAR = 365.2425;
+/** Slots are below this (a history script op keeps its slot and op code in one 32-bit integer). */
+const SLOT_LIMIT = 1 << 27;
 const NO_DAY = -1_000_000_000;
 const NEVER = 2_147_483_647;
 
@@ -90,6 +116,10 @@ const R_UASC = 3;
 const ROUTE_NAMES = ['cp', 'cin', 'direct', 'uasc'] as const;
 
 const GROUP_PFA = PLACEMENT_GROUPS.indexOf('placed_for_adoption');
+/** Placement group index of place code index p and provider code index v: GROUP_OF[p * PROVIDERS + v]. */
+const PROVIDERS = PROVIDER_CODES.length;
+const GROUP_OF = new Uint8Array(PLACE_CODES.length * PROVIDERS);
+for (let p = 0; p < PLACE_CODES.length; p++) for (let v = 0; v < PROVIDERS; v++) GROUP_OF[p * PROVIDERS + v] = placementGroupIndex(PLACE_CODES[p], PROVIDER_CODES[v]);
 const LEGAL_INDEX = new Map<string, number>(LEGAL_CODES.map((c, i) => [c, i]));
 const L_C1 = LEGAL_INDEX.get('C1')!;
 const L_C2 = LEGAL_INDEX.get('C2')!;
@@ -109,6 +139,15 @@ const ASSESS_OUTCOME_NAMES = ['nfa', 'early_help', 'cin', 's47'] as const;
 const S47_OUTCOME_NAMES = ['nfa', 'cin', 'icpc'] as const;
 const CONTACT_OUTCOME_NAMES = ['nfa', 'early_help', 'referral'] as const;
 const CLOSURE_CODES = ['RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9'] as const;
+/** Field-sink outcome codes of ASSESS_OUTCOME_NAMES (fields.ts: 0 nfa, 1 early_help, 2 cin, 3 s47). */
+const ASSESS_FIELD = [0, 1, 2, 3];
+const SIMPLE_CODES = {
+  AssessmentStarted: T_ASSESSMENT_STARTED,
+  StrategyDiscussionHeld: T_STRATEGY_DISCUSSION,
+  Section47Started: T_S47_STARTED,
+  CinPlanEnded: T_CIN_PLAN_ENDED,
+  CpPlanEnded: T_CP_PLAN_ENDED,
+} as const;
 const RC = { RC1: 0, RC2: 1, RC3: 2, RC4: 3, RC5: 4, RC6: 5, RC7: 6, RC8: 7, RC9: 8 } as const;
 
 type Factors = Extract<CaseEvent, { type: 'AssessmentAuthorised' }>['factors'];
@@ -183,18 +222,30 @@ export class SlotRng implements UniformSource {
   }
   seed(slot: number, h: number, n: number): void {
     let s = SlotRng.streamHash(h, n);
+    s = splitmixState(s);
+    let a = splitmixValue(s);
+    s = splitmixState(s);
+    let b = splitmixValue(s);
+    s = splitmixState(s);
+    let c = splitmixValue(s);
+    s = splitmixState(s);
+    let d = splitmixValue(s);
+    // the 12 warm-up draws of `Rng`'s constructor, in registers
+    for (let r = 0; r < 12; r++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+    }
     const st = this.state;
     const i = slot << 2;
-    s = splitmixState(s);
-    st[i] = splitmixValue(s);
-    s = splitmixState(s);
-    st[i + 1] = splitmixValue(s);
-    s = splitmixState(s);
-    st[i + 2] = splitmixValue(s);
-    s = splitmixState(s);
-    st[i + 3] = splitmixValue(s);
+    st[i] = a;
+    st[i + 1] = b;
+    st[i + 2] = c;
+    st[i + 3] = d;
     this.base = i;
-    for (let r = 0; r < 12; r++) this.uniform();
   }
   select(slot: number): void {
     this.base = slot << 2;
@@ -244,6 +295,8 @@ export interface EngineInput {
   readonly seed: number;
   readonly replication: number;
   readonly sink: (e: CaseEvent) => void;
+  /** When given, events go here as numbers instead of to `sink` (see fields.ts). */
+  readonly fieldSink?: FieldSink;
   readonly opening: OpeningStock;
   readonly onProgress?: (monthsDone: number) => void;
 }
@@ -271,6 +324,25 @@ function iso(day: number): string {
   let s = dateStrings[i];
   if (s === undefined) s = dateStrings[i] = isoDate(day);
   return s;
+}
+
+/** `addYears(day, 18)` and `addYears(day, 1)` for the same span of days, filled as they are needed. */
+const UNSET = -2147483648;
+const plus18Table = new Int32Array(dateStrings.length).fill(UNSET);
+const plus1Table = new Int32Array(dateStrings.length).fill(UNSET);
+function plus18(day: number): number {
+  const i = day - DATE_BASE;
+  if (i < 0 || i >= plus18Table.length) return addYears(day, 18);
+  let v = plus18Table[i];
+  if (v === UNSET) v = plus18Table[i] = addYears(day, 18);
+  return v;
+}
+function plus1(day: number): number {
+  const i = day - DATE_BASE;
+  if (i < 0 || i >= plus1Table.length) return addYears(day, 1);
+  let v = plus1Table[i];
+  if (v === UNSET) v = plus1Table[i] = addYears(day, 1);
+  return v;
 }
 
 const dayCache = new Map<string, number>();
@@ -326,10 +398,12 @@ class HistoryTrack {
   closedOn = new Int32Array(0);
   closeReason = new Uint8Array(0);
   lastActivity = new Int32Array(0);
-  script = new Int32Array(1024);
-  /** Slot of each script op (one per triple). */
-  owner = new Int32Array(342);
-  scriptLen = 0;
+  // script ops: day, argument, and slot * 16 + op code
+  opDay = new Int32Array(1024);
+  opArg = new Int32Array(1024);
+  opWho = new Int32Array(1024);
+  /** Number of script ops. */
+  ops = 0;
   /** Slot whose script is being built. */
   building = 0;
   slots: number[] = [];
@@ -355,25 +429,40 @@ class HistoryTrack {
     this.lastActivity = grow(this.lastActivity);
   }
 
+  /** Makes room for `n` more script ops. */
+  reserve(n: number): void {
+    const need = this.ops + n;
+    if (need > this.opDay.length) this.resize(need);
+  }
+
+  private resize(cap: number): void {
+    const g = (a: Int32Array) => {
+      const b = new Int32Array(cap);
+      b.set(a.subarray(0, this.ops));
+      return b;
+    };
+    this.opDay = g(this.opDay);
+    this.opArg = g(this.opArg);
+    this.opWho = g(this.opWho);
+  }
+
   op(day: number, op: number, arg: number): void {
-    if (this.scriptLen + 3 > this.script.length) {
-      const b = new Int32Array(this.script.length * 2);
-      b.set(this.script);
-      this.script = b;
-      const o = new Int32Array(b.length / 3 + 1);
-      o.set(this.owner);
-      this.owner = o;
-    }
-    this.owner[this.scriptLen / 3] = this.building;
-    this.script[this.scriptLen++] = day;
-    this.script[this.scriptLen++] = op;
-    this.script[this.scriptLen++] = arg;
+    const i = this.ops;
+    if (i === this.opDay.length) this.resize(2 * i);
+    this.opDay[i] = day;
+    this.opArg[i] = arg;
+    this.opWho[i] = this.building * 16 + op;
+    this.ops = i + 1;
   }
 }
 
 export class CaseFlowEngine {
   private readonly compiled: CompiledParameters[];
   private readonly sink: (e: CaseEvent) => void;
+  /** Events as numbers instead of objects (see fields.ts); undefined: objects to `sink`. */
+  private readonly fs: FieldSink | undefined;
+  /** True while the opening history is replayed (its events are folded, so always built). */
+  private inHistory = false;
   private readonly startDay: number;
   private readonly endDay: number;
   private readonly startMonthIndex: number;
@@ -382,9 +471,11 @@ export class CaseFlowEngine {
   private readonly key: number;
   /** Hash of (key, 2): child streams are `Rng.stream(key, 2, serial)`. */
   private readonly childHash: number;
-  private readonly queue = new EventQueue(4096);
+  private readonly queue: DayQueue;
   private readonly rng = new SlotRng();
-  private readonly input: EngineInput;
+  private opening: OpeningStock | undefined;
+  private readonly startMonth: string;
+  private readonly onProgress: ((monthsDone: number) => void) | undefined;
 
   private events = 0;
   private children = 0;
@@ -398,6 +489,8 @@ export class CaseFlowEngine {
   private used = 0;
   private freeList: number[] = [];
   private ids: string[] = [];
+  /** The child's number within the run (its serial): `child` of the field sink. */
+  private serialOf = new Int32Array(0);
   private dob = new Int32Array(0);
   private b18 = new Int32Array(0);
   private ver = new Int32Array(0);
@@ -427,14 +520,18 @@ export class CaseFlowEngine {
     if (input.parameters.length === 0) throw new RangeError('at least one parameter set is needed');
     if (!(input.months >= 1) || !Number.isInteger(input.months)) throw new RangeError(`months must be a whole number >= 1 (got ${input.months})`);
     if (!(input.population > 0)) throw new RangeError(`population must be > 0 (got ${input.population})`);
-    this.input = input;
+    this.opening = input.opening;
+    this.startMonth = input.startMonth;
+    this.onProgress = input.onProgress;
     this.compiled = input.parameters.map((p) => compileParameters(p));
     this.sink = input.sink;
+    this.fs = input.fieldSink;
     this.startMonthIndex = parseMonth(input.startMonth);
     this.months = input.months;
     this.startDay = firstDayOfMonth(this.startMonthIndex);
     this.endDay = firstDayOfMonth(this.startMonthIndex + input.months) - 1;
     this.dayOffset = new Uint16Array(this.endDay - this.startDay + 1);
+    this.queue = new DayQueue(this.startDay, this.endDay, 4096);
     for (let m = 0; m < input.months; m++) {
       const a = firstDayOfMonth(this.startMonthIndex + m) - this.startDay;
       const b = firstDayOfMonth(this.startMonthIndex + m + 1) - this.startDay;
@@ -466,6 +563,7 @@ export class CaseFlowEngine {
       b.set(a);
       return b;
     };
+    this.serialOf = g32(this.serialOf);
     this.dob = g32(this.dob);
     this.b18 = g32(this.b18);
     this.ver = g32(this.ver);
@@ -505,8 +603,10 @@ export class CaseFlowEngine {
       c = this.used++;
     }
     const serial = ++this.serial;
-    this.ids[c] = id ?? `${this.idPrefix}${serial}`;
+    // a field sink never sees ids, and new children only ever go to it as numbers
+    this.ids[c] = id ?? (this.fs !== undefined && !this.inHistory ? '' : `${this.idPrefix}${serial}`);
     this.rng.seed(c, this.childHash, serial);
+    this.serialOf[c] = serial;
     this.ver[c] = 0;
     this.lastRef[c] = NO_DAY;
     this.strat[c] = NO_DAY;
@@ -545,17 +645,32 @@ export class CaseFlowEngine {
   }
 
   // ------------------------------------------------------------------------------------------
-  // events (one plain object each)
+  // events: one plain object each, or a few numbers to the field sink
 
-  private out<E extends CaseEvent>(e: E): E {
+  private out<E extends CaseEvent>(c: number, e: E): E {
     this.events++;
-    this.sink(e);
+    if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
+    else this.sink(e);
     return e;
+  }
+
+  /** True when events go to the field sink as numbers (no event object is built). */
+  private get asFields(): boolean {
+    return this.fs !== undefined && !this.inHistory;
+  }
+
+  /** One event to the field sink (see fields.ts). */
+  private fields(c: number, type: number, day: number, a: number, b: number): undefined {
+    this.events++;
+    ++this.ver[c];
+    this.fs!.applyFields(type, this.serialOf[c], day, a, b);
+    return undefined;
   }
 
   private eRegistered(c: number, day: number) {
     const f = this.flags[c];
-    return this.out({
+    if (this.asFields) return this.fields(c, T_CHILD_REGISTERED, day, this.b18[c], (f & F_UASC) !== 0 ? 1 : 0);
+    return this.out(c, {
       type: 'ChildRegistered',
       childId: this.ids[c],
       date: iso(day),
@@ -570,16 +685,19 @@ export class CaseFlowEngine {
   }
 
   private eContact(c: number, day: number) {
-    return this.out({ type: 'ContactReceived', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, source: SOURCE_CODES[this.src[c]] });
+    if (this.asFields) return this.fields(c, T_CONTACT_RECEIVED, day, 0, 0);
+    return this.out(c, { type: 'ContactReceived', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, source: SOURCE_CODES[this.src[c]] });
   }
 
   private eContactConcluded(c: number, day: number, outcome: number) {
-    return this.out({ type: 'ContactConcluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: CONTACT_OUTCOME_NAMES[outcome] });
+    if (this.asFields) return this.fields(c, T_CONTACT_CONCLUDED, day, outcome, 0);
+    return this.out(c, { type: 'ContactConcluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: CONTACT_OUTCOME_NAMES[outcome] });
   }
 
   private eReferral(c: number, day: number, isRereferral: boolean) {
     const n = ++this.refs[c];
-    return this.out({
+    if (this.asFields) return this.fields(c, T_REFERRAL_ACCEPTED, day, isRereferral ? 1 : 0, 0);
+    return this.out(c, {
       type: 'ReferralAccepted',
       childId: this.ids[c],
       date: iso(day),
@@ -592,31 +710,38 @@ export class CaseFlowEngine {
   }
 
   private eSimple(c: number, day: number, type: 'AssessmentStarted' | 'StrategyDiscussionHeld' | 'Section47Started' | 'CinPlanEnded' | 'CpPlanEnded') {
-    return this.out({ type, childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION });
+    if (this.asFields) return this.fields(c, SIMPLE_CODES[type], day, 0, 0);
+    return this.out(c, { type, childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION });
   }
 
   private eAuthorised(c: number, day: number, factors: Factors, outcome: number) {
-    return this.out({ type: 'AssessmentAuthorised', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, factors, outcome: ASSESS_OUTCOME_NAMES[outcome] });
+    if (this.asFields) return this.fields(c, T_ASSESSMENT_AUTHORISED, day, ASSESS_FIELD[outcome], 0);
+    return this.out(c, { type: 'AssessmentAuthorised', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, factors, outcome: ASSESS_OUTCOME_NAMES[outcome] });
   }
 
   private eS47Concluded(c: number, day: number, outcome: number) {
-    return this.out({ type: 'Section47Concluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: S47_OUTCOME_NAMES[outcome] });
+    if (this.asFields) return this.fields(c, T_S47_CONCLUDED, day, 0, 0);
+    return this.out(c, { type: 'Section47Concluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: S47_OUTCOME_NAMES[outcome] });
   }
 
   private eIcpc(c: number, day: number, resulted: boolean) {
-    return this.out({ type: 'IcpcHeld', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, resultedInCpPlan: resulted });
+    if (this.asFields) return this.fields(c, T_ICPC_HELD, day, 0, 0);
+    return this.out(c, { type: 'IcpcHeld', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, resultedInCpPlan: resulted });
   }
 
   private eCinStarted(c: number, day: number, need: number) {
-    return this.out({ type: 'CinPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, needCode: NEED_CODES[need] });
+    if (this.asFields) return this.fields(c, T_CIN_PLAN_STARTED, day, 0, 0);
+    return this.out(c, { type: 'CinPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, needCode: NEED_CODES[need] });
   }
 
   private eCpStarted(c: number, day: number, category: number, previous: number) {
-    return this.out({ type: 'CpPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, category: CP_CATEGORY_CODES[category], previousPlans: previous });
+    if (this.asFields) return this.fields(c, T_CP_PLAN_STARTED, day, previous, 0);
+    return this.out(c, { type: 'CpPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, category: CP_CATEGORY_CODES[category], previousPlans: previous });
   }
 
   private ePocStarted(c: number, day: number, need: number) {
-    return this.out({
+    if (this.asFields) return this.fields(c, T_CARE_STARTED, day, GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]], this.route[c] === R_UASC ? 1 : 0);
+    return this.out(c, {
       type: 'PeriodOfCareStarted',
       childId: this.ids[c],
       date: iso(day),
@@ -631,8 +756,9 @@ export class CaseFlowEngine {
   }
 
   private eEpisode(c: number, day: number, rne: 'L' | 'P' | 'T', reason: number) {
+    if (this.asFields) return this.fields(c, T_EPISODE_CHANGED, day, GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]], rne === 'L' ? 0 : 1);
     if (rne === 'L') {
-      return this.out({
+      return this.out(c, {
         type: 'EpisodeChanged',
         childId: this.ids[c],
         date: iso(day),
@@ -644,7 +770,7 @@ export class CaseFlowEngine {
         provider: PROVIDER_CODES[this.prov[c]],
       });
     }
-    return this.out({
+    return this.out(c, {
       type: 'EpisodeChanged',
       childId: this.ids[c],
       date: iso(day),
@@ -659,14 +785,16 @@ export class CaseFlowEngine {
   }
 
   private ePocEnded(c: number, day: number, rec: Rec) {
-    return this.out({ type: 'PeriodOfCareEnded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, rec });
+    if (this.asFields) return this.fields(c, T_CARE_ENDED, day, leavingGroupIndex(rec), 0);
+    return this.out(c, { type: 'PeriodOfCareEnded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, rec });
   }
 
   private eClosed(c: number, day: number, reason: number, referralNfa: boolean) {
+    if (this.asFields) return this.fields(c, T_CASE_CLOSED, day, referralNfa ? 1 : 0, 0);
     if (referralNfa) {
-      return this.out({ type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason], referralNfa: true });
+      return this.out(c, { type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason], referralNfa: true });
     }
-    return this.out({ type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason] });
+    return this.out(c, { type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason] });
   }
 
   // ------------------------------------------------------------------------------------------
@@ -678,10 +806,10 @@ export class CaseFlowEngine {
     const rng = this.rng;
     const age = ages.sample(rng);
     let dob = day - Math.floor((age + rng.uniform()) * DAYS_PER_YEAR);
-    let b18 = addYears(dob, 18);
+    let b18 = plus18(dob);
     while (b18 <= day) {
       dob += 1;
-      b18 = addYears(dob, 18);
+      b18 = plus18(dob);
     }
     this.dob[c] = dob;
     this.b18[c] = b18;
@@ -725,7 +853,7 @@ export class CaseFlowEngine {
 
   private acceptReferral(c: number, day: number): void {
     const last = this.lastRef[c];
-    const isRe = last !== NO_DAY && day <= addYears(last, 1);
+    const isRe = last !== NO_DAY && day <= plus1(last);
     this.lastRef[c] = day;
     this.flags[c] |= F_KNOWN;
     this.eReferral(c, day, isRe);
@@ -974,7 +1102,7 @@ export class CaseFlowEngine {
     if (m > 0) {
       this.population *= p.growthPerMonth;
       this.trend *= p.trendPerMonth;
-      this.input.onProgress?.(m);
+      this.onProgress?.(m);
     }
     const rng = Rng.stream(this.key, 1, m);
     const mi = this.startMonthIndex + m;
@@ -1212,7 +1340,7 @@ export class CaseFlowEngine {
 
   /** Emits one script op of slot `c` and folds it. */
   private runOp(c: number, day: number, op: number, arg: number): void {
-    let e: CaseEvent;
+    let e: CaseEvent | undefined;
     switch (op) {
       case OP_REG:
         e = this.eRegistered(c, day);
@@ -1270,51 +1398,40 @@ export class CaseFlowEngine {
         e = this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);
         break;
     }
-    this.fold(c, e, day, false);
+    this.fold(c, e!, day, false);
   }
 
   /** Emits the opening history (synthesised scripts and/or imported events) in date order. */
   private replayOpening(): number[] {
-    const opening = this.input.opening;
+    this.inHistory = true;
+    const slots = this.replayHistory();
+    this.inHistory = false;
+    return slots;
+  }
+
+  private replayHistory(): number[] {
     const t = this.track;
     const slots: number[] = [];
-    const imported = opening.history ?? [];
+    const imported = this.opening!.history ?? [];
     const idToSlot = new Map<string, number>();
     // children in the history are continued from it; other opening children get scripts
     const importedIds = new Set<string>();
     for (const e of imported) importedIds.add(e.childId);
     const taken = (prefix: string) => [...importedIds].some((id) => id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)));
     while (taken(this.idPrefix)) this.idPrefix = `${this.idPrefix}N`;
-
-    const addScripted = (ch: OpeningChild | RecentlyClosedChild, closed: boolean) => {
-      if (importedIds.has(ch.childId) || idToSlot.has(ch.childId)) return;
-      const c = this.alloc(ch.childId);
-      t.ensure(c + 1);
-      idToSlot.set(ch.childId, c);
-      slots.push(c);
-      this.dob[c] = ch.dateOfBirth;
-      this.b18[c] = addYears(ch.dateOfBirth, 18);
-      this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
-      this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
-      this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
-      this.state[c] = S_HISTORY;
-      t.building = c;
-      if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);
-      else this.buildScript(c, ch as OpeningChild);
-    };
-    for (const ch of opening.children) addScripted(ch, false);
-    if (!opening.history) for (const ch of opening.recentlyClosed ?? []) addScripted(ch, true);
+    // (the opening stock is dropped once its scripts are built)
+    this.buildScripts(importedIds, slots);
 
     // script ops in date order: a stable counting sort by day (a child's ops keep their order)
-    const nOps = t.scriptLen / 3;
-    const script = t.script;
+    const nOps = t.ops;
+    const opDay = t.opDay;
     let minDay = this.startDay;
-    for (let i = 0; i < nOps; i++) if (script[3 * i] < minDay) minDay = script[3 * i];
+    for (let i = 0; i < nOps; i++) if (opDay[i] < minDay) minDay = opDay[i];
     const counts = new Int32Array(this.startDay - minDay + 2);
-    for (let i = 0; i < nOps; i++) counts[script[3 * i] - minDay + 1]++;
+    for (let i = 0; i < nOps; i++) counts[opDay[i] - minDay + 1]++;
     for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
     const sorted = new Int32Array(nOps);
-    for (let i = 0; i < nOps; i++) sorted[counts[script[3 * i] - minDay]++] = i;
+    for (let i = 0; i < nOps; i++) sorted[counts[opDay[i] - minDay]++] = i;
 
     // imported events, sorted by date (stable: a child's own events keep their order)
     const order = imported.map((e, i) => ({ e, i, d: parseDay(e.date, () => `history event ${i + 1} (${e.type} for ${e.childId})`) }));
@@ -1323,11 +1440,11 @@ export class CaseFlowEngine {
     let j = 0;
     for (;;) {
       const nextImported = k < order.length ? order[k].d : Infinity;
-      const nextScript = j < nOps ? script[3 * sorted[j]] : Infinity;
+      const nextScript = j < nOps ? opDay[sorted[j]] : Infinity;
       if (nextImported === Infinity && nextScript === Infinity) break;
       if (nextImported <= nextScript) {
         const { e, i, d } = order[k++];
-        if (d >= this.startDay) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}) is not before the start month ${this.input.startMonth}`);
+        if (d >= this.startDay) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}) is not before the start month ${this.startMonth}`);
         let c = idToSlot.get(e.childId);
         if (c === undefined) {
           if (e.type !== 'ChildRegistered') throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): the child's first event must be ChildRegistered`);
@@ -1340,16 +1457,60 @@ export class CaseFlowEngine {
         if (e.version !== this.ver[c] + 1) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): version ${e.version}, expected ${this.ver[c] + 1}`);
         this.ver[c] = e.version;
         this.events++;
-        this.sink(e);
+        if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
+        else this.sink(e);
         this.fold(c, e, d, true);
       } else {
         const i = sorted[j++];
-        const c = t.owner[i];
+        const who = t.opWho[i];
+        const c = who >>> 4;
         this.rng.select(c);
-        this.runOp(c, script[3 * i], script[3 * i + 1], script[3 * i + 2]);
+        this.runOp(c, opDay[i], who & 15, t.opArg[i]);
       }
     }
     return slots;
+  }
+
+  /**
+   * Gives every synthesised opening child (open, then recently closed) a slot and its backdated
+   * script, skipping ids that have imported history or were given before.
+   */
+  private buildScripts(importedIds: ReadonlySet<string>, slots: number[]): void {
+    const { children, history, recentlyClosed } = this.opening!;
+    // the opening stock is not needed once its scripts are built: let it go
+    this.opening = undefined;
+    const closedList = history ? [] : (recentlyClosed ?? []);
+    const t = this.track;
+    // room for every opening child at once, and for the longest script each can have
+    const nOpening = children.length + closedList.length;
+    if (this.used + nOpening > this.cap) this.grow(this.used + nOpening);
+    if (this.used + nOpening >= SLOT_LIMIT) throw new RangeError(`too many children for one run (${this.used + nOpening}; at most ${SLOT_LIMIT - 1})`);
+    t.ensure(this.used + nOpening);
+    let maxOps = 9 * closedList.length;
+    for (const ch of children) maxOps += 11 + (ch.placementStarts?.length ?? 0);
+    t.reserve(maxOps);
+    // a scripted child's id given twice is taken once (the first time)
+    const scriptedIds = new ChildIndex();
+    const hasImported = importedIds.size > 0;
+    const addScripted = (ch: OpeningChild | RecentlyClosedChild, closed: boolean) => {
+      if (hasImported && importedIds.has(ch.childId)) return;
+      const before = scriptedIds.count;
+      if (scriptedIds.get(ch.childId) <= before) return;
+      const c = this.alloc(ch.childId);
+      t.ensure(c + 1);
+      slots.push(c);
+      this.dob[c] = ch.dateOfBirth;
+      this.b18[c] = plus18(ch.dateOfBirth);
+      this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
+      this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
+      this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
+      this.state[c] = S_HISTORY;
+      t.building = c;
+      if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);
+      else this.buildScript(c, ch as OpeningChild);
+    };
+    for (const ch of children) addScripted(ch, false);
+    for (const ch of closedList) addScripted(ch, true);
   }
 
   /** Continues every opening child's journey from the state its history implies. */
@@ -1511,11 +1672,9 @@ export class CaseFlowEngine {
     this.track = new HistoryTrack();
     const q = this.queue;
     q.push(this.startDay, 0, K_MONTH);
-    const endDay = this.endDay;
     const rng = this.rng;
-    while (q.size > 0) {
-      if (q.peekDay() > endDay) break;
-      q.pop();
+    // the queue keeps nothing after the horizon: the run ends when it is empty
+    while (q.pop()) {
       const day = q.day;
       switch (q.kind) {
         case K_WAKE: {
@@ -1571,7 +1730,7 @@ export class CaseFlowEngine {
           break;
       }
     }
-    this.input.onProgress?.(this.months);
+    this.onProgress?.(this.months);
     return { events: this.events, children: this.children };
   }
 }

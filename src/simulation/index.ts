@@ -13,6 +13,7 @@ import type { OpeningStock } from './opening.ts';
 import { synthesiseOpeningStock } from './openingStock.ts';
 import type { Parameters } from './parameters.ts';
 import { Rng } from './random.ts';
+import { fieldSinkOf } from './fields.ts';
 
 export interface SimulationInput {
   /** A resolved scenario (see `loadScenario`). */
@@ -51,8 +52,7 @@ export function runSimulation(input: SimulationInput): SimulationResult {
   const months = input.months ?? scenario.months;
   if (!Number.isInteger(months) || months < 1) throw new RangeError(`months must be a whole number >= 1 (got ${months})`);
   const parameters = input.monthParameters && input.monthParameters.length > 0 ? input.monthParameters : [scenario.parameters];
-  const opening =
-    input.opening ?? synthesiseOpeningStock(parameters[0], scenario.population, scenario.start, Rng.stream(replicationKey(input.seed, input.replication), 3));
+  // the opening stock is built inline (not held here) so the engine can drop it after the history
   const engine = new CaseFlowEngine({
     parameters,
     population: scenario.population,
@@ -61,7 +61,9 @@ export function runSimulation(input: SimulationInput): SimulationResult {
     seed: input.seed,
     replication: input.replication,
     sink: input.sink,
-    opening,
+    fieldSink: fieldSinkOf(input.sink),
+    opening:
+      input.opening ?? synthesiseOpeningStock(parameters[0], scenario.population, scenario.start, Rng.stream(replicationKey(input.seed, input.replication), 3)),
     onProgress: input.onProgress,
   });
   const r = engine.run();

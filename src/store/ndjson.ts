@@ -17,6 +17,10 @@ import { basename, dirname, join } from 'node:path';
 import { EventValidationError, parseEvent, type CaseEvent } from '../events/schema.ts';
 import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
 import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
+import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
+import { fastParseEvent, schemaStrings } from './fastEvent.ts';
+
+const SCHEMA_STRINGS = schemaStrings();
 
 export const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 
@@ -57,6 +61,66 @@ export class LineScanner {
       throw err;
     }
     this.buf = Buffer.allocUnsafe(Math.max(16, chunkBytes));
+  }
+
+  /** Bytes of the batch last returned by `nextRaw()` (valid until the next call). */
+  rawBuf: Buffer = Buffer.alloc(0);
+  rawStart = 0;
+  rawEnd = 0;
+  /** Bytes at the start of the buffer already returned by `nextRaw()`, dropped at the next call. */
+  private consumed = 0;
+
+  /**
+   * Like `next()`, without decoding: the batch is bytes `rawStart`…`rawEnd` of `rawBuf`, lines
+   * separated by `\n` (`firstLine`, `lines` and `unterminated` as for `next()`). False at the end
+   * of the file (which is then closed).
+   */
+  nextRaw(): boolean {
+    if (this.consumed > 0) {
+      this.buf.copy(this.buf, 0, this.consumed, this.filled);
+      this.filled -= this.consumed;
+      this.consumed = 0;
+    }
+    if (this.fd === undefined) return false;
+    for (;;) {
+      let buf = this.buf;
+      if (this.filled === buf.length) {
+        const bigger = Buffer.allocUnsafe(buf.length * 2);
+        buf.copy(bigger, 0, 0, this.filled);
+        this.buf = buf = bigger;
+      }
+      const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
+      if (n === 0) {
+        if (this.filled === 0) {
+          this.close();
+          return false;
+        }
+        this.rawBuf = buf;
+        this.rawStart = this.skipBom();
+        this.rawEnd = this.filled;
+        this.consumed = this.filled;
+        this.unterminated = true;
+        this.firstLine = this.lines + 1;
+        this.lines += 1;
+        return true;
+      }
+      this.filled += n;
+      this.bytesRead += n;
+      this.onChunk?.(this.bytesRead, this.totalBytes);
+      const last = buf.lastIndexOf(10, this.filled - 1);
+      if (last < 0) continue;
+      const start = this.skipBom();
+      let count = 1;
+      for (let i = buf.indexOf(10, start); i >= 0 && i < last; i = buf.indexOf(10, i + 1)) count++;
+      this.rawBuf = buf;
+      this.rawStart = start;
+      this.rawEnd = last;
+      this.completeBytes += last + 1;
+      this.consumed = last + 1;
+      this.firstLine = this.lines + 1;
+      this.lines += count;
+      return true;
+    }
   }
 
   /**
@@ -157,6 +221,7 @@ export class NdjsonReader {
   torn = false;
   private readonly validate: ValidateMode;
   private readonly validator: JourneyValidator | undefined;
+  private readonly json = new ByteJsonParser(SCHEMA_STRINGS);
   private done = false;
 
   constructor(
@@ -177,55 +242,69 @@ export class NdjsonReader {
   next(): CaseEvent[] | undefined {
     if (this.done) return undefined;
     const scanner = this.scanner;
-    const lines = scanner.next();
-    if (lines === undefined) {
+    if (!scanner.nextRaw()) {
       this.done = true;
       if (this.blank > 0) this.options.onWarning?.(blankLinesWarning(this.path, this.blank));
       return undefined;
     }
+    const buf = scanner.rawBuf;
+    const end = scanner.rawEnd;
     const out: CaseEvent[] = [];
-    const validate = this.validate;
-    const validator = this.validator;
-    const check = this.options.check;
-    for (let i = 0; i < lines.length; i++) {
-      const text = lines[i];
-      let value: unknown;
+    let a = scanner.rawStart;
+    for (let line = scanner.firstLine; ; line++) {
+      let b = buf.indexOf(10, a);
+      if (b < 0 || b > end) b = end;
+      const event = this.event(buf, a, b, line);
+      if (event !== undefined) out.push(event);
+      if (b >= end) break;
+      a = b + 1;
+    }
+    return out;
+  }
+
+  /** The event on bytes `a`…`b` (line `line`), or undefined for a blank or torn line. */
+  private event(buf: Buffer, a: number, b: number, line: number): CaseEvent | undefined {
+    let value: unknown = this.json.parse(buf, a, b);
+    if (value === NOT_PARSED) {
+      // anything the fast path does not take: JSON.parse decides
+      const text = buf.toString('utf8', a, b);
       try {
         value = JSON.parse(text);
       } catch (err) {
         if (isBlank(text)) {
           this.blank++;
-          continue;
+          return undefined;
         }
+        const scanner = this.scanner;
         if (scanner.unterminated) {
           this.torn = true;
           this.options.onWarning?.(tornLineWarning(scanner, this.options.tornAction?.(scanner) ?? 'ignored'));
-          continue;
+          return undefined;
         }
-        throw new LogFormatError(this.path, scanner.firstLine + i, `not valid JSON (${(err as Error).message})`, { cause: err });
+        throw new LogFormatError(this.path, line, `not valid JSON (${(err as Error).message})`, { cause: err });
       }
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-        throw new LogFormatError(this.path, scanner.firstLine + i, 'not a JSON object');
+        throw new LogFormatError(this.path, line, 'not a JSON object');
       }
-      let event = value as CaseEvent;
-      if (validate !== 'none') {
-        try {
-          event = parseEvent(value);
-          validator?.check(event);
-          check?.(event);
-        } catch (err) {
-          throw lineError(this.path, scanner.firstLine + i, value, err);
-        }
-      } else if (check !== undefined) {
-        try {
-          check(event);
-        } catch (err) {
-          throw lineError(this.path, scanner.firstLine + i, value, err);
-        }
-      }
-      out.push(event);
     }
-    return out;
+    let event = value as CaseEvent;
+    const check = this.options.check;
+    if (this.validate !== 'none') {
+      try {
+        event = fastParseEvent(value);
+        this.validator?.check(event);
+        check?.(event);
+      } catch (err) {
+        throw lineError(this.path, line, value, err);
+      }
+    } else if (check !== undefined) {
+      try {
+        check(event);
+      } catch (err) {
+        throw lineError(this.path, line, value, err);
+      }
+    }
+    return event;
   }
 
   close(): void {

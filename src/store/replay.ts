@@ -5,6 +5,7 @@
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../events/schema.ts';
 import { monthIndexOfIso, monthKey } from '../calendar/index.ts';
 import { forEachNdjsonEvent } from './ndjson.ts';
+import { ChildIndex } from '../projections/childIndex.ts';
 import type { ValidateMode, WarningHandler } from './types.ts';
 
 export type EventSink = (event: CaseEvent) => void;
@@ -36,13 +37,13 @@ export function replayLog(path: string, sinks: readonly EventSink[], opts: Repla
   const warnings: string[] = [];
   const validate = opts.validate ?? 'full';
   // with full validation the journey validator counts the streams; otherwise count them here
-  const children = validate === 'full' ? undefined : new Set<string>();
+  const children = validate === 'full' ? undefined : new ChildIndex();
   const n = sinks.length;
   const sink0 = sinks[0];
   const fn: EventSink =
     children !== undefined
       ? (e) => {
-          children.add(e.childId);
+          children.get(e.childId);
           for (let i = 0; i < n; i++) sinks[i](e);
         }
       : n === 1
@@ -63,7 +64,7 @@ export function replayLog(path: string, sinks: readonly EventSink[], opts: Repla
     },
     n === 0 && children === undefined ? () => {} : fn,
   );
-  return { events: r.events, streams: children?.size ?? r.streams ?? 0, warnings };
+  return { events: r.events, streams: children?.count ?? r.streams ?? 0, warnings };
 }
 
 /** Month index of `YYYY-MM-DD` from its digits; -1 when it is not of that shape. */
