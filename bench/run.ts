@@ -153,7 +153,7 @@ export function readmeSection(r: Results): string {
 async function main(argv: string[]): Promise<void> {
   const program = new Command('bench')
     .description('Benchmarks of the caseflow engine: throughput, ensembles, scale and memory, each beside a plain-loop baseline')
-    .option('--quick', 'small sizes (a minute or so): to check the runner, not to quote')
+    .option('--quick', 'small sizes (about half a minute): to check the runner, not to quote')
     .option('--only <list>', `comma-separated subset of: ${ALL.join(', ')}`)
     .option('--out <file>', 'results file', RESULTS)
     .option('--no-readme', 'do not refresh the table in bench/README.md')
