@@ -4,6 +4,8 @@
  * report.html.
  */
 import { Option, type Command } from 'commander';
+import { statSync } from 'node:fs';
+import { InputError } from './errors.ts';
 import { join, relative } from 'node:path';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
 import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
@@ -136,4 +138,17 @@ export async function writeRunOutputs(
 export function shown(path: string): string {
   const rel = relative(process.cwd(), path);
   return rel && !rel.startsWith('..') ? rel : path;
+}
+
+/** Size in bytes of an event log the user named; a missing or unreadable file is an InputError. */
+export function eventLogSize(file: string): number {
+  try {
+    const st = statSync(file);
+    if (!st.isFile()) throw new InputError(`${file}: not a file`);
+    return st.size;
+  } catch (err) {
+    if (err instanceof InputError) throw err;
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
+  }
 }

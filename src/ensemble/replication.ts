@@ -85,7 +85,7 @@ function cachedMonthParameters(scenario: Scenario, months: number): Parameters[]
 export function runReplication(scenario: Scenario, seed: number, replication: number, months: number, opening?: OpeningStock): { run: KpiRun; events: number } {
   const params = cachedMonthParameters(scenario, months);
   const projector = new KpiProjector(projectorOptionsFor(scenario, params));
-  const r = runSimulation({ scenario, seed, replication, months, monthParameters: params, opening, sink: (e) => projector.apply(e) });
+  const r = runSimulation({ scenario, seed, replication, months, monthParameters: params, opening, sink: projector.sink });
   return { run: projector.finish(), events: r.events };
 }
 

@@ -3,7 +3,6 @@
  * and/or estimates them from an event history (--events), and writes the calibrated scenario
  * with its fit tables beside it.
  */
-import { statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { monthKey, parseMonth } from '../../calendar/index.ts';
@@ -33,6 +32,7 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../errors.ts';
+import { eventLogSize } from '../run.ts';
 import { collect, month, nonNegativeInt, positiveInt } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
@@ -88,16 +88,7 @@ export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: n
 
 /** Reads an event log into the estimator; file problems become InputErrors. */
 function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet?: boolean): EventEstimates {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new InputError(`${file}: not a file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
-  }
+  const size = eventLogSize(file);
   // the window defaults to the log's span: first pass finds it when not given
   let from = window.from !== undefined ? parseMonth(window.from) : undefined;
   let to = window.to !== undefined ? parseMonth(window.to) : undefined;

@@ -3,7 +3,6 @@
  * every child's sequence, recomputes the KPI projections (kpis.csv, kpis.json, report.html) and
  * writes per-month counts of each event type.
  */
-import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EVENT_TYPES, type CaseEvent } from '../../events/schema.ts';
@@ -11,6 +10,7 @@ import { EventCounter, replayLog, type ReplayResult } from '../../store/replay.t
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../errors.ts';
+import { eventLogSize } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { month as monthOption, positiveInt } from '../options.ts';
 import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
@@ -74,16 +74,7 @@ function fmt(n: number): string {
 }
 
 export async function runReplay(file: string, opts: ReplayCliOptions): Promise<void> {
-  let size: number;
-  try {
-    const st = statSync(file);
-    if (!st.isFile()) throw new InputError(`${file}: not a file`);
-    size = st.size;
-  } catch (err) {
-    if (err instanceof InputError) throw err;
-    const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
-  }
+  const size = eventLogSize(file);
 
   const projection = projectionFor(file, opts);
   let projector = new KpiProjector(projection.options);
