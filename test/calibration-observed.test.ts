@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
 import { parseMonth } from '../src/calendar/index.ts';
 import { aprilOf, comparableSpec, comparableValue, covers, defaultWindow, periodMonth, readObserved, rebaseScenario, scaleToPopulation, stockAt } from '../src/calibration/index.ts';
-import { InputError } from '../src/cli/errors.ts';
+import { InputError } from '../src/errors.ts';
 import type { Observation } from '../src/calibration/index.ts';
 import type { KpiRun } from '../src/projections/types.ts';
 import { loadScenario } from '../src/scenarios/index.ts';

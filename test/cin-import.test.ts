@@ -10,7 +10,7 @@ import { ImportReport } from '../src/returns/report.ts';
 import { readXmlRecords } from '../src/returns/xmlRecords.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
 import { collectionYearOf, parseIsoDate } from '../src/calendar/index.ts';
-import { InputError } from '../src/cli/errors.ts';
+import { InputError } from '../src/errors.ts';
 import type { CaseEvent } from '../src/events/index.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/cin-census/', import.meta.url));

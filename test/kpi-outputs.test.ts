@@ -18,7 +18,7 @@ import {
   type Comparator,
   type KpiSummary,
 } from '../src/projections/index.ts';
-import { InputError } from '../src/cli/errors.ts';
+import { InputError } from '../src/errors.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');

@@ -10,7 +10,7 @@ import { formatGbp, formatKpiValue, formatNumber, formatComparisonValue, monthLa
 import { decorateSvg, placeLabels } from '../src/report/charts.ts';
 import { KPIS, kpiDef } from '../src/projections/catalogue.ts';
 import type { Comparator, KpiStats } from '../src/projections/types.ts';
-import { InputError } from '../src/cli/errors.ts';
+import { InputError } from '../src/errors.ts';
 import { makeReportInput } from './browser/fixture.ts';
 
 const HEADLINE = KPIS.filter((k) => k.headline).map((k) => k.id);

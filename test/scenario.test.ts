@@ -4,7 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { InputError } from '../src/cli/errors.ts';
+import { InputError } from '../src/errors.ts';
 import { ScenarioError, deepMerge, loadScenario, scenarioJsonSchema } from '../src/scenarios/index.ts';
 import { ParameterError, parseParameters, parametersJsonSchema } from '../src/simulation/parameters.ts';
 

@@ -14,7 +14,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { monthKey, parseMonth } from '../calendar/index.ts';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { KPIS_CSV_HEADER, formatNumber, type KpiCsvRow } from '../projections/outputs.ts';
 import { orderedKpiIds } from '../projections/summary.ts';
 import type { KpiStats, KpiSummary } from '../projections/types.ts';

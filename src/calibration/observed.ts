@@ -10,7 +10,7 @@
  * `source` field (the shared data's seed files: later reports first, 001 > 002 > 000), and
  * within a rank the row further down the file wins.
  */
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { loadComparators } from '../projections/comparators.ts';
 import { readCsvRecords } from '../projections/csv.ts';
 import { comparableSpec, type ComparableSpec } from './compare.ts';

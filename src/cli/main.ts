@@ -6,7 +6,7 @@
 import { Command, CommanderError } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { paint } from './terminal.ts';
-import { EXIT } from './errors.ts';
+import { EXIT } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
 export function buildProgram(): Command {

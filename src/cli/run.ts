@@ -5,7 +5,7 @@
  */
 import { Option, type Command } from 'commander';
 import { statSync } from 'node:fs';
-import { InputError } from './errors.ts';
+import { InputError } from '../errors.ts';
 import { join, relative } from 'node:path';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
 import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';

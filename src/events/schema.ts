@@ -5,6 +5,7 @@
  * `YYYY-MM-DD`), `version` (1 for the stream's first event, then 2, 3, …) and `schema` (the
  * schema version the event was written with, so old logs stay readable).
  */
+import { EventValidationError } from '../errors.ts';
 import { z } from 'zod';
 import {
   ASSESSMENT_FACTOR,
@@ -205,15 +206,7 @@ export type NewEvent = CaseEvent extends infer E ? (E extends CaseEvent ? Omit<E
 
 export const EVENT_TYPES = CaseEventSchema.options.map((o) => o.shape.type.value) as EventType[];
 
-export class EventValidationError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly { path: string; message: string }[],
-  ) {
-    super(message);
-    this.name = 'EventValidationError';
-  }
-}
+export { EventValidationError };
 
 /** Validates an unknown value as an event; the error names the field and the reason. */
 export function parseEvent(value: unknown): CaseEvent {

@@ -6,7 +6,7 @@
  * In an `area` file (national figures) the `actual` rows describe that area, so their kind
  * becomes the area (`england`); in an `la` file `actual` rows stay `actual` (the LA's own values).
  */
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
 import type { Comparator } from './types.ts';
 

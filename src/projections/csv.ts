@@ -1,7 +1,7 @@
 /** Reading CSV for the projections' inputs, with the 1-based line each record starts on. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 
 export interface CsvRecord {
   readonly fields: string[];

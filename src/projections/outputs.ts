@@ -5,7 +5,7 @@
  * (null in JSON). Both files are written atomically.
  */
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
 import { monthKey, parseMonth, tryParseMonth } from '../calendar/index.ts';
 import { writeFileAtomic } from '../store/atomicFile.ts';

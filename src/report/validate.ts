@@ -1,5 +1,5 @@
 /** Checks a `ReportInput` before rendering, naming the field and the reason on failure. */
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { monthKey, tryParseMonth } from '../calendar/index.ts';
 import { periodEndMonth } from './comparators.ts';
 import type { ReportInput } from './types.ts';

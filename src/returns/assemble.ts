@@ -4,7 +4,7 @@
  * reason, together with the input rows behind it), and all events are put in global order:
  * date, then child, then version.
  */
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { checkAndApply, initialJourney } from '../events/journey.ts';
 import { parseEvent, SCHEMA_VERSION, type CaseEvent, type NewEvent } from '../events/index.ts';
 import { NdjsonWriter, readNdjsonEvents } from '../store/ndjson.ts';

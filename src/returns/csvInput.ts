@@ -1,7 +1,7 @@
 /** CSV input for the returns: the header row checked against the columns a table needs, rows with line numbers. */
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 
 export interface CsvRow {
   /** 1-based line number of the row in the file. */

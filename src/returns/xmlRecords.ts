@@ -6,7 +6,7 @@
  */
 import { openSync, readSync, closeSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 
 export interface XmlNode {
   readonly name: string;

@@ -11,7 +11,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { z } from 'zod';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
 import { InterventionSchema, checkInterventions } from './interventions.ts';
 

@@ -72,7 +72,9 @@ import {
   placementGroupIndex,
   type FieldSink,
 } from './fields.ts';
-import { InputError } from '../cli/errors.ts';
+import { HistoryError } from '../errors.ts';
+
+export { HistoryError };
 
 const DAYS_PER_YEAR = 365.2425;
 /** Slots are below this (a history script op keeps its slot and op code in one 32-bit integer). */
@@ -268,14 +270,6 @@ export class SlotRng implements UniformSource {
     s[i + 2] = c;
     s[i + 3] = d;
     return (t >>> 0) / 4294967296;
-  }
-}
-
-/** Bad opening history (imported events): names the event, the child and the reason. */
-export class HistoryError extends InputError {
-  constructor(message: string) {
-    super(message);
-    this.name = 'HistoryError';
   }
 }
 

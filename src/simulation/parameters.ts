@@ -8,6 +8,7 @@
  * the non-default outcomes; the default outcome (named in each description) takes the rest.
  * Mixes (ages, ethnicity, placement types …) are relative weights, normalised by the engine.
  */
+import { ParameterError } from '../errors.ts';
 import { z } from 'zod';
 import {
   ASSESSMENT_FACTOR,
@@ -348,15 +349,7 @@ export function parametersJsonSchema(): Record<string, unknown> {
   return z.toJSONSchema(ParametersSchema, { io: 'input' }) as Record<string, unknown>;
 }
 
-export class ParameterError extends Error {
-  constructor(
-    message: string,
-    readonly issues: readonly { path: string; message: string }[],
-  ) {
-    super(message);
-    this.name = 'ParameterError';
-  }
-}
+export { ParameterError };
 
 /** Formats a zod issue path as `a.b[2].c`. */
 export function formatPath(path: readonly PropertyKey[]): string {

@@ -2,6 +2,7 @@
  * The event store contract. A store holds one stream per child; every event also has a global
  * position (0-based order of appends across all streams).
  */
+import { ConcurrencyError, LogFormatError } from '../errors.ts';
 import type { Observable } from 'rxjs';
 import type { CaseEvent, NewEvent } from '../events/schema.ts';
 
@@ -39,30 +40,7 @@ export interface EventStore {
   close(): void;
 }
 
-/** `expectedVersion` did not match the stream's version: someone else appended first. */
-export class ConcurrencyError extends Error {
-  constructor(
-    readonly childId: string,
-    readonly expectedVersion: number,
-    readonly actualVersion: number,
-  ) {
-    super(`child ${childId}: expected stream version ${expectedVersion} but it is ${actualVersion}; nothing was written`);
-    this.name = 'ConcurrencyError';
-  }
-}
-
-/** A line of an NDJSON event log that cannot be read: names the file, the line and the reason. */
-export class LogFormatError extends Error {
-  constructor(
-    readonly file: string,
-    readonly line: number,
-    readonly reason: string,
-    options?: { cause?: unknown },
-  ) {
-    super(`${file}, line ${line}: ${reason}`, options);
-    this.name = 'LogFormatError';
-  }
-}
+export { ConcurrencyError, LogFormatError };
 
 /**
  * How much a reader checks: `full` = JSON + schema + journey rules (per-stream sequence and

@@ -22,7 +22,7 @@ import { formatNumber } from '../../projections/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { VERSION } from '../../version.ts';
-import { CheckFailed, InputError } from '../errors.ts';
+import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber, positiveInt } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';

@@ -31,7 +31,7 @@ import { formatNumber } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
 import { collect, month, nonNegativeInt, positiveInt } from '../options.ts';
 import { commandLine, shown } from '../run.ts';

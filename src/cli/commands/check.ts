@@ -20,7 +20,7 @@ import { formatNumber, readKpisCsv } from '../../projections/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { VERSION } from '../../version.ts';
-import { CheckFailed, InputError } from '../errors.ts';
+import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';

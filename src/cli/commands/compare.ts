@@ -5,7 +5,7 @@ import { kpiDef, KPIS } from '../../projections/catalogue.ts';
 import { formatNumber } from '../../projections/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
 

@@ -10,7 +10,7 @@ import { readEventLog } from '../../returns/assemble.ts';
 import { collectionYearLabel } from '../../returns/dates.ts';
 import { cinNotRepresented, writeCin } from '../../returns/export/cin.ts';
 import { writeSsda903 } from '../../returns/export/ssda903.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { table } from '../terminal.ts';
 
 interface ExportOptions {

@@ -10,7 +10,7 @@ import { collectionYearLabel } from '../../returns/dates.ts';
 import { importReturns, type ImportInputs } from '../../returns/importer.ts';
 import type { ImportSummary } from '../../returns/report.ts';
 import type { Ssda903Input, YearBasis } from '../../returns/types.ts';
-import { CheckFailed, InputError } from '../errors.ts';
+import { CheckFailed, InputError } from '../../errors.ts';
 import { collect } from '../options.ts';
 import { paint, table } from '../terminal.ts';
 

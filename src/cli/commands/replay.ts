@@ -9,7 +9,7 @@ import { EVENT_TYPES, type CaseEvent } from '../../events/schema.ts';
 import { EventCounter, replayLog, type ReplayResult } from '../../store/replay.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { month as monthOption, positiveInt } from '../options.ts';

@@ -8,7 +8,7 @@ import { runSimulation } from '../../simulation/index.ts';
 import { NdjsonWriter } from '../../store/index.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { isoDay } from '../options.ts';
 import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';

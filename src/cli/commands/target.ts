@@ -7,7 +7,7 @@ import { formatNumber, quantileSorted } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { leverDef, LEVER_NAMES } from '../../scenarios/levers.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
-import { CheckFailed, InputError } from '../errors.ts';
+import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber, month, nonNegativeInt, positiveInt } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { progress, table } from '../terminal.ts';

@@ -4,7 +4,7 @@
  * and dropped, so a large census is never held in memory as a document.
  */
 import { collectionYearOf } from '../../calendar/index.ts';
-import { InputError } from '../../cli/errors.ts';
+import { InputError } from '../../errors.ts';
 import { parseReturnDate } from '../dates.ts';
 import type { FileCount, ImportReport, RowRef } from '../report.ts';
 import { child, childText, childrenNamed, readXmlRecords, renderNode, type XmlNode } from '../xmlRecords.ts';

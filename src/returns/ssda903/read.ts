@@ -3,7 +3,7 @@
  * import report, and working out each row's collection year (from a YEAR column or the dates).
  */
 import { collectionYearOf } from '../../calendar/index.ts';
-import { InputError } from '../../cli/errors.ts';
+import { InputError } from '../../errors.ts';
 import { readCsvTable } from '../csvInput.ts';
 import { collectionYearEnd, collectionYearLabel, parseReturnDate } from '../dates.ts';
 import type { FileCount, ImportReport, RowRef } from '../report.ts';
