@@ -92,6 +92,15 @@ describe('compare and target', () => {
     for (const l of before) expect(l.split(',').slice(4, 7)).toEqual(['0', '0', '0']);
     expect(readFileSync(join(o, 'comparison-totals.csv'), 'utf8')).toMatch(/^measure,label,unit,p50,p5,p95\nchildren_kept_out_of_care,/);
     expect(r.stdout).toMatch(/Children kept out of care/);
+    const totals = readFileSync(join(o, 'comparison-totals.csv'), 'utf8');
+    expect(totals).toMatch(/\nprogramme_cost,"Programme cost \(£\)",gbp,/);
+    expect(totals).toMatch(/\nnet_savings,/);
+    const costs = readFileSync(join(o, 'comparison-costs.csv'), 'utf8').split('\n');
+    expect(costs[0]).toBe('period,first_month,last_month,basis,measure,p50,p5,p95');
+    // no programme cost in year 1 (the costs start in March 2024); posts, training and licence in year 2's first eight months
+    expect(costs[2]).toBe('"year 1",2023-03,2024-02,year,programme_cost,0,0,0');
+    expect(r.stdout).toMatch(/Compound effect of Family Safeguarding/);
+    expect(readFileSync(join(o, 'comparison-effects.csv'), 'utf8')).toMatch(/^intervention,kpi,period,first_month,last_month,pct_p50,pct_p5,pct_p95\n"Family Safeguarding",referrals,"year 1",2023-03,2024-02,0.0,0.0,0.0\n/);
   });
 
   it('target says when the target is out of reach and exits 1', async () => {

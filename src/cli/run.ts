@@ -13,7 +13,8 @@ import type { Comparator, KpiSummary } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { describeInterventions } from '../scenarios/interventions.ts';
 import type { OpeningStock } from '../simulation/index.ts';
-import { writeReport, type ReportComparisonRow, type ReportInput } from '../report/index.ts';
+import { writeReport, type ReportComparisonRow, type ReportEffects, type ReportInput, type ReportMoneyRow } from '../report/index.ts';
+import { describeProgrammeCosts } from '../scenarios/programmeCost.ts';
 import { VERSION } from '../version.ts';
 import { nonNegativeInt, positiveInt } from './options.ts';
 import { progress } from './terminal.ts';
@@ -73,7 +74,8 @@ export function summariseAll(scenarios: readonly Scenario[], result: EnsembleRes
 }
 
 export function scenarioMeta(s: Scenario): Record<string, unknown> {
-  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions) };
+  const costs = describeProgrammeCosts(s.interventions);
+  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions), ...(costs.length > 0 ? { costs } : {}) };
 }
 
 /** The command line that produced an output, as a user would type it. */
@@ -90,6 +92,9 @@ export async function writeRunOutputs(
     report: boolean;
     baseline?: string;
     comparison?: ReportComparisonRow[];
+    money?: ReportMoneyRow[];
+    costAssumptions?: string[];
+    effects?: ReportEffects[];
     title: string;
     extraMeta?: Record<string, unknown>;
     /** First month, when no scenario file stands behind the summaries (a replayed log). */
@@ -121,12 +126,14 @@ export async function writeRunOutputs(
       scenarios: summaries.map((summary, i) => ({
         name: summary.scenario,
         description: scenarios[i]?.description ?? '',
-        assumptions: scenarios[i] ? describeInterventions(scenarios[i].interventions) : [],
+        assumptions: scenarios[i] ? [...describeInterventions(scenarios[i].interventions), ...describeProgrammeCosts(scenarios[i].interventions)] : [],
         summary,
       })),
       baseline: opts.baseline,
       comparators,
       comparison: opts.comparison,
+      money: opts.money,
+      effects: opts.effects,
     };
     const path = join(dir, 'report.html');
     await writeReport(path, input);

@@ -23,6 +23,7 @@ import {
   unitNote,
 } from './format.ts';
 import { REPORT_CSS } from './style.ts';
+import { effectsSection, moneySection } from './money.ts';
 
 export const BASELINE_COLOR = '#6b6b6b';
 export const SCENARIO_COLORS = ['#0b6fb8', '#d95f02', '#1b9e77', '#7570b3', '#e7298a', '#66a61e', '#a6761d'];
@@ -404,6 +405,8 @@ class ReportBuilder {
       this.header(),
       this.howTo(),
       this.comparisonTable(),
+      moneySection(i.money, `${this.ordered.filter((o) => !o.isBaseline).map((o) => o.scenario.name).join(', ')} against ${i.baseline ?? 'the first scenario'}`),
+      effectsSection(i.effects, i.baseline ?? this.ordered[0]?.scenario.name ?? ''),
       `<section class="headline" aria-labelledby="headline"><h2 id="headline">Headline measures</h2>${headline}</section>`,
       `<section class="placements" aria-labelledby="placements"><h2 id="placements">Placements</h2><div class="charts">${mix}</div></section>`,
       `<section class="spend" aria-labelledby="spend"><h2 id="spend">Placement spend</h2><div class="charts">${spend}</div></section>`,

@@ -26,6 +26,25 @@ export interface ReportComparisonRow {
   readonly unit: string;
 }
 
+/** Gross savings, programme cost or net savings over one projection year or cumulatively (£). */
+export interface ReportMoneyRow {
+  readonly period: string;
+  readonly first: string;
+  readonly last: string;
+  readonly basis: 'year' | 'cumulative';
+  readonly measure: 'gross_savings' | 'programme_cost' | 'net_savings';
+  readonly label: string;
+  readonly p50: number;
+  readonly p5: number;
+  readonly p95: number;
+}
+
+/** One intervention's compound effect: % change of headline KPIs per projection year. */
+export interface ReportEffects {
+  readonly name: string;
+  readonly rows: readonly { readonly kpi: string; readonly label: string; readonly period: string; readonly first: string; readonly last: string; readonly p50: number; readonly p5: number; readonly p95: number }[];
+}
+
 export interface ReportInput {
   readonly title: string;
   readonly generatedBy: { readonly engineVersion: string; readonly command: string };
@@ -40,6 +59,10 @@ export interface ReportInput {
   readonly baseline?: string;
   readonly comparators?: readonly Comparator[];
   readonly comparison?: readonly ReportComparisonRow[];
+  /** Savings, programme cost and net savings by projection year and cumulatively, when comparing. */
+  readonly money?: readonly ReportMoneyRow[];
+  /** Compound effects of the scenario's interventions, when comparing. */
+  readonly effects?: readonly ReportEffects[];
   /** Months (`YYYY-MM`) to show in the KPI table; default: start, +12, +24, …, last. */
   readonly tableMonths?: readonly string[];
 }

@@ -94,6 +94,14 @@ export function validateReportInput(input: ReportInput): number {
     if (typeof r.unit !== 'string') fail(`${f}.unit`, 'must be a string');
   });
 
+  (input.money ?? []).forEach((r, i) => {
+    const f = `money[${i}]`;
+    for (const k of ['p50', 'p5', 'p95'] as const) {
+      if (typeof r[k] !== 'number' || !Number.isFinite(r[k])) fail(`${f}.${k}`, `must be a finite number (got ${String(r[k])})`);
+    }
+    if (r.p5 > r.p95) fail(`${f}`, `has p5 ${r.p5} above p95 ${r.p95}`);
+  });
+
   const last = start + input.months - 1;
   (input.tableMonths ?? []).forEach((m, i) => {
     const mi = typeof m === 'string' ? tryParseMonth(m) : undefined;

@@ -10,6 +10,7 @@ import { produce, type Draft } from 'immer';
 import { parseMonth, monthKey } from '../calendar/index.ts';
 import { ParametersSchema, formatPath, type Parameters } from '../simulation/parameters.ts';
 import { LEVER_NAMES, allowedChanges, leverDef, type LeverDef } from './levers.ts';
+import { ProgrammeCostSchema } from './programmeCost.ts';
 
 const month = z.string().regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month YYYY-MM' });
 
@@ -46,6 +47,7 @@ export const InterventionSchema = z
     rampMonths: z.number().int().min(0).max(240).meta({ unit: 'months', description: 'Months to full effect (0 = full effect at once)' }),
     end: month.optional().meta({ unit: 'YYYY-MM', description: 'First month with no effect (optional)' }),
     effects: z.array(EffectSchema).min(1).meta({ description: 'Changes to levers' }),
+    cost: ProgrammeCostSchema.optional(),
   })
   .superRefine((iv, ctx) => {
     if (iv.end !== undefined && /^\d{4}-\d{2}$/.test(iv.end) && /^\d{4}-\d{2}$/.test(iv.start) && iv.end <= iv.start) {
