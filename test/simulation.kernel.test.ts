@@ -16,7 +16,7 @@ import {
   type DurationSpec,
 } from '../src/simulation/distributions.ts';
 import { EventQueue } from '../src/simulation/scheduler.ts';
-import { addYearsFast, ageFast, civilFromDays, daysFromCivil } from '../src/simulation/civil.ts';
+import { addYearsFast, ageFast, civilFromDays, daysFromCivil } from '../src/calendar/civil.ts';
 import { SlotRng } from '../src/simulation/engine.ts';
 import { Rng } from '../src/simulation/random.ts';
 

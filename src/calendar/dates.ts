@@ -4,6 +4,10 @@
  * Months are counted as `year * 12 + (month - 1)` ("month index").
  */
 
+import { civilFromDays, isLeapYear, monthIndexOfDay } from './civil.ts';
+
+export { monthIndexOfDay };
+
 const MS_PER_DAY = 86_400_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const ISO_MONTH = /^(\d{4})-(\d{2})$/;
@@ -50,18 +54,12 @@ export function isoDate(day: number): string {
 
 /** [year, month 1–12, day] of a day number. */
 export function ymd(day: number): [number, number, number] {
-  const d = new Date(day * MS_PER_DAY);
-  return [d.getUTCFullYear(), d.getUTCMonth() + 1, d.getUTCDate()];
+  return civilFromDays(day);
 }
 
 /** 0 = Sunday … 6 = Saturday. */
 export function weekday(day: number): number {
   return (((day + 4) % 7) + 7) % 7;
-}
-
-export function monthIndexOfDay(day: number): number {
-  const [y, m] = ymd(day);
-  return y * 12 + (m - 1);
 }
 
 /** Month index of an ISO date string, without building a Date. */
@@ -121,14 +119,11 @@ export function addMonths(day: number, n: number): number {
   return first + Math.min(d, daysInMonth(mi)) - 1;
 }
 
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
 /**
  * Whole years of age on `day` for a child born on `dob`. A child born on 29 February has its
  * birthday on 28 February in common years, as `addYears` does, so that
  * `ageOn(dob, addYears(dob, n)) === n` (the 18th birthday is the day the child turns 18).
+ * (`ageFast` in civil.ts keeps the engine's plain date comparison.)
  */
 export function ageOn(dob: number, day: number): number {
   const [by, bm, bd0] = ymd(dob);

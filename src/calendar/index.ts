@@ -1,2 +1,3 @@
+export * from './civil.ts';
 export * from './dates.ts';
 export * from './workingDays.ts';

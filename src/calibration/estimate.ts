@@ -22,9 +22,7 @@
  * events in stream order; children may interleave), then `finish()`.
  */
 import { produce } from 'immer';
-import { firstDayOfMonth, lastDayOfMonth, monthKey, workingDaysBetween } from '../calendar/index.ts';
-import { fastDayNumber } from '../projections/projector.ts';
-import { addYearsFast as addYears, ageFast as ageOn, civilFromDays } from '../simulation/civil.ts';
+import { fastDayNumber, firstDayOfMonth, lastDayOfMonth, monthIndexOfDay, monthKey, workingDaysBetween, addYearsFast as addYears, ageFast as ageOn } from '../calendar/index.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, leavingCareGroup, placementGroup, type CaseEvent, type LeavingCareGroup } from '../events/index.ts';
 import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, ageBandIndex, type Parameters } from '../simulation/parameters.ts';
 import type { DurationSpec } from '../simulation/distributions.ts';
@@ -39,10 +37,6 @@ const S47_TAIL_DAYS = 120;
 
 const NONE = -2147483648;
 
-function monthIndexOfDay(day: number): number {
-  const [y, m] = civilFromDays(day);
-  return y * 12 + m - 1;
-}
 const GROUP_PFA = PLACEMENT_GROUPS.indexOf('placed_for_adoption');
 const MOVE_RNE = new Set(['P', 'B', 'U', 'T']);
 const ENTRY_INDEX = new Map<string, number>(ENTRY_PLACEMENT_GROUPS.map((g, i) => [g, i]));

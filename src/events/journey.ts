@@ -44,7 +44,10 @@
  *
  * Children can cycle: referred again after closure, a second CP plan, back into care.
  */
+import { dayOfIso } from '../calendar/civil.ts';
 import { SCHEMA_VERSION, type CaseEvent, type NewEvent } from './schema.ts';
+
+export { dayOfIso };
 
 /** Stable identifiers of the journey rules (see the module comment). */
 export const JOURNEY_RULES = [
@@ -137,33 +140,6 @@ export function initialJourney(childId: string): JourneyState {
   };
 }
 
-// --- dates ------------------------------------------------------------------------------------
-
-function digit(s: string, i: number): number {
-  const c = s.charCodeAt(i) - 48;
-  return c >= 0 && c <= 9 ? c : Number.NaN;
-}
-
-/**
- * Day number (days since 1970-01-01) of a `YYYY-MM-DD` string by integer arithmetic (no Date),
- * NaN when the shape is wrong. Day-of-month overflow (30 February) is the schema's concern.
- */
-export function dayOfIso(s: string): number {
-  if (typeof s !== 'string' || s.length !== 10 || s.charCodeAt(4) !== 45 || s.charCodeAt(7) !== 45) return Number.NaN;
-  let y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
-  const m = digit(s, 5) * 10 + digit(s, 6);
-  const d = digit(s, 8) * 10 + digit(s, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= 31)) return Number.NaN;
-  // days from civil (proleptic Gregorian), H. Hinnant's algorithm
-  if (m <= 2) y -= 1;
-  const era = Math.floor(y / 400);
-  const yoe = y - era * 400;
-  const mp = m > 2 ? m - 3 : m + 9;
-  const doy = Math.floor((153 * mp + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
 // --- rules ------------------------------------------------------------------------------------
 
 /** A broken rule with the reason, or undefined when the event may follow. */
@@ -171,11 +147,11 @@ type Violation = [rule: JourneyRule, detail: string] | undefined;
 
 const NO_CASE: Violation = ['case-not-open', 'no episode of need is open'];
 
-/** Day number of the event last passed to `violation` (saves parsing the date twice). */
-let checkedDay = 0;
-
-/** The first rule (1 and 3–5; not the version) that `event` breaks after `state`, if any. */
-function violation(state: Readonly<JourneyState>, event: NewEvent): Violation {
+/**
+ * The first rule (1 and 3–5; not the version) that `event` breaks after `state`, if any. `day` is
+ * `dayOfIso(event.date)` (the caller parses it once and passes it on to `apply`).
+ */
+function violation(state: Readonly<JourneyState>, event: NewEvent, day: number): Violation {
   const type = event.type;
   if (event.childId !== state.childId) return ['wrong-stream', `event is for child ${event.childId}, stream is ${state.childId}`];
   if (!state.registered) {
@@ -183,10 +159,8 @@ function violation(state: Readonly<JourneyState>, event: NewEvent): Violation {
   } else if (type === 'ChildRegistered') {
     return ['already-registered', 'the child is already registered'];
   }
-  const day = dayOfIso(event.date);
   if (Number.isNaN(day)) return ['invalid-date', `date "${String(event.date)}" is not YYYY-MM-DD`];
   if (day < state.lastDay) return ['date-before-previous', `date ${event.date} is before the previous event's date`];
-  checkedDay = day;
 
   switch (type) {
     case 'ChildRegistered':
@@ -248,11 +222,11 @@ function violation(state: Readonly<JourneyState>, event: NewEvent): Violation {
  * need to ask "is this allowed?" in a hot loop.
  */
 export function brokenRule(state: Readonly<JourneyState>, command: NewEvent): JourneyRule | undefined {
-  return violation(state, command)?.[0];
+  return violation(state, command, dayOfIso(command.date))?.[0];
 }
 
-function check(state: Readonly<JourneyState>, event: NewEvent): void {
-  const v = violation(state, event);
+function check(state: Readonly<JourneyState>, event: NewEvent, day: number): void {
+  const v = violation(state, event, day);
   if (v !== undefined) throw new JourneyRuleError(state.childId, String(event.type), v[0], v[1]);
 }
 
@@ -335,7 +309,7 @@ export function evolve(state: Readonly<JourneyState>, event: CaseEvent): Journey
  * `JourneyRuleError`. Pure: `state` is never modified.
  */
 export function decide(command: NewEvent, state: Readonly<JourneyState>): CaseEvent[] {
-  check(state, command);
+  check(state, command, dayOfIso(command.date));
   return [{ ...command, version: state.version + 1, schema: SCHEMA_VERSION } as CaseEvent];
 }
 
@@ -347,8 +321,9 @@ export function checkAndApply(state: JourneyState, event: CaseEvent): void {
   if (event.childId === state.childId && event.version !== state.version + 1) {
     throw new JourneyRuleError(state.childId, event.type, 'version-not-contiguous', `version is ${event.version}, expected ${state.version + 1}`);
   }
-  check(state, event);
-  apply(state, event, event.version, checkedDay);
+  const day = dayOfIso(event.date);
+  check(state, event, day);
+  apply(state, event, event.version, day);
 }
 
 /** Validates a whole log in global order, keeping one small state per child. */

@@ -23,11 +23,23 @@
 import { freeze } from 'immer';
 import type { CaseEvent } from '../events/index.ts';
 import { PLACEMENT_GROUPS, LEAVING_CARE_GROUPS, type PlacementGroup } from '../events/codes/groups.ts';
-import { addYears, daysInMonth, firstDayOfMonth, monthKey, parseIsoDate, parseMonth, workingDaysBetween } from '../calendar/index.ts';
+import {
+  addYears,
+  addYearsFast,
+  daysInMonth,
+  fastDayNumber,
+  firstDayOfMonth,
+  monthIndexOfDay,
+  monthIndexOfIso,
+  monthKey,
+  parseIsoDate,
+  parseMonth,
+  strictDayOfIso,
+  workingDaysBetween,
+} from '../calendar/index.ts';
 import { KPIS, KPI_IDS } from './catalogue.ts';
 import type { KpiRun } from './types.ts';
 import { ChildIndex } from './childIndex.ts';
-import { addYearsFast, civilFromDays } from '../simulation/civil.ts';
 import {
   FIELD_SINK,
   LEAVING_AGE18,
@@ -254,87 +266,13 @@ class ChildRegister {
   }
 }
 
-// --- fast ISO date parsing (no allocation): sets the scratch year/month/day and returns the day number
-let sy = 0;
-let sm = 0;
-let sd = 0;
-
-function civilDays(y: number, m: number, d: number): number {
-  const yy = m <= 2 ? y - 1 : y;
-  const era = Math.floor(yy / 400);
-  const yoe = yy - era * 400;
-  const doy = Math.floor((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1;
-  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
-  return era * 146097 + doe - 719468;
-}
-
-// day numbers of 1 January of the years TABLE_FROM…TABLE_TO, and of the first of each month in a year
-const TABLE_FROM = 1800;
-const TABLE_TO = 2300;
-const YEAR_START = new Int32Array(TABLE_TO - TABLE_FROM + 1);
-for (let y = TABLE_FROM; y <= TABLE_TO; y++) YEAR_START[y - TABLE_FROM] = civilDays(y, 1, 1);
-const MONTH_START = [0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
-
-/** Day number of year `y`, month `m` (1–12), day `d` (days past the month's end run on). */
-function daysFromCivil(y: number, m: number, d: number): number {
-  if (y < TABLE_FROM || y > TABLE_TO || m < 1 || m > 12) return civilDays(y, m, d);
-  return YEAR_START[y - TABLE_FROM] + MONTH_START[m] + (m > 2 && isLeapYear(y) ? 1 : 0) + d - 1;
-}
-
-function scanIso(s: string): number {
-  sy = (s.charCodeAt(0) - 48) * 1000 + (s.charCodeAt(1) - 48) * 100 + (s.charCodeAt(2) - 48) * 10 + (s.charCodeAt(3) - 48);
-  sm = (s.charCodeAt(5) - 48) * 10 + (s.charCodeAt(6) - 48);
-  sd = (s.charCodeAt(8) - 48) * 10 + (s.charCodeAt(9) - 48);
-  return daysFromCivil(sy, sm, sd);
-}
-
-/** Day number of a valid `YYYY-MM-DD` (the same as calendar's `parseIsoDate`, without checks). */
-export function fastDayNumber(iso: string): number {
-  return scanIso(iso);
-}
-
-function isDigit(s: string, i: number): boolean {
-  const c = s.charCodeAt(i);
-  return c >= 48 && c <= 57;
-}
-
-function isLeapYear(y: number): boolean {
-  return (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-}
-
-const MONTH_DAYS = [0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
-
 /**
  * The 18th birthday of a child born on `dob`: `addYears(parseIsoDate(dob), 18)` without building
  * Dates, and the same error for a string that is not a real `YYYY-MM-DD` date.
  */
 function age18DayOf(dob: string): number {
-  if (
-    dob.length === 10 &&
-    dob.charCodeAt(4) === 45 &&
-    dob.charCodeAt(7) === 45 &&
-    isDigit(dob, 0) &&
-    isDigit(dob, 1) &&
-    isDigit(dob, 2) &&
-    isDigit(dob, 3) &&
-    isDigit(dob, 5) &&
-    isDigit(dob, 6) &&
-    isDigit(dob, 8) &&
-    isDigit(dob, 9)
-  ) {
-    scanIso(dob);
-    const y = sy, m = sm, d = sd;
-    if (m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m])) {
-      return daysFromCivil(y + 18, m, m === 2 && d === 29 && !isLeapYear(y + 18) ? 28 : d);
-    }
-  }
-  return addYears(parseIsoDate(dob), 18);
-}
-
-/** Month index of a day number. */
-function monthIndexOfDay(day: number): number {
-  const [y, m] = civilFromDays(day);
-  return y * 12 + m - 1;
+  const day = strictDayOfIso(dob);
+  return day === day ? addYearsFast(day, 18) : addYears(parseIsoDate(dob), 18);
 }
 
 /** Working days from `from` to `to`, with the event named if a date is outside the calendar. */
@@ -489,13 +427,13 @@ export class KpiProjector {
     let day = this.lastDay;
     // consecutive events mostly share a date: parse a date only when it changes
     if (date !== this.lastDate) {
-      day = scanIso(date);
+      day = fastDayNumber(date);
       if (day < this.lastDay) {
         throw new RangeError(`events out of date order: ${e.type} of child ${e.childId} (version ${e.version}) dated ${date} comes after an event dated ${this.lastDate}`);
       }
       this.lastDay = day;
       this.lastDate = date;
-      this.lastMonth = sy * 12 + sm - 1;
+      this.lastMonth = monthIndexOfIso(date);
     }
     const mi = this.lastMonth;
     if (mi >= this.end) {
@@ -1017,6 +955,8 @@ export class KpiProjector {
 }
 
 /** Projects a whole event sequence (in non-decreasing date order). */
+export { fastDayNumber };
+
 export function project(events: Iterable<CaseEvent>, opts: ProjectorOptions): KpiRun {
   const p = new KpiProjector(opts);
   if (Array.isArray(events)) p.applyBatch(events);

@@ -9,7 +9,7 @@
  * run with stationary parameters does not lurch in its first months.
  */
 import { addWorkingDays, firstDayOfMonth, parseMonth, workingDaysBetween } from '../calendar/index.ts';
-import { addYearsFast as addYears } from './civil.ts';
+import { addYearsFast as addYears } from '../calendar/civil.ts';
 import { PLACEMENT_GROUPS } from '../events/index.ts';
 import { Categorical, exponential, type UniformSource } from './distributions.ts';
 import {
