@@ -5,6 +5,8 @@
  * streams. `Rng.stream(seed, ...keys)` derives independent sub-streams, e.g. one per replication.
  */
 
+import type { UniformSource } from './distributions.ts';
+
 function splitmix32(state: number): [number, number] {
   const s = (state + 0x9e3779b9) | 0;
   let z = s;
@@ -68,4 +70,83 @@ export class Rng {
   state(): [number, number, number, number] {
     return [this.a, this.b, this.c, this.d];
   }
+}
+
+function splitmixState(state: number): number {
+  return (state + 0x9e3779b9) | 0;
+}
+function splitmixValue(s: number): number {
+  let z = s;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  return z ^ (z >>> 16);
+}
+
+/**
+ * Per-child random streams: SFC32 state in a typed array, 4 words per slot. `seed(slot, h, n)`
+ * puts the slot in exactly the state of `Rng.stream(key, 2, n)`, where `h` is the hash of
+ * (key, 2) (`streamHash(key, 2)`), without allocating.
+ */
+export class SlotRng implements UniformSource {
+  state = new Int32Array(0);
+  base = 0;
+  /** Hash step of `Rng.stream`: combines the running hash `h` with key `k`. */
+  static streamHash(h: number, k: number): number {
+    const z = splitmixValue(splitmixState((h ^ Math.imul(k | 0, 0x27d4eb2f)) | 0));
+    return (z ^ Math.imul(h, 0x165667b1)) | 0;
+  }
+  seed(slot: number, h: number, n: number): void {
+    let s = SlotRng.streamHash(h, n);
+    s = splitmixState(s);
+    let a = splitmixValue(s);
+    s = splitmixState(s);
+    let b = splitmixValue(s);
+    s = splitmixState(s);
+    let c = splitmixValue(s);
+    s = splitmixState(s);
+    let d = splitmixValue(s);
+    // the 12 warm-up draws of `Rng`'s constructor, in registers
+    for (let r = 0; r < 12; r++) {
+      const t = (((a + b) | 0) + d) | 0;
+      d = (d + 1) | 0;
+      a = b ^ (b >>> 9);
+      b = (c + (c << 3)) | 0;
+      c = (c << 21) | (c >>> 11);
+      c = (c + t) | 0;
+    }
+    const st = this.state;
+    const i = slot << 2;
+    st[i] = a;
+    st[i + 1] = b;
+    st[i + 2] = c;
+    st[i + 3] = d;
+    this.base = i;
+  }
+  select(slot: number): void {
+    this.base = slot << 2;
+  }
+  uniform(): number {
+    const s = this.state;
+    const i = this.base;
+    let a = s[i];
+    let b = s[i + 1];
+    let c = s[i + 2];
+    let d = s[i + 3];
+    const t = (((a + b) | 0) + d) | 0;
+    d = (d + 1) | 0;
+    a = b ^ (b >>> 9);
+    b = (c + (c << 3)) | 0;
+    c = (c << 21) | (c >>> 11);
+    c = (c + t) | 0;
+    s[i] = a;
+    s[i + 1] = b;
+    s[i + 2] = c;
+    s[i + 3] = d;
+    return (t >>> 0) / 4294967296;
+  }
+}
+
+/** The 32-bit key every random stream of replication `replication` derives from: drawn from `Rng.stream(seed, replication)`. */
+export function replicationKey(seed: number, replication: number): number {
+  return Rng.stream(seed, replication).nextUint32() | 0;
 }

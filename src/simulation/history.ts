@@ -1,0 +1,611 @@
+/**
+ * The opening history: the opening stock's back-dated events (synthesised scripts, or imported
+ * events) emitted in date order and folded into each child's state, then each opening child's
+ * journey continued from that state.
+ */
+import { addWorkingDays, workingDaysBetween } from '../calendar/index.ts';
+import { addYearsFast as addYears } from '../calendar/civil.ts';
+import { type CaseEvent, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
+import { Categorical } from './distributions.ts';
+import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, EXIT_AGE18, PLACE_CHANGE_CODES, S47_OUT } from './compile.ts';
+import { DAYS_PER_MONTH } from './openingStock.ts';
+import { ageBandIndex } from './parameters.ts';
+import { choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
+import { ChildIndex } from '../projections/childIndex.ts';
+import { HistoryError } from '../errors.ts';
+import { type OpeningChild, type RecentlyClosedChild } from './opening.ts';
+import {
+  CLOSURE_CODES,
+  EMERGENCY,
+  ETH_INDEX,
+  F_DISABLED,
+  F_KNOWN,
+  F_NO_EPISODE,
+  F_UASC,
+  GROUP_PFA,
+  L_C1,
+  L_C2,
+  L_E1,
+  L_V2,
+  LEGAL_INDEX,
+  N1,
+  N8,
+  NEVER,
+  NO_DAY,
+  R_CP,
+  R_DIRECT,
+  R_UASC,
+  RC,
+  ROUTE_NAMES,
+  S_ASSESS,
+  S_CIN,
+  S_CLA,
+  S_CONTACT,
+  S_CP,
+  S_HISTORY,
+  S_ICPC_DUE,
+  S_OPEN_IDLE,
+  S_S47,
+  SEX_INDEX,
+  SLOT_LIMIT,
+  SOURCE_INDEX,
+  SOURCE_OTHER,
+} from './states.ts';
+import { ageYears, monthsToDays, parseDay, plus18 } from './dayCache.ts';
+import {
+  H_ASSESS,
+  H_AWAIT_CP,
+  H_AWAIT_ICPC,
+  H_CARE,
+  H_CIN,
+  H_CLOSED,
+  H_CONTACT,
+  H_CP,
+  H_EPISODE,
+  H_S47,
+  HistoryTrack,
+  OP_ASSESS_AUTH,
+  OP_ASSESS_START,
+  OP_CIN_END,
+  OP_CIN_START,
+  OP_CLOSE,
+  OP_CONTACT,
+  OP_CONTACT_REF,
+  OP_CP_START,
+  OP_EPISODE,
+  OP_ICPC,
+  OP_POC_START,
+  OP_REFERRAL,
+  OP_REG,
+  OP_S47_END,
+  OP_S47_START,
+  OP_STRATEGY,
+} from './historyTrack.ts';
+import { JourneyTransitions } from './transitions.ts';
+
+export abstract class HistoryReplay extends JourneyTransitions {
+  // ------------------------------------------------------------------------------------------
+  // opening history
+
+  protected track = new HistoryTrack();
+
+  /** Updates the history bookkeeping of slot `c` with one of its events. */
+  protected fold(c: number, e: CaseEvent, day: number, imported: boolean): void {
+    const t = this.track;
+    t.lastActivity[c] = day;
+    switch (e.type) {
+      case 'ChildRegistered': {
+        if (!imported) break; // a synthesised child's details are already in place
+        const dob = parseDay(e.dateOfBirth, () => `history: ${e.childId} ChildRegistered.dateOfBirth`);
+        this.dob[c] = dob;
+        this.b18[c] = addYears(dob, 18);
+        this.sex[c] = SEX_INDEX.get(e.sex) ?? 2;
+        this.eth[c] = ETH_INDEX.get(e.ethnicity) ?? ETH_INDEX.get('NOBT')!;
+        this.flags[c] = (this.flags[c] & F_KNOWN) | (e.uasc ? F_UASC : 0) | (e.disability ? F_DISABLED : 0);
+        break;
+      }
+      case 'ContactReceived':
+        t.flags[c] |= H_CONTACT;
+        this.src[c] = SOURCE_INDEX.get(e.source) ?? SOURCE_OTHER;
+        break;
+      case 'ContactConcluded':
+        t.flags[c] &= ~H_CONTACT;
+        break;
+      case 'ReferralAccepted':
+        this.lastRef[c] = day;
+        if (imported && this.refs[c] < 65535) this.refs[c]++;
+        this.flags[c] |= F_KNOWN;
+        t.flags[c] = (t.flags[c] | H_EPISODE) & ~H_CLOSED;
+        t.episodeSince[c] = day;
+        this.src[c] = SOURCE_INDEX.get(e.source) ?? SOURCE_OTHER;
+        break;
+      case 'AssessmentStarted':
+        t.flags[c] |= H_ASSESS;
+        t.assessSince[c] = day;
+        break;
+      case 'AssessmentAuthorised':
+        t.flags[c] &= ~H_ASSESS;
+        break;
+      case 'StrategyDiscussionHeld':
+        t.strategy[c] = day;
+        this.strat[c] = day;
+        break;
+      case 'Section47Started':
+        t.flags[c] |= H_S47;
+        if (t.strategy[c] < t.episodeSince[c]) t.strategy[c] = day;
+        break;
+      case 'Section47Concluded':
+        t.flags[c] &= ~H_S47;
+        if (e.outcome === 'icpc') t.flags[c] |= H_AWAIT_ICPC;
+        break;
+      case 'IcpcHeld':
+        t.flags[c] &= ~H_AWAIT_ICPC;
+        if (e.resultedInCpPlan) t.flags[c] |= H_AWAIT_CP;
+        break;
+      case 'CinPlanStarted':
+        t.flags[c] |= H_CIN;
+        t.cinSince[c] = day;
+        break;
+      case 'CinPlanEnded':
+        t.flags[c] &= ~H_CIN;
+        break;
+      case 'CpPlanStarted':
+        t.flags[c] = (t.flags[c] | H_CP) & ~H_AWAIT_CP;
+        t.cpSince[c] = day;
+        this.cpPlans[c] = Math.min(255, Math.max(this.cpPlans[c], e.previousPlans) + 1);
+        break;
+      case 'CpPlanEnded':
+        t.flags[c] &= ~H_CP;
+        break;
+      case 'PeriodOfCareStarted':
+        t.flags[c] |= H_CARE;
+        t.careSince[c] = day;
+        this.route[c] = e.route ? ROUTE_NAMES.indexOf(e.route) : this.flags[c] & F_UASC ? R_UASC : R_DIRECT;
+        this.setEpisode(c, e.legalStatus, e.placement, e.provider);
+        break;
+      case 'EpisodeChanged':
+        this.setEpisode(c, e.legalStatus, e.placement, e.provider);
+        break;
+      case 'PeriodOfCareEnded':
+        t.flags[c] &= ~H_CARE;
+        break;
+      case 'CaseClosed':
+        t.flags[c] = (t.flags[c] & H_CONTACT) | H_CLOSED;
+        t.closedOn[c] = day;
+        t.closeReason[c] = CLOSURE_CODES.indexOf(e.reason);
+        break;
+    }
+  }
+
+  protected setEpisode(c: number, legal: string, place: string, provider: string): void {
+    this.legal[c] = LEGAL_INDEX.get(legal) ?? L_V2;
+    this.place[c] = placeIndexOf(place);
+    this.prov[c] = providerIndexOf(provider);
+    this.group[c] = PLACEMENT_GROUPS.indexOf(placementGroup(place, provider));
+  }
+
+  /** Compact backdated script for a synthesised opening child (emitted lazily in date order). */
+  protected buildScript(c: number, ch: OpeningChild): void {
+    const t = this.track;
+    const rng = this.rng;
+    const p = this.compiled[0];
+    const dob = this.dob[c];
+    const last = this.startDay - 1;
+    const clamp = (d: number) => Math.min(last, Math.max(dob, d));
+    const since = clamp(ch.since);
+    const activity = ch.state === 'cin' ? (ch.cinActivity ?? 'plan') : undefined;
+    let refDay = clamp(Math.min(ch.lastReferral ?? since, since));
+    if (ch.state === 'cp' || activity === 's47') refDay = Math.min(refDay, clamp(since - 20));
+    t.op(refDay, OP_REG, 0);
+    t.op(refDay, OP_CONTACT, 0);
+    t.op(refDay, OP_CONTACT_REF, 0);
+    t.op(refDay, OP_REFERRAL, 0);
+    if (ch.state === 'cla') {
+      const starts = [...(ch.placementStarts ?? [])].map(clamp).filter((d) => d >= since).sort((a, b) => a - b);
+      const route = ch.route ? ROUTE_NAMES.indexOf(ch.route) : ch.uasc ? R_UASC : R_DIRECT;
+      const need = route === R_CP ? N1 : route === R_UASC ? N8 : p.careNeed.sample(rng);
+      const legal = LEGAL_INDEX.get(ch.legalStatus ?? 'V2') ?? L_V2;
+      const place = placeIndexOf(ch.placement ?? 'U6');
+      const prov = providerIndexOf(ch.provider ?? 'PR1');
+      const bandAtEntry = ageBandIndex(Math.max(0, ageYears(dob, since)));
+      const moves = starts.filter((d) => d > since);
+      const initialLegal = legal === L_E1 ? L_C2 : legal;
+      let pack: number;
+      if (moves.length === 0 && legal !== L_E1) pack = place | (prov << 8);
+      else {
+        const g = ENTRY_TO_GROUP[(route === R_UASC ? p.uascPlacement : p.placementAtEntry[bandAtEntry]).sample(rng)];
+        pack = choosePlacement(g, since, rng);
+      }
+      t.op(since, OP_POC_START, pack | (initialLegal << 16) | (route << 24) | (need << 28));
+      const placeChange = PLACE_CHANGE_CODES.indexOf('CARPL');
+      for (let i = 0; i < moves.length; i++) {
+        const lastMove = i === moves.length - 1;
+        let mp: number;
+        if (lastMove) mp = place | (prov << 8);
+        else mp = choosePlacement(ENTRY_TO_GROUP[p.placementOnMove[ageBandIndex(Math.max(0, ageYears(dob, moves[i])))].sample(rng)], moves[i], rng);
+        const rne = lastMove && legal !== initialLegal ? 2 : 1;
+        const reason = lastMove && legal === L_E1 ? placeChange : p.changeReason.sample(rng);
+        t.op(moves[i], OP_EPISODE, mp | ((lastMove ? legal : initialLegal) << 16) | (rne << 24) | (reason << 26));
+      }
+      if (moves.length === 0 && legal === L_E1) t.op(since, OP_EPISODE, place | (prov << 8) | (legal << 16) | (2 << 24) | (placeChange << 26));
+    } else if (ch.state === 'cp') {
+      const strategy = Math.max(refDay, this.workingDaysBefore(since, 10));
+      t.op(refDay, OP_ASSESS_START, 0);
+      t.op(strategy, OP_ASSESS_AUTH, ASSESS_OUT.s47);
+      t.op(strategy, OP_STRATEGY, 0);
+      t.op(strategy, OP_S47_START, 0);
+      t.op(since, OP_S47_END, S47_OUT.icpc);
+      t.op(since, OP_ICPC, 1);
+      t.op(since, OP_CP_START, Math.min(255, ch.previousCpPlans ?? 0) | (p.cpCategory.sample(rng) << 8));
+    } else if (activity === 'assessment') {
+      t.op(since, OP_ASSESS_START, 0);
+    } else if (activity === 's47') {
+      t.op(refDay, OP_ASSESS_START, 0);
+      t.op(since, OP_ASSESS_AUTH, ASSESS_OUT.s47);
+      t.op(since, OP_STRATEGY, 0);
+      t.op(since, OP_S47_START, 0);
+    } else {
+      t.op(refDay, OP_ASSESS_START, 0);
+      t.op(since, OP_ASSESS_AUTH, ASSESS_OUT.cin);
+      t.op(since, OP_CIN_START, p.cinNeed.sample(rng));
+    }
+  }
+
+  protected buildClosedScript(c: number, ch: RecentlyClosedChild): void {
+    const t = this.track;
+    const p = this.compiled[0];
+    const dob = this.dob[c];
+    const last = this.startDay - 1;
+    const closedOn = Math.min(last, Math.max(dob, ch.closedOn));
+    const refDay = Math.min(closedOn, Math.max(dob, ch.lastReferral));
+    t.op(refDay, OP_REG, 0);
+    t.op(refDay, OP_CONTACT, 0);
+    t.op(refDay, OP_CONTACT_REF, 0);
+    t.op(refDay, OP_REFERRAL, 0);
+    const reason = RC[ch.closureReason];
+    if (ch.referralNfa) {
+      t.op(closedOn, OP_CLOSE, reason | 256);
+    } else {
+      t.op(refDay, OP_ASSESS_START, 0);
+      if (reason === RC.RC7) {
+        const planStart = Math.min(closedOn, this.workingOnOrAfter(Math.min(closedOn, refDay + 30)));
+        t.op(planStart, OP_ASSESS_AUTH, ASSESS_OUT.cin);
+        t.op(planStart, OP_CIN_START, p.cinNeed.sample(this.rng));
+        t.op(closedOn, OP_CIN_END, 0);
+      } else t.op(closedOn, OP_ASSESS_AUTH, reason === RC.RC9 ? ASSESS_OUT.earlyHelp : ASSESS_OUT.nfa);
+      t.op(closedOn, OP_CLOSE, reason);
+    }
+  }
+
+  /** The day `n` working days before `day` (n >= 1). */
+  protected workingDaysBefore(day: number, n: number): number {
+    let d = day - 1;
+    while (workingDaysBetween(d, day) < n) d--;
+    return d;
+  }
+
+  /** Emits one script op of slot `c` and folds it. */
+  protected runOp(c: number, day: number, op: number, arg: number): void {
+    let e: CaseEvent | undefined;
+    switch (op) {
+      case OP_REG:
+        e = this.eRegistered(c, day);
+        break;
+      case OP_CONTACT:
+        e = this.eContact(c, day);
+        break;
+      case OP_CONTACT_REF:
+        e = this.eContactConcluded(c, day, CONTACT_OUT.referral);
+        break;
+      case OP_REFERRAL:
+        e = this.eReferral(c, day, false);
+        break;
+      case OP_ASSESS_START:
+        e = this.eSimple(c, day, 'AssessmentStarted');
+        break;
+      case OP_ASSESS_AUTH:
+        e = this.eAuthorised(c, day, this.drawFactors(this.compiled[0], arg === ASSESS_OUT.nfa), arg);
+        break;
+      case OP_STRATEGY:
+        e = this.eSimple(c, day, 'StrategyDiscussionHeld');
+        break;
+      case OP_S47_START:
+        e = this.eSimple(c, day, 'Section47Started');
+        break;
+      case OP_S47_END:
+        e = this.eS47Concluded(c, day, arg);
+        break;
+      case OP_ICPC:
+        e = this.eIcpc(c, day, arg === 1);
+        break;
+      case OP_CP_START:
+        e = this.eCpStarted(c, day, arg >> 8, arg & 0xff);
+        break;
+      case OP_CIN_START:
+        e = this.eCinStarted(c, day, arg);
+        break;
+      case OP_CIN_END:
+        e = this.eSimple(c, day, 'CinPlanEnded');
+        break;
+      case OP_POC_START:
+        this.place[c] = arg & 0xff;
+        this.prov[c] = (arg >>> 8) & 0xff;
+        this.legal[c] = (arg >>> 16) & 0xff;
+        this.route[c] = (arg >>> 24) & 0xf;
+        e = this.ePocStarted(c, day, (arg >>> 28) & 0xf);
+        break;
+      case OP_EPISODE:
+        this.place[c] = arg & 0xff;
+        this.prov[c] = (arg >>> 8) & 0xff;
+        this.legal[c] = (arg >>> 16) & 0xff;
+        e = this.eEpisode(c, day, (arg >>> 24) & 3 ? (((arg >>> 24) & 3) === 2 ? 'T' : 'P') : 'L', (arg >>> 26) & 0xf);
+        break;
+      default:
+        e = this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);
+        break;
+    }
+    this.fold(c, e!, day, false);
+  }
+
+  /** Emits the opening history (synthesised scripts and/or imported events) in date order. */
+  protected replayOpening(): number[] {
+    this.inHistory = true;
+    const slots = this.replayHistory();
+    this.inHistory = false;
+    return slots;
+  }
+
+  protected replayHistory(): number[] {
+    const t = this.track;
+    const slots: number[] = [];
+    const imported = this.opening!.history ?? [];
+    const idToSlot = new Map<string, number>();
+    // children in the history are continued from it; other opening children get scripts
+    const importedIds = new Set<string>();
+    for (const e of imported) importedIds.add(e.childId);
+    const taken = (prefix: string) => [...importedIds].some((id) => id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)));
+    while (taken(this.idPrefix)) this.idPrefix = `${this.idPrefix}N`;
+    // (the opening stock is dropped once its scripts are built)
+    this.buildScripts(importedIds, slots);
+
+    // script ops in date order: a stable counting sort by day (a child's ops keep their order)
+    const nOps = t.ops;
+    const opDay = t.opDay;
+    let minDay = this.startDay;
+    for (let i = 0; i < nOps; i++) if (opDay[i] < minDay) minDay = opDay[i];
+    const counts = new Int32Array(this.startDay - minDay + 2);
+    for (let i = 0; i < nOps; i++) counts[opDay[i] - minDay + 1]++;
+    for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
+    const sorted = new Int32Array(nOps);
+    for (let i = 0; i < nOps; i++) sorted[counts[opDay[i] - minDay]++] = i;
+
+    // imported events, sorted by date (stable: a child's own events keep their order)
+    const order = imported.map((e, i) => ({ e, i, d: parseDay(e.date, () => `history event ${i + 1} (${e.type} for ${e.childId})`) }));
+    order.sort((a, b) => a.d - b.d || a.i - b.i);
+    let k = 0;
+    let j = 0;
+    for (;;) {
+      const nextImported = k < order.length ? order[k].d : Infinity;
+      const nextScript = j < nOps ? opDay[sorted[j]] : Infinity;
+      if (nextImported === Infinity && nextScript === Infinity) break;
+      if (nextImported <= nextScript) {
+        const { e, i, d } = order[k++];
+        if (d >= this.startDay) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}) is not before the start month ${this.startMonth}`);
+        let c = idToSlot.get(e.childId);
+        if (c === undefined) {
+          if (e.type !== 'ChildRegistered') throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): the child's first event must be ChildRegistered`);
+          c = this.alloc(e.childId);
+          t.ensure(c + 1);
+          idToSlot.set(e.childId, c);
+          slots.push(c);
+          this.state[c] = S_HISTORY;
+        }
+        if (e.version !== this.ver[c] + 1) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): version ${e.version}, expected ${this.ver[c] + 1}`);
+        this.ver[c] = e.version;
+        this.events++;
+        if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
+        else this.sink(e);
+        this.fold(c, e, d, true);
+      } else {
+        const i = sorted[j++];
+        const who = t.opWho[i];
+        const c = who >>> 4;
+        this.rng.select(c);
+        this.runOp(c, opDay[i], who & 15, t.opArg[i]);
+      }
+    }
+    return slots;
+  }
+
+  /**
+   * Gives every synthesised opening child (open, then recently closed) a slot and its backdated
+   * script, skipping ids that have imported history or were given before.
+   */
+  protected buildScripts(importedIds: ReadonlySet<string>, slots: number[]): void {
+    const { children, history, recentlyClosed } = this.opening!;
+    // the opening stock is not needed once its scripts are built: let it go
+    this.opening = undefined;
+    const closedList = history ? [] : (recentlyClosed ?? []);
+    const t = this.track;
+    // room for every opening child at once, and for the longest script each can have
+    const nOpening = children.length + closedList.length;
+    if (this.used + nOpening > this.cap) this.grow(this.used + nOpening);
+    if (this.used + nOpening >= SLOT_LIMIT) throw new RangeError(`too many children for one run (${this.used + nOpening}; at most ${SLOT_LIMIT - 1})`);
+    t.ensure(this.used + nOpening);
+    let maxOps = 9 * closedList.length;
+    for (const ch of children) maxOps += 11 + (ch.placementStarts?.length ?? 0);
+    t.reserve(maxOps);
+    // a scripted child's id given twice is taken once (the first time)
+    const scriptedIds = new ChildIndex();
+    const hasImported = importedIds.size > 0;
+    const addScripted = (ch: OpeningChild | RecentlyClosedChild, closed: boolean) => {
+      if (hasImported && importedIds.has(ch.childId)) return;
+      const before = scriptedIds.count;
+      if (scriptedIds.get(ch.childId) <= before) return;
+      const c = this.alloc(ch.childId);
+      t.ensure(c + 1);
+      slots.push(c);
+      this.dob[c] = ch.dateOfBirth;
+      this.b18[c] = plus18(ch.dateOfBirth);
+      this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
+      this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
+      this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
+      this.state[c] = S_HISTORY;
+      t.building = c;
+      if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);
+      else this.buildScript(c, ch as OpeningChild);
+    };
+    for (const ch of children) addScripted(ch, false);
+    for (const ch of closedList) addScripted(ch, true);
+  }
+
+  /** Continues every opening child's journey from the state its history implies. */
+  protected continueOpening(slots: readonly number[]): void {
+    const t = this.track;
+    const now = this.startDay;
+    const p = this.compiled[0];
+    for (const c of slots) {
+      this.rng.select(c);
+      const f = t.flags[c];
+      const rng = this.rng;
+      if (now >= this.b18[c]) {
+        // aged 18 or over at the start: everything open ends on the first day
+        if (f & H_CARE) {
+          if (!(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
+          this.exitReason[c] = EXIT_AGE18;
+          this.exitDay[c] = now;
+          this.leaveCare(c, now);
+          continue;
+        }
+        if (f & H_CP) this.eSimple(c, now, 'CpPlanEnded');
+        if (f & H_CIN) this.eSimple(c, now, 'CinPlanEnded');
+        if (f & H_EPISODE && !(f & H_CLOSED)) this.eClosed(c, now, RC.RC7, false);
+        this.release(c);
+        continue;
+      }
+      // subordinate open items are ended on the first day when a stronger state is open
+      const strong = f & (H_CARE | H_CP | H_AWAIT_CP | H_AWAIT_ICPC | H_S47 | H_CIN);
+      if (f & H_CONTACT && f & (H_EPISODE | H_CARE)) this.eContactConcluded(c, now, CONTACT_OUT.nfa);
+      if (f & H_ASSESS && strong) this.eAuthorised(c, now, [], ASSESS_OUT.cin);
+      if (f & H_S47 && f & (H_CARE | H_CP)) this.eS47Concluded(c, now, S47_OUT.cin);
+      if (f & H_CIN && f & (H_CARE | H_CP)) this.eSimple(c, now, 'CinPlanEnded');
+      if (f & H_CP && f & H_CARE) this.eSimple(c, now, 'CpPlanEnded');
+
+      if (f & H_CARE && !(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
+      if (f & H_CARE) this.continueCare(c, t.careSince[c]);
+      else if (f & H_CP) this.continuePlan(c, t.cpSince[c], S_CP);
+      else if (f & H_AWAIT_CP) this.startCp(c, now, p);
+      else if (f & H_AWAIT_ICPC) {
+        const e = Math.max(0, workingDaysBetween(t.strategy[c], now - 1));
+        const wd = Math.max(e + 1, Math.round(p.icpcDays.sampleAbove(rng, e)));
+        this.state[c] = S_ICPC_DUE;
+        this.wake(c, Math.max(now, addWorkingDays(t.strategy[c], wd)));
+      } else if (f & H_S47) this.continueS47(c, t.strategy[c] === NO_DAY ? now : t.strategy[c]);
+      else if (f & H_CIN) this.continuePlan(c, t.cinSince[c], S_CIN);
+      else if (f & H_ASSESS) this.continueAssessment(c, t.assessSince[c]);
+      else if (f & H_EPISODE && !(f & H_CLOSED)) {
+        if (t.assessSince[c] < t.episodeSince[c]) this.startAssessment(c, now, p);
+        else {
+          // open after an assessment or plan, with nothing active: closes after a CIN-like spell
+          const a = (now - t.lastActivity[c]) / DAYS_PER_MONTH;
+          const end = t.lastActivity[c] + monthsToDays(p.cinMonths.sampleAbove(rng, a));
+          this.state[c] = S_OPEN_IDLE;
+          this.wake(c, Math.min(this.b18[c], Math.max(now, end)));
+        }
+      } else if (f & H_CONTACT) {
+        this.state[c] = S_CONTACT;
+        this.wake(c, this.workingOnOrAfter(now));
+      } else if (f & H_CLOSED && t.closeReason[c] >= RC.RC7 && this.flags[c] & F_KNOWN) {
+        const elapsed = (now - t.closedOn[c]) / DAYS_PER_MONTH;
+        this.scheduleRecontact(c, now, p, elapsed);
+      } else this.release(c);
+    }
+  }
+
+  protected continueCare(c: number, since: number): void {
+    const p = this.compiled[0];
+    const now = this.startDay;
+    const rng = this.rng;
+    const a = Math.max(0, (now - since) / DAYS_PER_MONTH);
+    const band = ageBandIndex(Math.max(0, ageYears(this.dob[c], since)));
+    const route = this.route[c];
+    let reason: number;
+    if (this.group[c] === GROUP_PFA) reason = 3;
+    else {
+      const probs = route === R_UASC ? p.uascExitProbs : p.exitReasonProbs[band];
+      const w = new Float64Array(6);
+      for (let r = 0; r < 5; r++) w[r] = probs[r] * p.careMonths[band].survival(a / (p.reasonFactor[r] * p.routeFactor[route]));
+      w[EXIT_AGE18] = probs[EXIT_AGE18];
+      reason = w.some((x) => x > 0) ? new Categorical(w).sample(rng) : EXIT_AGE18;
+    }
+    let exit: number;
+    if (reason === EXIT_AGE18) exit = this.b18[c];
+    else {
+      const f = p.reasonFactor[reason] * p.routeFactor[route];
+      exit = Math.max(now, since + monthsToDays(f * p.careMonths[band].sampleAbove(rng, a / f)));
+      if (exit >= this.b18[c]) {
+        exit = this.b18[c];
+        reason = EXIT_AGE18;
+      }
+    }
+    this.state[c] = S_CLA;
+    this.since[c] = since;
+    this.exitDay[c] = exit;
+    this.exitReason[c] = reason;
+    this.adoptDay[c] = NEVER;
+    if (reason === 3 && this.group[c] !== GROUP_PFA) {
+      let ad = exit - monthsToDays(p.adoptionLeadMonths.sample(rng));
+      if (ad < now) ad = now + Math.floor(rng.uniform() * Math.max(1, exit - now));
+      if (ad < exit) this.adoptDay[c] = ad;
+    }
+    const legal = this.legal[c];
+    if (EMERGENCY[legal]) this.legalDay[c] = Math.max(now, since + 3);
+    else if (legal === L_C1) this.legalDay[c] = Math.max(now, since + monthsToDays(p.interimMonths.sampleAbove(rng, a)));
+    else this.legalDay[c] = NEVER;
+    this.moveDay[c] = this.group[c] === GROUP_PFA ? NEVER : this.nextMove(c, now, p);
+    this.scheduleCare(c);
+  }
+
+  protected continuePlan(c: number, since: number, state: typeof S_CP | typeof S_CIN): void {
+    const p = this.compiled[0];
+    const now = this.startDay;
+    const a = Math.max(0, (now - since) / DAYS_PER_MONTH);
+    const dist = state === S_CP ? p.cpMonths : p.cinMonths;
+    let outcome = (state === S_CP ? p.cpOutcome : p.cinOutcome).sample(this.rng);
+    let end = Math.max(now, since + monthsToDays(dist.sampleAbove(this.rng, a)));
+    if (end >= this.b18[c]) {
+      end = this.b18[c];
+      outcome = 0;
+    }
+    this.state[c] = state;
+    this.since[c] = since;
+    this.outcome[c] = outcome;
+    this.wake(c, end);
+  }
+
+  protected continueAssessment(c: number, since: number): void {
+    const p = this.compiled[0];
+    const now = this.startDay;
+    const e = Math.max(0, workingDaysBetween(since, now - 1));
+    const wd = Math.max(e + 1, Math.round(p.assessmentDays.sampleAbove(this.rng, e)));
+    this.state[c] = S_ASSESS;
+    this.since[c] = since;
+    this.wake(c, Math.max(now, addWorkingDays(since, wd)));
+  }
+
+  protected continueS47(c: number, strategy: number): void {
+    const p = this.compiled[0];
+    const now = this.startDay;
+    const rng = this.rng;
+    const e = Math.max(0, workingDaysBetween(strategy, now - 1));
+    const pr = p.s47Outcome.probabilities;
+    const w = [pr[S47_OUT.nfa] * p.s47Days.survival(e), pr[S47_OUT.cin] * p.s47Days.survival(e), pr[S47_OUT.icpc] * p.icpcDays.survival(e)];
+    const outcome = w.some((x) => x > 0) ? new Categorical(w).sample(rng) : S47_OUT.nfa;
+    const dist = outcome === S47_OUT.icpc ? p.icpcDays : p.s47Days;
+    const wd = Math.max(e + 1, Math.round(dist.sampleAbove(rng, e)));
+    this.strat[c] = strategy;
+    this.outcome[c] = outcome;
+    this.state[c] = S_S47;
+    this.wake(c, Math.max(now, addWorkingDays(strategy, wd)));
+  }
+}
