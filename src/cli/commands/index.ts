@@ -9,5 +9,7 @@ import { register as exportCmd } from './export.ts';
 import { register as calibrate } from './calibrate.ts';
 import { register as backtest } from './backtest.ts';
 import { register as check } from './check.ts';
+import { register as sweep } from './sweep.ts';
+import { register as worker } from './worker.ts';
 
-export const COMMANDS: ((program: Command) => void)[] = [simulate, replay, compare, target, importCmd, exportCmd, calibrate, backtest, check];
+export const COMMANDS: ((program: Command) => void)[] = [simulate, replay, compare, target, importCmd, exportCmd, calibrate, backtest, check, sweep, worker];
