@@ -6,7 +6,7 @@
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { writeFileAtomic } from '../store/atomicFile.ts';
 import { runLocal, type JobSink } from './local.ts';
 import { SweepMerger, type JobFailure } from './merge.ts';

@@ -10,7 +10,7 @@ import { applyInterventions } from '../scenarios/interventions.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { ParametersSchema, formatPath, type Parameters } from '../simulation/parameters.ts';
 import { Rng } from '../simulation/random.ts';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { setParameter, type SweepPlan } from './spec.ts';
 
 export interface JobRef {

@@ -12,7 +12,7 @@
 import { Queue, Worker, type Job } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hostname } from 'node:os';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { runJobAsync } from './job.ts';
 import { jobRef, pointSeed } from './plan.ts';
 import type { SweepPlan } from './spec.ts';

@@ -11,7 +11,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { produce } from 'immer';
-import { InputError } from '../cli/errors.ts';
+import { InputError } from '../errors.ts';
 import { parseMonth } from '../calendar/index.ts';
 import { KPI_IDS } from '../projections/catalogue.ts';
 import { readCsvRecords } from '../projections/csv.ts';

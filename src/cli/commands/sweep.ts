@@ -5,7 +5,7 @@ import { runSweep } from '../../sweep/coordinator.ts';
 import { checkRedis, DEFAULT_QUEUE_NAME } from '../../sweep/queue.ts';
 import { loadSweepSpec } from '../../sweep/spec.ts';
 import { jobCount, pointCount } from '../../sweep/plan.ts';
-import { CheckFailed } from '../errors.ts';
+import { CheckFailed } from '../../errors.ts';
 import { positiveInt } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
