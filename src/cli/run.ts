@@ -99,6 +99,8 @@ export async function writeRunOutputs(
     extraMeta?: Record<string, unknown>;
     /** First month, when no scenario file stands behind the summaries (a replayed log). */
     startMonth?: string;
+    /** A rolling-origin back-test to show in the report. */
+    backtest?: ReportInput['backtest'];
   },
 ): Promise<string[]> {
   const comparators = scenarios[0] ? scenarioComparators(scenarios[0]) : [];
@@ -134,6 +136,7 @@ export async function writeRunOutputs(
       comparison: opts.comparison,
       money: opts.money,
       effects: opts.effects,
+      backtest: opts.backtest,
     };
     const path = join(dir, 'report.html');
     await writeReport(path, input);

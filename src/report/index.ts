@@ -7,7 +7,7 @@ import { buildReport } from './render.ts';
 import type { RenderedReport } from './render.ts';
 import type { ReportInput } from './types.ts';
 
-export type { ReportInput, ReportScenario, ReportComparisonRow, ReportMoneyRow, ReportEffects } from './types.ts';
+export type { ReportInput, ReportScenario, ReportComparisonRow, ReportMoneyRow, ReportEffects, ReportBacktest } from './types.ts';
 export type { RenderedReport } from './render.ts';
 export { defaultTableMonths } from './render.ts';
 export { validateReportInput } from './validate.ts';

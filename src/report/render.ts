@@ -24,6 +24,7 @@ import {
 } from './format.ts';
 import { REPORT_CSS } from './style.ts';
 import { effectsSection, moneySection } from './money.ts';
+import { backtestSection } from './backtest.ts';
 
 export const BASELINE_COLOR = '#6b6b6b';
 export const SCENARIO_COLORS = ['#0b6fb8', '#d95f02', '#1b9e77', '#7570b3', '#e7298a', '#66a61e', '#a6761d'];
@@ -401,6 +402,7 @@ class ReportBuilder {
     const headline = await this.headlineCharts();
     const mix = await this.placementMix();
     const spend = await this.spendChart();
+    const backtest = i.backtest ? await backtestSection(i.backtest, this.warnings) : '';
     const body = [
       this.header(),
       this.howTo(),
@@ -410,6 +412,7 @@ class ReportBuilder {
       `<section class="headline" aria-labelledby="headline"><h2 id="headline">Headline measures</h2>${headline}</section>`,
       `<section class="placements" aria-labelledby="placements"><h2 id="placements">Placements</h2><div class="charts">${mix}</div></section>`,
       `<section class="spend" aria-labelledby="spend"><h2 id="spend">Placement spend</h2><div class="charts">${spend}</div></section>`,
+      backtest,
       this.kpiTable(),
       this.notes(),
       `<footer>caseflow ${escapeHtml(i.generatedBy.engineVersion)} · seed ${escapeHtml(String(i.seed))} · ${escapeHtml(String(i.runs))} replications · ${escapeHtml(this.rangeText())}</footer>`,

@@ -45,6 +45,8 @@ th, td { border-bottom: 1px solid #e3e3e3; padding: 3px 6px; vertical-align: top
 thead th { border-bottom: 2px solid var(--ink); text-align: right; white-space: nowrap; }
 thead th:first-child, thead th.left { text-align: left; }
 td.num { text-align: right; white-space: nowrap; }
+td.num.better { background: #e3f1e3; }
+table.backtest { margin: 8px 0 14px; }
 td.num .r { display: block; color: var(--muted); font-size: 10.5px; }
 tr.group th { text-align: left; background: var(--band); font-size: 13px; padding-top: 6px; }
 tr { break-inside: avoid; page-break-inside: avoid; }

@@ -65,4 +65,52 @@ export interface ReportInput {
   readonly effects?: readonly ReportEffects[];
   /** Months (`YYYY-MM`) to show in the KPI table; default: start, +12, +24, …, last. */
   readonly tableMonths?: readonly string[];
+  /** A rolling-origin back-test of the model, shown in its own section. */
+  readonly backtest?: ReportBacktest;
+}
+
+/** One scored group of a rolling-origin back-test (see calibration/scores.ts). */
+export interface ReportBacktestScore {
+  readonly source: string;
+  readonly kpi: string;
+  readonly horizon: number;
+  readonly n: number;
+  readonly mape: number;
+  readonly mapeNaive: number;
+  readonly mapeMarkov: number;
+  readonly maseNaive: number;
+  readonly maseMarkov: number;
+  readonly in90: number;
+  readonly in50: number;
+}
+
+/** One forecast of a rolling-origin back-test: origin `YYYY-MM`, months ahead, KPI, actual and forecasts. */
+export interface ReportBacktestForecast {
+  readonly source: string;
+  readonly origin: string;
+  readonly horizon: number;
+  readonly kpi: string;
+  readonly actual: number;
+  readonly p5: number;
+  readonly p25: number;
+  readonly p50: number;
+  readonly p75: number;
+  readonly p95: number;
+  readonly naive: number;
+  readonly markov: number;
+}
+
+/** A rolling-origin back-test shown beside the projection. */
+export interface ReportBacktest {
+  readonly every: string;
+  readonly horizons: readonly number[];
+  readonly runs: number;
+  readonly scores: readonly ReportBacktestScore[];
+  readonly origins: readonly ReportBacktestForecast[];
+  /** Monthly actual series from a history (`first` is its first month), for the charts. */
+  readonly actual: readonly { readonly source: string; readonly first: string; readonly values: Readonly<Record<string, readonly number[]>> }[];
+  /** Actuals inside p5–p95 and p25–p75 over every forecast, %, and how many forecasts. */
+  readonly coverage: { readonly in90: number; readonly in50: number; readonly n: number };
+  /** Trend options scored over the same origins, when the trend was chosen by back-test. */
+  readonly trend?: { readonly chosen: string; readonly criterion: string; readonly options: readonly { readonly trend: string; readonly score: number; readonly in90: number }[] };
 }

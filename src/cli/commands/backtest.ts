@@ -26,10 +26,13 @@ import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber, positiveInt } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
+import { parseHorizons, runRolling, type RollingOptions } from './backtestRolling.ts';
+import { collect, month } from '../options.ts';
+import { Option } from 'commander';
 
-interface BacktestOptions extends RunOptions {
-  scenario: string;
-  observed: string;
+interface BacktestOptions extends RunOptions, RollingOptions {
+  scenario?: string;
+  observed?: string;
   rewind?: number;
   prefer?: string;
   maxMape?: number;
@@ -41,9 +44,19 @@ const f = (x: number) => (Number.isFinite(x) ? formatNumber(Math.round(x * 10) /
 export function register(program: Command): void {
   const cmd = program
     .command('backtest')
-    .description('Run a scenario from its start (or rewound) and compare the ensemble with the observed values after the start')
-    .requiredOption('--scenario <file>', 'scenario JSON')
-    .requiredOption('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .description('Score projections against what happened: from many origins inside an event history or observed series (rolling origins, with naive and Markov benchmarks), or from one start')
+    .option('--scenario <file>', 'scenario JSON (with --events: the base for what the history does not inform; default the national-rates scenario)')
+    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .option('--events <[label=]events.ndjson>', 'event history (e.g. imported SSDA903 returns) to back-test on, at rolling origins (repeatable: one per council)', collect)
+    .addOption(new Option('--every <step>', 'rolling origins at every quarter end or every month (with --observed: turns on the rolling back-test)').choices(['quarter', 'month']))
+    .option('--horizons <months>', 'months ahead to score, comma-separated (default 3,6,12,24)', parseHorizons)
+    .option('--history-from <YYYY-MM>', 'with --events: the first month the history covers in full (for SSDA903 returns, April of the first year; default: found from the events)', month('--history-from'))
+    .option('--to <YYYY-MM>', 'with --events: the last month of the history (default: the month of the last event)', month('--to'))
+    .option('--min-history <months>', 'months of history before the first origin (default 12 for --events, 3 for --observed)', positiveInt('--min-history'))
+    .option('--reference-months <n>', 'with --events: the longest reference window before an origin (default 36)', positiveInt('--reference-months'))
+    .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs'))
+    .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations'))
+    .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', positiveInt('--population'))
     .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind'))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
     .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', finiteNumber('--max-mape'))
@@ -66,12 +79,34 @@ Writes backtest.csv (kpi,month,actual,p50,p5,p95,abs_pct_error,in_band), backtes
 (per KPI: mean absolute percentage error and share of actuals inside the p5–p95 band),
 backtest.json, kpis.csv, kpis.json and report.html to --out (default out/backtest).
 
+Rolling origins (--events, or --observed with --every): at each origin the model is estimated
+from the history before it only (--events: the estimates of calibrate --events, projected from
+the children open at the origin; --observed: the fit of calibrate --observed to the unbroken run
+of months ending there, from the observed position) and compared, 3, 6, 12 and 24 months ahead,
+with what was recorded later: stocks at the month end, flows as totals over the months ahead.
+Benchmarks on the same origins: the last value carried forward (naive) and, for an event
+history, the expected-value Markov projection of the standard demand model. Writes
+backtest-origins.csv (every origin × horizon × KPI: actual, p5 … p95, naive, markov),
+backtest-scores.csv (MAPE, MASE against each benchmark, p5–p95 and p25–p75 coverage),
+backtest.json and a report whose projection starts at the end of the history, with a back-test
+section.
+
 Examples:
+  $ caseflow backtest --events imported.ndjson --history-from 2017-04 --runs 20 --out out/bt
+  $ caseflow backtest --events Bromley=bromley.ndjson --events Southwark=southwark.ndjson --history-from 2017-04
+  $ caseflow backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month --population 49500
   $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --runs 100
   $ caseflow backtest --scenario scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --rewind 6 --runs 50 --out out/rewind
   $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --max-mape 15 --no-report`,
     )
     .action(async (opts: BacktestOptions) => {
+      if ((opts.events && opts.events.length > 0) || opts.every !== undefined) {
+        if (opts.rewind !== undefined) throw new InputError('--rewind goes with a single-start back-test, not with --events or --every');
+        if (opts.events && opts.events.length > 0 && opts.observed) throw new InputError('give --events or --observed, not both');
+        return runRolling(opts);
+      }
+      if (!opts.scenario) throw new InputError('backtest needs --scenario <file> with --observed <csv> (or --events <events.ndjson>)');
+      if (!opts.observed) throw new InputError('backtest needs --observed <csv> or --events <events.ndjson>');
       let scenario = loadScenario(opts.scenario);
       const prefer = opts.prefer?.split(',').map((s) => s.trim()).filter(Boolean);
       const read = readObserved(opts.observed, { prefer });

@@ -7,11 +7,12 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { Option, type Command } from 'commander';
 import { monthKey, parseMonth } from '../../calendar/index.ts';
 import {
-  EventEstimator,
   assertSomeObservations,
+  defaultEventWindow,
   defaultWindow,
   durationsCsv,
   estimatesCsv,
+  eventEstimator,
   fitParametersCsv,
   fitTableCsv,
   fitToObserved,
@@ -64,27 +65,7 @@ export function besideOut(out: string, suffix: string, tables?: string): string 
 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : formatNumber(Math.round(x * 10 ** digits) / 10 ** digits)) : '–');
 
-function populationFn(s: Scenario): (m: number) => number {
-  const start = parseMonth(s.start);
-  const g = Math.pow(1 + s.parameters.population.growthPctPerYear / 100, 1 / 12);
-  return (m) => s.population * Math.pow(g, m - start);
-}
-
-/**
- * The default reference window of an event log: the last 36 months, starting no earlier than the
- * first month of full activity (the months at the start with under half the median monthly
- * number of events of the last year are left out: the backdated history of an opening stock, or
- * a log that starts part-way).
- */
-export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: number): { from: number; to: number } {
-  const months = [...perMonth.keys()].sort((a, b) => a - b);
-  const last = to ?? months[months.length - 1];
-  const recent = months.filter((m) => m <= last && m > last - 12).map((m) => perMonth.get(m)!).sort((a, b) => a - b);
-  const median = recent.length > 0 ? recent[Math.floor(recent.length / 2)] : 0;
-  let start = last;
-  while ((perMonth.get(start - 1) ?? 0) >= median / 2 && start - 1 >= months[0]) start--;
-  return { from: Math.max(start, last - 35), to: last };
-}
+export { defaultEventWindow };
 
 /** Reads an event log into the estimator; file problems become InputErrors. */
 function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet?: boolean): EventEstimates {
@@ -122,7 +103,7 @@ function estimateFromLog(file: string, base: Scenario, window: { from?: string; 
     validate = 'none'; // already validated on the first pass
   }
   if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
-  const est = new EventEstimator({ from, to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start) });
+  const est = eventEstimator(base, { from, to });
   read(est.sink, 'events', validate);
   return est.finish();
 }

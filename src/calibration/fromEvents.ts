@@ -1,0 +1,44 @@
+/**
+ * The shared start of every estimate from an event history (`calibrate --events` and the
+ * rolling-origin back-test): the reference window of a log and the estimator set up on a base
+ * scenario.
+ */
+import { parseMonth } from '../calendar/index.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { EventEstimator } from './estimate.ts';
+
+/** Children aged 0–17 in a month (month index), from the scenario's population and growth. */
+export function populationFn(s: Scenario): (m: number) => number {
+  const start = parseMonth(s.start);
+  const g = Math.pow(1 + s.parameters.population.growthPctPerYear / 100, 1 / 12);
+  return (m) => s.population * Math.pow(g, m - start);
+}
+
+/**
+ * The first month of full activity up to `last`: going back from `last`, the months with at
+ * least half the median monthly number of events of the 12 months to `last` (the backdated
+ * history of an opening stock, or a log that starts part-way, falls below).
+ */
+export function firstFullMonth(perMonth: ReadonlyMap<number, number>, last: number): number {
+  const months = [...perMonth.keys()].sort((a, b) => a - b);
+  const recent = months.filter((m) => m <= last && m > last - 12).map((m) => perMonth.get(m)!).sort((a, b) => a - b);
+  const median = recent.length > 0 ? recent[Math.floor(recent.length / 2)] : 0;
+  let start = last;
+  while ((perMonth.get(start - 1) ?? 0) >= median / 2 && start - 1 >= months[0]) start--;
+  return start;
+}
+
+/**
+ * The default reference window of an event log: the last 36 months, starting no earlier than the
+ * first month of full activity (see `firstFullMonth`).
+ */
+export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: number): { from: number; to: number } {
+  const months = [...perMonth.keys()].sort((a, b) => a - b);
+  const last = to ?? months[months.length - 1];
+  return { from: Math.max(firstFullMonth(perMonth, last), last - 35), to: last };
+}
+
+/** The estimator for a reference window (month indexes, inclusive), writing into the base scenario's parameters. */
+export function eventEstimator(base: Scenario, window: { from: number; to: number }): EventEstimator {
+  return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start) });
+}

@@ -1,0 +1,156 @@
+/**
+ * Rolling-origin back-testing on an event history (imported statutory returns). At each origin
+ * (a month end inside the history) the history is cut there; the scenario is estimated from the
+ * months before it only (the same estimator as `calibrate --events`), projected from the
+ * children open at the origin, and compared, at each horizon, with the KPIs the later history
+ * records. Two benchmarks are run on the same origins: the last value carried forward and the
+ * expected-value Markov projection (see `markov.ts`).
+ *
+ * Stocks are compared at the horizon's month end; flows (entries to and exits from care) as the
+ * total over the months from the origin to the horizon.
+ */
+import { firstDayOfMonth, isoDate, lastDayOfMonth, monthIndexOfIso, monthKey } from '../calendar/index.ts';
+import { runEnsemble } from '../ensemble/index.ts';
+import { PLACEMENT_GROUPS, type CaseEvent } from '../events/index.ts';
+import { project } from '../projections/projector.ts';
+import { quantileSorted } from '../projections/summary.ts';
+import type { KpiRun } from '../projections/types.ts';
+import { openingFromEvents } from '../returns/opening.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { careHistories } from './careHistory.ts';
+import { eventEstimator, firstFullMonth, populationFn } from './fromEvents.ts';
+import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
+import { withParameters } from './scenarioFile.ts';
+import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
+
+/** KPIs scored on an event history: stocks at the horizon, flows summed over it. */
+export const EVENT_STOCK_KPIS = ['cla_open', 'uasc_open', ...PLACEMENT_GROUPS.map((g) => `cla_placement_${g}`)] as const;
+export const EVENT_FLOW_KPIS = ['cla_starts', 'cla_ends'] as const;
+const FLOWS: ReadonlySet<string> = new Set(EVENT_FLOW_KPIS);
+
+/** How the model's scenario is made at an origin from the history before it. */
+export type OriginScenario = (base: Scenario, history: readonly CaseEvent[], window: { from: number; to: number }) => Scenario;
+
+/** The scenario `calibrate --events` writes: the base with every estimate from the window applied. */
+export const estimatedScenario: OriginScenario = (base, history, window) => {
+  const est = eventEstimator(base, window);
+  for (const e of history) est.sink(e);
+  const r = est.finish();
+  return withParameters(base, r.parameters, base.name, base.description);
+};
+
+export interface RollingEventOptions {
+  /** The whole history, in date order (each child's events in stream order). */
+  readonly events: readonly CaseEvent[];
+  /** Supplies what the history does not inform (and the population for rates). */
+  readonly base: Scenario;
+  /** Name of the history in the output (a council). */
+  readonly source: string;
+  readonly horizons?: readonly number[];
+  readonly every?: OriginStep;
+  /** Longest reference window in months (default 36). */
+  readonly referenceMonths?: number;
+  /** Fewest months of full activity before an origin (default 12). */
+  readonly minHistory?: number;
+  /**
+   * First month the history covers in full (for SSDA903 returns: April of the first collection
+   * year; before it only children still looked after then are recorded). Default: see `historyStart`.
+   */
+  readonly first?: number;
+  /** Last month of the history (default: the month of the last event). */
+  readonly last?: number;
+  readonly runs: number;
+  readonly seed: number;
+  readonly workers?: number;
+  /** How the scenario is made at each origin (default `estimatedScenario`). */
+  readonly scenarioAt?: OriginScenario;
+  readonly onOrigin?: (done: number, total: number, origin: string) => void;
+}
+
+export interface RollingEventResult {
+  readonly source: string;
+  readonly first: string;
+  readonly last: string;
+  readonly origins: string[];
+  readonly rows: OriginForecast[];
+  /** The KPIs the whole history records, month by month from `first` to `last`. */
+  readonly actual: KpiRun;
+}
+
+/** The value of a KPI over a horizon from a monthly series that starts the month after the origin (index 0). */
+function overHorizon(series: ArrayLike<number>, h: number, flow: boolean): number {
+  if (!flow) return series[h - 1];
+  let s = 0;
+  for (let i = 0; i < h; i++) s += series[i];
+  return s;
+}
+
+export async function rollingEventBacktest(opts: RollingEventOptions): Promise<RollingEventResult> {
+  const events = opts.events;
+  if (events.length === 0) throw new RangeError('the history has no events');
+  const horizons = [...(opts.horizons ?? DEFAULT_HORIZONS)].sort((a, b) => a - b);
+  const perMonth = new Map<number, number>();
+  for (const e of events) {
+    const m = monthIndexOfIso(e.date);
+    perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
+  }
+  const last = opts.last ?? Math.max(...perMonth.keys());
+  const first = opts.first ?? historyStart(perMonth, last);
+  const origins = originsInHistory(first, last, { every: opts.every, minHistory: opts.minHistory ?? 12, horizons });
+  const population = populationFn(opts.base);
+  const actual = project(events, { startMonth: monthKey(first), months: last - first + 1, population });
+  const at = (kpi: string, month: number) => actual.values[kpi]?.[month - first] ?? NaN;
+  const scenarioAt = opts.scenarioAt ?? estimatedScenario;
+  const refMonths = opts.referenceMonths ?? 36;
+  const rows: OriginForecast[] = [];
+  let done = 0;
+  for (const o of origins) {
+    const asAt = isoDate(lastDayOfMonth(o));
+    const history = events.filter((e) => e.date <= asAt);
+    const window = { from: Math.max(first, o - refMonths + 1), to: o };
+    const scenario = { ...scenarioAt(opts.base, history, window), start: monthKey(o + 1) };
+    const months = Math.min(horizons[horizons.length - 1], last - o);
+    const opening = openingFromEvents(history, asAt);
+    const ens = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers, opening });
+    const runs = ens.runs[0];
+    // the Markov benchmark on the same window and the same children
+    const cared = careHistories(history);
+    const markov = projectMarkov(fitMarkov(cared, firstDayOfMonth(window.from), lastDayOfMonth(o)), markovPopulation(cared, lastDayOfMonth(o)), o, months);
+    for (const h of horizons) {
+      if (o + h > last) continue;
+      for (const kpi of [...EVENT_STOCK_KPIS, ...EVENT_FLOW_KPIS]) {
+        const flow = FLOWS.has(kpi);
+        const act = flow ? sumMonths(at, kpi, o + 1, o + h) : at(kpi, o + h);
+        const xs = runs.map((r) => overHorizon(r.values[kpi], h, flow)).filter(Number.isFinite).sort((a, b) => a - b);
+        const q = (p: number) => quantileSorted(xs, xs.length, p);
+        // naive: the stock at the origin; a flow at its rate over the (up to) 12 months before
+        const back = Math.min(12, o - first + 1);
+        const naive = flow ? (sumMonths(at, kpi, o - back + 1, o) / back) * h : at(kpi, o);
+        const mk = markov.values[kpi];
+        rows.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi, actual: act, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive, markov: mk ? overHorizon(mk, h, flow) : NaN });
+      }
+    }
+    opts.onOrigin?.(++done, origins.length, monthKey(o));
+  }
+  return { source: opts.source, first: monthKey(first), last: monthKey(last), origins: origins.map(monthKey), rows, actual };
+}
+
+/**
+ * The first month of a run of six months each with at least half the median monthly number of
+ * events of the whole log (the backdated history of children open when the records begin falls
+ * below it); the first month of full activity before `last` when there is no such run.
+ */
+export function historyStart(perMonth: ReadonlyMap<number, number>, last: number): number {
+  const months = [...perMonth.keys()].filter((m) => m <= last).sort((a, b) => a - b);
+  const counts: number[] = [];
+  for (let m = months[0]; m <= last; m++) counts.push(perMonth.get(m) ?? 0);
+  const median = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)];
+  for (let i = 0; i + 6 <= counts.length; i++) if (counts.slice(i, i + 6).every((c) => c >= median / 2)) return months[0] + i;
+  return firstFullMonth(perMonth, last);
+}
+
+function sumMonths(at: (kpi: string, m: number) => number, kpi: string, a: number, b: number): number {
+  let s = 0;
+  for (let m = a; m <= b; m++) s += at(kpi, m);
+  return s;
+}

@@ -1,0 +1,107 @@
+/**
+ * Rolling-origin back-testing on observed KPI series. At each origin (a month with an
+ * observation) the base scenario is fitted to the observed months of the unbroken run that ends
+ * there (the same fit as `calibrate --observed --to`), moved to start the month after from the
+ * observed position, projected, and compared at each horizon with the observed value of every
+ * KPI observed in the horizon's month. The benchmark is the last value carried forward: the
+ * series' value at the origin (or its latest value in the window). Observed series give no
+ * episodes, so there is no Markov benchmark here.
+ *
+ * Rows whose basis has a year-to-date or financial-year definition are not scored (carrying such
+ * a figure forward across an April is not a forecast anyone would make).
+ */
+import { monthKey } from '../calendar/index.ts';
+import { runEnsemble } from '../ensemble/index.ts';
+import { quantileSorted } from '../projections/summary.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { comparableValue, covers } from './compare.ts';
+import { fitToObserved } from './fit.ts';
+import { defaultWindow, type Observation } from './observed.ts';
+import { rebaseScenario } from './rebase.ts';
+import { withParameters } from './scenarioFile.ts';
+import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
+
+/** Bases scored: one month's figure, whose last value can be carried forward. */
+export const ROLLING_BASES: ReadonlySet<string> = new Set(['month_count', 'month_end_stock', 'monthly_rate_per_10k', 'month_pct', 'rolling12_pct']);
+
+export interface RollingObservedOptions {
+  readonly observations: readonly Observation[];
+  readonly base: Scenario;
+  readonly source: string;
+  readonly horizons?: readonly number[];
+  readonly every?: OriginStep;
+  /** Fewest observed months up to an origin in its unbroken run (default 3). */
+  readonly minHistory?: number;
+  /** Replications of the projection at each origin. */
+  readonly runs: number;
+  /** Replications and refinement iterations of each fit (default 8 and 2). */
+  readonly fitRuns?: number;
+  readonly fitIterations?: number;
+  readonly seed: number;
+  readonly workers?: number;
+  /** Base file name for messages. */
+  readonly file?: string;
+  readonly onOrigin?: (done: number, total: number, origin: string) => void;
+}
+
+export interface RollingObservedResult {
+  readonly source: string;
+  /** The unbroken runs of observed months, `YYYY-MM to YYYY-MM`. */
+  readonly segments: string[];
+  readonly origins: string[];
+  readonly rows: OriginForecast[];
+}
+
+/** Unbroken runs of months with at least one observation, as [first, last] month indexes. */
+export function observedSegments(obs: readonly Observation[]): [number, number][] {
+  const months = [...new Set(obs.filter((o) => !o.period.startsWith('FY')).map((o) => o.month))].sort((a, b) => a - b);
+  const out: [number, number][] = [];
+  for (const m of months) {
+    const cur = out[out.length - 1];
+    if (cur && m === cur[1] + 1) cur[1] = m;
+    else out.push([m, m]);
+  }
+  return out;
+}
+
+export async function rollingObservedBacktest(opts: RollingObservedOptions): Promise<RollingObservedResult> {
+  const horizons = [...(opts.horizons ?? DEFAULT_HORIZONS)].sort((a, b) => a - b);
+  const obs = opts.observations.filter((o) => o.kind === 'actual' && !o.period.startsWith('FY'));
+  const segments = observedSegments(obs);
+  const origins: number[] = [];
+  for (const [a, b] of segments) origins.push(...originsInHistory(a, b, { every: opts.every, minHistory: opts.minHistory ?? 3, horizons }));
+  const scored = obs.filter((o) => ROLLING_BASES.has(o.basis));
+  const basesOf = new Map<string, Set<string>>();
+  for (const o of scored) {
+    if (!basesOf.has(o.kpi)) basesOf.set(o.kpi, new Set());
+    basesOf.get(o.kpi)!.add(o.basis);
+  }
+  const label = (o: Observation) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
+  const rows: OriginForecast[] = [];
+  let done = 0;
+  for (const o of origins) {
+    const known = obs.filter((x) => x.month <= o);
+    const window = defaultWindow(known, o)!;
+    const fit = await fitToObserved({ base: opts.base, observations: known, from: window.from, to: o, runs: opts.fitRuns ?? 8, seed: opts.seed, workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.file });
+    const fitted = withParameters(opts.base, fit.fittedParameters, opts.base.name, opts.base.description);
+    const scenario = rebaseScenario(fitted, o + 1, known, { lookBack: 2, file: opts.file }).scenario;
+    const segEnd = segments.find(([a, b]) => o >= a && o <= b)![1];
+    const months = Math.min(horizons[horizons.length - 1], segEnd - o);
+    const ens = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers });
+    const runs = ens.runs[0];
+    const probe = { startMonth: monthKey(o + 1), months };
+    for (const h of horizons) {
+      if (o + h > segEnd) continue;
+      for (const a of scored) {
+        if (a.month !== o + h || !covers(probe, a.spec)) continue;
+        const xs = runs.map((r) => comparableValue(r, a.spec)).filter(Number.isFinite).sort((x, y) => x - y);
+        const q = (p: number) => quantileSorted(xs, xs.length, p);
+        const prior = known.filter((x) => x.kpi === a.kpi && x.basis === a.basis && x.month >= window.from).sort((x, y) => y.month - x.month)[0];
+        rows.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
+      }
+    }
+    opts.onOrigin?.(++done, origins.length, monthKey(o));
+  }
+  rows.sort((x, y) => (x.origin < y.origin ? -1 : x.origin > y.origin ? 1 : 0) || x.horizon - y.horizon || (x.kpi < y.kpi ? -1 : x.kpi > y.kpi ? 1 : 0));
+  return { source: opts.source, segments: segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`), origins: origins.map(monthKey), rows };
+}

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { main } from '../src/cli/main.ts';
+import { ORIGINS_HEADER, SCORES_HEADER } from '../src/calibration/index.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const fixtures = resolve(root, '../shared/data/fixtures/ssda903-regional');
+const dir = mkdtempSync(join(tmpdir(), 'caseflow-rolling-'));
+
+async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const w1 = process.stdout.write;
+  const w2 = process.stderr.write;
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    return { code: await main(args), stdout, stderr };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+const csv = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => l.split(','));
+
+describe('caseflow backtest --events (rolling origins on an imported SSDA903 history)', () => {
+  const events = join(dir, 'events.ndjson');
+  it('scores every quarter-end origin against the later history, beside the naive and Markov benchmarks', async () => {
+    const imp = await run(['import', 'ssda903', '--episodes', join(fixtures, 'episodes.csv'), '--header', join(fixtures, 'header.csv'), '--uasc', join(fixtures, 'uasc.csv'), '--out', events, '--report-dir', join(dir, 'import'), '-q']);
+    expect(imp.code).toBe(0);
+    const out = join(dir, 'bt');
+    const r = await run(['backtest', '--events', `region=${events}`, '--history-from', '2017-04', '--horizons', '3,12', '--runs', '2', '--out', out]);
+    expect(r.code, r.stderr).toBe(0);
+    const origins = csv(join(out, 'backtest-origins.csv'));
+    expect(origins[0].join(',')).toBe(ORIGINS_HEADER);
+    const body = origins.slice(1);
+    // the history runs April 2017 to March 2022: quarter ends from March 2018 (a year in) to December 2021
+    const at = [...new Set(body.map((x) => x[1]))].sort();
+    expect(at[0]).toBe('2018-03');
+    expect(at[at.length - 1]).toBe('2021-12');
+    expect(at.length).toBe(16);
+    // 12 months ahead only from origins up to March 2021
+    expect(body.filter((x) => x[2] === '12' && x[4] === 'cla_open').map((x) => x[1]).sort().at(-1)).toBe('2021-03');
+    for (const x of body) {
+      const [actual, p5, p25, p50, p75, p95] = x.slice(5, 11).map(Number);
+      expect(p5 <= p25 && p25 <= p50 && p50 <= p75 && p75 <= p95, x.join(',')).toBe(true);
+      expect(Number.isFinite(actual)).toBe(true);
+    }
+    // the naive forecast of a stock is its value at the origin: the actual of the origin 3 months before
+    const open = new Map(body.filter((x) => x[4] === 'cla_open' && x[2] === '3').map((x) => [x[3], x]));
+    const dec18 = open.get('2019-03')!; // origin December 2018, 3 months ahead
+    const sep18 = open.get('2018-12')!; // origin September 2018: its actual is the stock at December 2018
+    expect(dec18[11]).toBe(sep18[5]);
+    // the Markov benchmark models children looked after and placements, not UASC
+    expect(body.find((x) => x[4] === 'cla_open')![12]).not.toBe('');
+    expect(body.find((x) => x[4] === 'uasc_open')![12]).toBe('');
+    const scores = csv(join(out, 'backtest-scores.csv'));
+    expect(scores[0].join(',')).toBe(SCORES_HEADER);
+    const open12 = scores.find((x) => x[1] === 'cla_open' && x[2] === '12')!;
+    expect(Number(open12[3])).toBe(13);
+    expect(r.stdout).toMatch(/Rolling-origin back-test/);
+    expect(r.stdout).toMatch(/Actuals inside p5–p95 over every origin, horizon and KPI: [\d.]+%/);
+    const json = JSON.parse(readFileSync(join(out, 'backtest.json'), 'utf8'));
+    expect(json.sources[0]).toMatchObject({ source: 'region', first: '2017-04', last: '2022-03' });
+    const html = readFileSync(join(out, 'report.html'), 'utf8');
+    expect(html).toContain('id="backtest"');
+    expect(html).toContain('data-kpi="backtest-cla_open"');
+    expect(existsSync(join(out, 'kpis.csv'))).toBe(true);
+  }, 120_000);
+
+  it('bad combinations and short histories exit 2 with one line', async () => {
+    const r1 = await run(['backtest', '--events', events, '--rewind', '3', '--out', join(dir, 'x')]);
+    expect(r1.code).toBe(2);
+    expect(r1.stderr).toMatch(/--rewind goes with a single-start back-test/);
+    const r2 = await run(['backtest', '--events', events, '--history-from', '2021-06', '--out', join(dir, 'y'), '-q']);
+    expect(r2.code).toBe(2);
+    expect(r2.stderr).toMatch(/no origin fits between 2021-06 and 2022-03/);
+    const r3 = await run(['backtest', '--events', events, '--horizons', '3,x']);
+    expect(r3.code).toBe(2);
+    expect(r3.stderr).toMatch(/--horizons must be months/);
+  });
+});
