@@ -155,7 +155,10 @@ describe('caseflow backtest', () => {
     expect(await main(['backtest', '--help'])).toBe(0);
     expect(out).toMatch(/--rewind <n>/);
     expect(out).toMatch(/--runs <n>/);
-    expect(out).toMatch(/Examples:\n\s+\$ caseflow backtest --scenario/);
+    expect(out).toMatch(/Examples:\n\s+\$ caseflow backtest --events/);
+    expect(out).toMatch(/\$ caseflow backtest --scenario .* --rewind 6/);
+    expect(out).toMatch(/--every <step>/);
+    expect(out).toMatch(/--horizons <months>/);
   });
 
 });
