@@ -12,7 +12,7 @@ import { KpiProjector } from '../src/projections/index.ts';
 import { importReturns, openingFromEvents } from '../src/returns/index.ts';
 import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
 import { runSimulation, type OpeningStock } from '../src/simulation/index.ts';
-import { FIELD_SINK, fieldSinkOf } from '../src/simulation/fields.ts';
+import { FIELD_SINK, fieldSinkOf } from '../src/events/fields.ts';
 import type { CaseEvent } from '../src/events/index.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));

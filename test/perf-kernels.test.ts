@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { ChildIndex } from '../src/projections/childIndex.ts';
+import { ChildIndex } from '../src/events/childIndex.ts';
 import { Categorical } from '../src/simulation/distributions.ts';
 import { DayQueue, EventQueue } from '../src/simulation/scheduler.ts';
 import { SlotRng } from '../src/simulation/engine.ts';

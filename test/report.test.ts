@@ -332,7 +332,7 @@ describe('writeReport', () => {
 });
 
 describe('comparator planning', () => {
-  const defs = new Map(KPIS.map((k) => [k.id, k]));
+  const defs = new Map<string, (typeof KPIS)[number]>(KPIS.map((k) => [k.id, k]));
   const start = 2023 * 12 + 3;
   const last = start + 59;
 

@@ -7,8 +7,8 @@ export type KpiUnit = 'count' | 'pct' | 'per10k' | 'gbp' | 'ratio';
 /** flow: count of events in the month; stock: count at month end; rolling12: events in the last 12 months. */
 export type KpiBasis = 'month_count' | 'month_end_stock' | 'rolling12_rate_per_10k' | 'month_end_rate_per_10k' | 'month_pct' | 'month_end_pct' | 'month_gbp' | 'month_end_ratio';
 
-export interface KpiDef {
-  readonly id: string;
+export interface KpiDef<I extends string = string> {
+  readonly id: I;
   readonly label: string;
   readonly unit: KpiUnit;
   readonly basis: KpiBasis;
@@ -17,16 +17,16 @@ export interface KpiDef {
   readonly headline?: boolean;
 }
 
-const flow = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'count', basis: 'month_count', definition, headline });
-const stock = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'count', basis: 'month_end_stock', definition, headline });
-const rate12 = (id: string, label: string, definition: string): KpiDef => ({ id, label, unit: 'per10k', basis: 'rolling12_rate_per_10k', definition });
-const stockRate = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'per10k', basis: 'month_end_rate_per_10k', definition, headline });
-const pct = (id: string, label: string, definition: string, headline = false): KpiDef => ({ id, label, unit: 'pct', basis: 'month_pct', definition, headline });
+const flow = <I extends string>(id: I, label: string, definition: string, headline = false): KpiDef<I> => ({ id, label, unit: 'count', basis: 'month_count', definition, headline });
+const stock = <I extends string>(id: I, label: string, definition: string, headline = false): KpiDef<I> => ({ id, label, unit: 'count', basis: 'month_end_stock', definition, headline });
+const rate12 = <I extends string>(id: I, label: string, definition: string): KpiDef<I> => ({ id, label, unit: 'per10k', basis: 'rolling12_rate_per_10k', definition });
+const stockRate = <I extends string>(id: I, label: string, definition: string, headline = false): KpiDef<I> => ({ id, label, unit: 'per10k', basis: 'month_end_rate_per_10k', definition, headline });
+const pct = <I extends string>(id: I, label: string, definition: string, headline = false): KpiDef<I> => ({ id, label, unit: 'pct', basis: 'month_pct', definition, headline });
 
-const placement = (group: string, label: string, codes: string): KpiDef =>
-  stock(`cla_placement_${group}`, `CLA: ${label}`, `Children looked after at month end placed ${codes}`);
+const placement = <G extends string>(group: G, label: string, codes: string): KpiDef<`cla_placement_${G}`> =>
+  stock(`cla_placement_${group}` as const, `CLA: ${label}`, `Children looked after at month end placed ${codes}`);
 
-export const KPIS: readonly KpiDef[] = [
+const CATALOGUE = [
   flow('contacts', 'Contacts', 'Contacts received in the month', true),
   pct('contact_conversion_pct', 'Contacts becoming referrals %', "Of the month's concluded contacts, % whose outcome was a referral"),
   flow('referrals', 'Referrals', 'Referrals accepted in the month', true),
@@ -77,17 +77,20 @@ export const KPIS: readonly KpiDef[] = [
   { id: 'cla_3plus_moves_pct', label: 'CLA with 3+ placements in 12 months %', unit: 'pct', basis: 'month_end_pct', definition: '% of children looked after at month end with 3 or more placements in the 12 months to month end (window: the first day of the month 11 months before to the last day of the month). The placement open at the window start counts as one; each period of care started and each new episode with RNE P, T, B or U in the window counts one' },
   { id: 'placement_cost', label: 'Placement spend (£)', unit: 'gbp', basis: 'month_gbp', definition: 'Placement spend in the month: over children looked after, days in each placement group (from the placement start day up to but not including the day it ends) × weekly unit cost ÷ 7; unit costs are the scenario’s weekly costs for that month (interventions applied), raised by the annual inflation rate once for every whole 12 months since their price month', headline: true },
   { id: 'caseload_avg', label: 'Caseload per social worker', unit: 'ratio', basis: 'month_end_ratio', definition: 'open_cases at month end ÷ case-holding social workers (workforce parameter; empty when not modelled)' },
-];
+] as const satisfies readonly KpiDef[];
 
-export type KpiId = string;
-export const KPI_IDS: readonly string[] = KPIS.map((k) => k.id);
-const byId = new Map(KPIS.map((k) => [k.id, k]));
+/** Every KPI id of the catalogue: a union the compiler checks. */
+export type KpiId = (typeof CATALOGUE)[number]['id'];
+export const KPIS: readonly KpiDef<KpiId>[] = CATALOGUE;
 
-export function kpiDef(id: string): KpiDef | undefined {
+export const KPI_IDS: readonly KpiId[] = KPIS.map((k) => k.id);
+const byId = new Map<string, KpiDef<KpiId>>(KPIS.map((k) => [k.id, k]));
+
+export function kpiDef(id: string): KpiDef<KpiId> | undefined {
   return byId.get(id);
 }
 
-export function isKpiId(id: string): boolean {
+export function isKpiId(id: string): id is KpiId {
   return byId.has(id);
 }
 

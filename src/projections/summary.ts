@@ -47,7 +47,7 @@ function statsOfBuffer(buf: Float64Array, n: number): KpiStats {
 export function orderedKpiIds(ids: Iterable<string>): string[] {
   const present = new Set(ids);
   const out = KPI_IDS.filter((id) => present.has(id));
-  const known = new Set(KPI_IDS);
+  const known = new Set<string>(KPI_IDS);
   const extra = [...present].filter((id) => !known.has(id)).sort();
   return [...out, ...extra];
 }

@@ -4,7 +4,7 @@ import { type CaseEvent } from '../events/index.ts';
 import { type CompiledParameters, compileParameters } from './compile.ts';
 import { type Parameters } from './parameters.ts';
 import { replicationKey, Rng, SlotRng } from './random.ts';
-import { type FieldSink } from './fields.ts';
+import { type FieldSink } from '../events/fields.ts';
 import { type OpeningStock } from './opening.ts';
 import { K_WAKE, NO_DAY, S_FREE } from './states.ts';
 import { Kernel } from './kernel.ts';
@@ -20,7 +20,7 @@ export interface EngineInput {
   readonly seed: number;
   readonly replication: number;
   readonly sink: (e: CaseEvent) => void;
-  /** When given, events go here as numbers instead of to `sink` (see fields.ts). */
+  /** When given, events go here as numbers instead of to `sink` (see src/events/fields.ts). */
   readonly fieldSink?: FieldSink;
   readonly opening: OpeningStock;
   readonly onProgress?: (monthsDone: number) => void;
@@ -38,7 +38,7 @@ export interface EngineResult {
 export abstract class ChildTable extends Kernel {
   protected readonly compiled: CompiledParameters[];
   protected readonly sink: (e: CaseEvent) => void;
-  /** Events as numbers instead of objects (see fields.ts); undefined: objects to `sink`. */
+  /** Events as numbers instead of objects (see src/events/fields.ts); undefined: objects to `sink`. */
   protected readonly fs: FieldSink | undefined;
   /** True while the opening history is replayed (its events are folded, so always built). */
   protected inHistory = false;

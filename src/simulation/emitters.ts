@@ -1,4 +1,4 @@
-/** The event emitters: one plain event object each, or a few numbers to the field sink (see fields.ts). */
+/** The event emitters: one plain event object each, or a few numbers to the field sink (see src/events/fields.ts). */
 import { type CaseEvent, SCHEMA_VERSION } from '../events/index.ts';
 import { CP_CATEGORY_CODES, ETHNICITY_CODES, LEGAL_CODES, NEED_CODES, PLACE_CHANGE_CODES, SEX_CODES, SOURCE_CODES } from './compile.ts';
 import { PLACE_CODES, PROVIDER_CODES } from './placementCodes.ts';
@@ -17,7 +17,7 @@ import {
   T_ICPC_HELD,
   T_REFERRAL_ACCEPTED,
   T_S47_CONCLUDED,
-} from './fields.ts';
+} from '../events/fields.ts';
 import {
   ASSESS_FIELD,
   ASSESS_OUTCOME_NAMES,
@@ -53,7 +53,7 @@ export abstract class Emitters extends ChildTable {
     return this.fs !== undefined && !this.inHistory;
   }
 
-  /** One event to the field sink (see fields.ts). */
+  /** One event to the field sink (see src/events/fields.ts). */
   protected fields(c: number, type: number, day: number, a: number, b: number): undefined {
     this.events++;
     ++this.ver[c];

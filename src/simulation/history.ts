@@ -11,7 +11,7 @@ import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, EXIT_AGE18, PLACE_CHANGE_CODES
 import { DAYS_PER_MONTH } from './openingStock.ts';
 import { ageBandIndex } from './parameters.ts';
 import { choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
-import { ChildIndex } from '../projections/childIndex.ts';
+import { ChildIndex } from '../events/childIndex.ts';
 import { HistoryError } from '../errors.ts';
 import { type OpeningChild, type RecentlyClosedChild } from './opening.ts';
 import {

@@ -7,17 +7,27 @@
  * ```
  */
 import type { CaseEvent } from '../events/index.ts';
-import type { Scenario } from '../scenarios/index.ts';
 import { CaseFlowEngine, replicationKey } from './engine.ts';
 import type { OpeningStock } from './opening.ts';
 import { synthesiseOpeningStock } from './openingStock.ts';
 import type { Parameters } from './parameters.ts';
 import { Rng } from './random.ts';
-import { fieldSinkOf } from './fields.ts';
+import { fieldSinkOf } from '../events/fields.ts';
+
+/** What a run needs of a scenario (a resolved `Scenario` from src/scenarios has all of it). */
+export interface SimulationScenario {
+  readonly parameters: Parameters;
+  /** Children aged 0–17 at the start. */
+  readonly population: number;
+  /** First simulated month, YYYY-MM. */
+  readonly start: string;
+  /** Default horizon in months. */
+  readonly months: number;
+}
 
 export interface SimulationInput {
   /** A resolved scenario (see `loadScenario`). */
-  readonly scenario: Scenario;
+  readonly scenario: SimulationScenario;
   readonly seed: number;
   /** Replication number: replication r draws everything from `Rng.stream(seed, r)`. */
   readonly replication: number;

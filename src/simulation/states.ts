@@ -4,7 +4,7 @@ import { Categorical } from './distributions.ts';
 import { ETHNICITY_CODES, LEGAL_CODES, NEED_CODES, SEX_CODES, SOURCE_CODES } from './compile.ts';
 import { EMERGENCY_LEGAL } from './openingStock.ts';
 import { PLACE_CODES, PROVIDER_CODES } from './placementCodes.ts';
-import { placementGroupIndex, T_ASSESSMENT_STARTED, T_CIN_PLAN_ENDED, T_CP_PLAN_ENDED, T_S47_STARTED, T_STRATEGY_DISCUSSION } from './fields.ts';
+import { placementGroupIndex, T_ASSESSMENT_STARTED, T_CIN_PLAN_ENDED, T_CP_PLAN_ENDED, T_S47_STARTED, T_STRATEGY_DISCUSSION } from '../events/fields.ts';
 
 export const DAYS_PER_YEAR = 365.2425;
 /** Slots are below this (a history script op keeps its slot and op code in one 32-bit integer). */
@@ -71,7 +71,7 @@ export const ASSESS_OUTCOME_NAMES = ['nfa', 'early_help', 'cin', 's47'] as const
 export const S47_OUTCOME_NAMES = ['nfa', 'cin', 'icpc'] as const;
 export const CONTACT_OUTCOME_NAMES = ['nfa', 'early_help', 'referral'] as const;
 export const CLOSURE_CODES = ['RC1', 'RC2', 'RC3', 'RC4', 'RC5', 'RC6', 'RC7', 'RC8', 'RC9'] as const;
-/** Field-sink outcome codes of ASSESS_OUTCOME_NAMES (fields.ts: 0 nfa, 1 early_help, 2 cin, 3 s47). */
+/** Field-sink outcome codes of ASSESS_OUTCOME_NAMES (src/events/fields.ts: 0 nfa, 1 early_help, 2 cin, 3 s47). */
 export const ASSESS_FIELD = [0, 1, 2, 3];
 export const SIMPLE_CODES = {
   AssessmentStarted: T_ASSESSMENT_STARTED,

@@ -5,7 +5,7 @@
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../events/schema.ts';
 import { monthIndexOfIso, monthKey } from '../calendar/index.ts';
 import { forEachNdjsonEvent } from './ndjson.ts';
-import { ChildIndex } from '../projections/childIndex.ts';
+import { ChildIndex } from '../events/childIndex.ts';
 import type { ValidateMode, WarningHandler } from './types.ts';
 
 export type EventSink = (event: CaseEvent) => void;

@@ -13,7 +13,7 @@ import { z } from 'zod';
 import { produce } from 'immer';
 import { InputError } from '../errors.ts';
 import { parseMonth } from '../calendar/index.ts';
-import { KPI_IDS } from '../projections/catalogue.ts';
+import { KPI_IDS, isKpiId } from '../projections/catalogue.ts';
 import { readCsvRecords } from '../projections/csv.ts';
 import { loadScenario, type Scenario } from '../scenarios/index.ts';
 import { LEVER_NAMES, allowedChanges, leverDef } from '../scenarios/levers.ts';
@@ -292,9 +292,9 @@ export function loadSweepSpec(path: string): SweepPlan {
   const designSpec = spec.design as DesignSpec;
   const size = designSize(designSpec, dists) * bases.length;
   if (size > 10_000_000) throw specError(file, 'design', `${size.toLocaleString('en-GB')} points is more than 10,000,000`);
-  const kpis = spec.kpis ?? [...KPI_IDS];
+  const kpis: string[] = spec.kpis ?? [...KPI_IDS];
   kpis.forEach((k, i) => {
-    if (!KPI_IDS.includes(k)) throw specError(file, `kpis[${i}]`, `unknown KPI "${k}"`);
+    if (!isKpiId(k)) throw specError(file, `kpis[${i}]`, `unknown KPI "${k}"`);
   });
   if (new Set(kpis).size !== kpis.length) throw specError(file, 'kpis', 'a KPI is listed twice');
   const months = spec.months ?? bases[0].months;
@@ -302,7 +302,7 @@ export function loadSweepSpec(path: string): SweepPlan {
   if (spec.sensitivity) {
     const s = spec.sensitivity;
     s.kpis.forEach((k, i) => {
-      if (!kpis.includes(k)) throw specError(file, `sensitivity.kpis[${i}]`, KPI_IDS.includes(k) ? `"${k}" is not among the sweep's kpis` : `unknown KPI "${k}"`);
+      if (!kpis.includes(k)) throw specError(file, `sensitivity.kpis[${i}]`, isKpiId(k) ? `"${k}" is not among the sweep's kpis` : `unknown KPI "${k}"`);
     });
     s.months.forEach((m, i) => {
       const off = parseMonth(m) - parseMonth(start);
