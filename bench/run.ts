@@ -12,6 +12,7 @@ import { writeFileAtomic } from '../src/store/atomicFile.ts';
 import { benchEnsemble, benchProjection, benchReplay, benchScale, benchSimulation, type EnsemblePoint } from './benchmarks.ts';
 import { machine } from './lib.ts';
 import type { ScaleRunResult } from './england.ts';
+import { benchSweep } from './sweep.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const README = fileURLToPath(new URL('./README.md', import.meta.url));
@@ -26,6 +27,8 @@ export const GOALS = {
   ensembleScaling: 0.8,
   englandPeakRssMb: 1024,
   ensemble200x5ySeconds: 60,
+  /** Queue worker throughput as a share of a local worker thread's. */
+  sweepQueueVsThread: 0.9,
 } as const;
 
 interface Options {
@@ -35,7 +38,7 @@ interface Options {
   readme: boolean;
 }
 
-const ALL = ['simulate', 'projection', 'replay', 'ensemble', 'scale'] as const;
+const ALL = ['simulate', 'projection', 'replay', 'ensemble', 'scale', 'sweep'] as const;
 type Part = (typeof ALL)[number];
 
 function parts(only: string | undefined): Set<Part> {
@@ -87,6 +90,11 @@ export function tableRows(r: Results): string[][] {
     const k = `ensemble_${runs}x5y_speedup`;
     if (k in r) rows.push([`ensemble ${runs} x 5-year speed-up, all cores`, X(n(k)), X(n(`ensemble_${runs}x5y_baseline_speedup`)), ratio(n(k), n(`ensemble_${runs}x5y_baseline_speedup`))]);
   }
+  if ('sweep_queue_vs_thread' in r) {
+    const jobs = `${n('sweep_jobs')} jobs of ${n('sweep_replications_per_job')} x ${n('sweep_months')}-month replications`;
+    rows.push([`sweep on 2 local threads, ${jobs} (steady state)`, `${n('sweep_thread_jobs_per_sec').toFixed(2)} jobs/s`, '', '']);
+    rows.push([`sweep on 2 queue workers (Redis on localhost), same jobs`, `${n('sweep_queue_jobs_per_sec').toFixed(2)} jobs/s`, '', `${n('sweep_queue_vs_thread').toFixed(3)} of threads`]);
+  }
   if ('england_year_seconds' in r) {
     rows.push([`England-sized year (${(n('england_population') / 1e6).toFixed(0)}M children), events streamed`, S(n('england_year_seconds')), S(n('england_year_baseline_seconds')), ratio(n('england_year_seconds'), n('england_year_baseline_seconds'))]);
     rows.push(['England-sized year, peak memory (RSS)', `${n('england_year_peak_rss_mb').toFixed(0)} MB`, '', '']);
@@ -124,6 +132,9 @@ export function goals(r: Results): { goal: string; value: string; met: boolean }
   }
   if ('ensemble_200x5y_seconds_all_cores' in r) {
     out.push({ goal: '200 x 5-year Southampton replications well under a minute, all cores', value: S(n('ensemble_200x5y_seconds_all_cores')), met: n('ensemble_200x5y_seconds_all_cores') < GOALS.ensemble200x5ySeconds / 2 });
+  }
+  if ('sweep_queue_vs_thread' in r) {
+    out.push({ goal: 'queue worker throughput within 10% of a local worker thread (2 vs 2)', value: `${(n('sweep_queue_vs_thread') * 100).toFixed(0)}%`, met: n('sweep_queue_vs_thread') >= GOALS.sweepQueueVsThread });
   }
   if ('england_year_peak_rss_mb' in r) {
     out.push({ goal: 'England-sized year under 1 GB, events streamed', value: `${n('england_year_peak_rss_mb').toFixed(0)} MB`, met: n('england_year_peak_rss_mb') < GOALS.englandPeakRssMb });
@@ -257,6 +268,20 @@ Examples:
       scale_population_r2: sc.populationFit.r2,
       scale_horizon_seconds_per_year: sc.horizonFit.slope * 12,
       scale_horizon_r2: sc.horizonFit.r2,
+    });
+  }
+  if (which.has('sweep')) {
+    const sw = await benchSweep({ points: quick ? 12 : 60, runs: quick ? 2 : 4, months: quick ? 12 : 36, log });
+    Object.assign(r, {
+      sweep_jobs: sw.jobs,
+      sweep_replications_per_job: sw.replicationsPerJob,
+      sweep_months: sw.months,
+      sweep_thread_seconds: sw.threadSeconds,
+      sweep_queue_seconds: sw.queueSeconds,
+      sweep_thread_jobs_per_sec: sw.threadJobsPerSec,
+      sweep_queue_jobs_per_sec: sw.queueJobsPerSec,
+      sweep_queue_vs_thread: sw.ratio,
+      sweep_outputs_identical: sw.identical,
     });
   }
   r.total_seconds = (performance.now() - started) / 1000;

@@ -62,7 +62,8 @@ export function redisOptions(url: string, option = '--queue'): RedisOptions {
 /** Connects once with a time limit; an unreachable Redis is an InputError (exit 2) in bounded time. */
 export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
   const client = new Redis({ ...redisOptions(url), lazyConnect: true, connectTimeout: timeoutMs, maxRetriesPerRequest: 0, enableOfflineQueue: false, retryStrategy: () => null });
-  client.on('error', () => {});
+  let first: NodeJS.ErrnoException | undefined;
+  client.on('error', (err: NodeJS.ErrnoException) => (first ??= err));
   let timer: NodeJS.Timeout | undefined;
   try {
     await Promise.race([
@@ -72,7 +73,7 @@ export async function checkRedis(url: string, timeoutMs = 5000): Promise<void> {
       }),
     ]);
   } catch (err) {
-    const e = err as NodeJS.ErrnoException;
+    const e = first ?? (err as NodeJS.ErrnoException);
     throw new InputError(`cannot reach Redis at ${url}: ${e.code ?? e.message}`);
   } finally {
     clearTimeout(timer);
@@ -226,7 +227,9 @@ export async function runQueueWorker(opts: WorkerOptions): Promise<{ jobs: numbe
         const plan = await planOf(job.data.sweep);
         const ref = jobRef(plan, job.data.job);
         try {
-          return encodeJobResult(await runJobAsync(plan, job.data.job));
+          const result = encodeJobResult(await runJobAsync(plan, job.data.job));
+          jobs++;
+          return result;
         } catch (err) {
           throw new Error(`point ${ref.point} (seed ${pointSeed(plan, ref.point)}, replications ${ref.firstReplication}–${ref.firstReplication + ref.replications - 1}): ${(err as Error).message}`);
         }
@@ -245,7 +248,6 @@ export async function runQueueWorker(opts: WorkerOptions): Promise<{ jobs: numbe
     },
   );
   worker.on('error', (err) => log(`worker: ${err.message}`));
-  worker.on('completed', () => jobs++);
   worker.on('failed', (job, err) => {
     failed++;
     log(`job ${job?.id ?? '?'} failed (attempt ${job?.attemptsMade ?? '?'} of ${job?.opts.attempts ?? '?'}): ${err.message}`);

@@ -49,6 +49,6 @@ Examples:
       const r = await runQueueWorker({ url: opts.queue, queueName: opts.queueName, exitWhenIdle: opts.exitWhenIdle, lockMs: opts.lockMs, name: opts.name, log, stop: stopped });
       process.off('SIGTERM', onSignal);
       process.off('SIGINT', onSignal);
-      log(`worker done: ${r.jobs} job${r.jobs === 1 ? '' : 's'} completed, ${r.failed} failed`);
+      log(`worker done: ${r.jobs} job${r.jobs === 1 ? "" : "s"} run, ${r.failed} failed`);
     });
 }

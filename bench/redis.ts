@@ -1,6 +1,6 @@
 /**
- * A private redis-server for tests (Debian's package): started on a free port in a temporary
- * folder, with no persistence unless asked, and stopped by the test. Never touches a system Redis.
+ * A private redis-server for tests and benchmarks (Debian's package): started on a free port in a temporary
+ * folder with no persistence, and stopped by its caller. Never touches a system Redis.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
