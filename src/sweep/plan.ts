@@ -68,20 +68,28 @@ export function describePoint(plan: SweepPlan, point: number): string {
 export function pointScenario(plan: SweepPlan, point: number): Scenario {
   const base = pointBase(plan, point);
   const values = pointValues(plan, point);
-  let params: Parameters = base.parameters;
-  plan.factors.forEach((f, i) => {
-    const v = values[i];
+  const apply = (params: Parameters, i: number): Parameters => {
+    const f = plan.factors[i];
     try {
-      if (f.path !== undefined) params = setParameter(params, f.path, v);
-      else params = applyInterventions(params, [{ name: 'sweep', start: base.start, rampMonths: 0, effects: [{ lever: f.lever!, change: f.change!, value: v }] }], [1]);
+      if (f.path !== undefined) return setParameter(params, f.path, values[i]);
+      return applyInterventions(params, [{ name: 'sweep', start: base.start, rampMonths: 0, effects: [{ lever: f.lever!, change: f.change!, value: values[i] }] }], [1]);
     } catch (err) {
       throw new InputError(`sweep point ${point} (${describePoint(plan, point)}): factor ${f.name}: ${(err as Error).message}`);
     }
-    const check = ParametersSchema.safeParse(params);
-    if (!check.success) {
-      const issue = check.error.issues[0];
-      throw new InputError(`sweep point ${point} (${describePoint(plan, point)}): factor ${f.name} = ${+v.toPrecision(6)} makes parameters.${formatPath(issue.path)} invalid: ${issue.message}`);
+  };
+  let params: Parameters = base.parameters;
+  for (let i = 0; i < plan.factors.length; i++) params = apply(params, i);
+  if (!ParametersSchema.safeParse(params).success) {
+    // find the first factor that makes the parameters invalid, to name it
+    params = base.parameters;
+    for (let i = 0; i < plan.factors.length; i++) {
+      params = apply(params, i);
+      const check = ParametersSchema.safeParse(params);
+      if (!check.success) {
+        const issue = check.error.issues[0];
+        throw new InputError(`sweep point ${point} (${describePoint(plan, point)}): factor ${plan.factors[i].name} = ${+values[i].toPrecision(6)} makes parameters.${formatPath(issue.path)} invalid: ${issue.message}`);
+      }
     }
-  });
+  }
   return { ...base, parameters: params };
 }

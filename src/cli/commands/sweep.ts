@@ -50,7 +50,7 @@ including an unreachable Redis.
 Examples:
   $ caseflow sweep --spec scenarios/sweeps/example.json --out out/sweep
   $ caseflow sweep --spec scenarios/sweeps/example.json --out out/sweep --resume
-  $ caseflow sweep --spec scenarios/sweeps/england-councils.json --out out/councils --queue redis://10.0.0.5:6379
+  $ caseflow sweep --spec scenarios/sweeps/councils.json --out out/councils --queue redis://10.0.0.5:6379
     (and on each machine: caseflow worker --queue redis://10.0.0.5:6379)`,
     )
     .action(async (opts: SweepOptions) => {
