@@ -92,8 +92,9 @@ export function tableRows(r: Results): string[][] {
   }
   if ('sweep_queue_vs_thread' in r) {
     const jobs = `${n('sweep_jobs')} jobs of ${n('sweep_replications_per_job')} x ${n('sweep_months')}-month replications`;
-    rows.push([`sweep on 2 local threads, ${jobs} (steady state)`, `${n('sweep_thread_jobs_per_sec').toFixed(2)} jobs/s`, '', '']);
-    rows.push([`sweep on 2 queue workers (Redis on localhost), same jobs`, `${n('sweep_queue_jobs_per_sec').toFixed(2)} jobs/s`, '', `${n('sweep_queue_vs_thread').toFixed(3)} of threads`]);
+    const perCore = (k: string) => M((n(k) * n('sweep_events_per_job')) / 2);
+    rows.push([`sweep on 2 local threads, ${jobs} (steady state)`, `${n('sweep_thread_jobs_per_sec').toFixed(2)} jobs/s, ${perCore('sweep_thread_jobs_per_sec')} per core`, '', '']);
+    rows.push([`sweep on 2 queue workers (Redis on localhost), same jobs`, `${n('sweep_queue_jobs_per_sec').toFixed(2)} jobs/s, ${perCore('sweep_queue_jobs_per_sec')} per core`, '', `${n('sweep_queue_vs_thread').toFixed(3)} of threads`]);
   }
   if ('england_year_seconds' in r) {
     rows.push([`England-sized year (${(n('england_population') / 1e6).toFixed(0)}M children), events streamed`, S(n('england_year_seconds')), S(n('england_year_baseline_seconds')), ratio(n('england_year_seconds'), n('england_year_baseline_seconds'))]);
@@ -271,7 +272,7 @@ Examples:
     });
   }
   if (which.has('sweep')) {
-    const sw = await benchSweep({ points: quick ? 12 : 60, runs: quick ? 2 : 4, months: quick ? 12 : 36, log });
+    const sw = await benchSweep({ points: quick ? 16 : 60, runs: quick ? 3 : 4, months: quick ? 24 : 36, log });
     Object.assign(r, {
       sweep_jobs: sw.jobs,
       sweep_replications_per_job: sw.replicationsPerJob,
@@ -281,6 +282,7 @@ Examples:
       sweep_thread_jobs_per_sec: sw.threadJobsPerSec,
       sweep_queue_jobs_per_sec: sw.queueJobsPerSec,
       sweep_queue_vs_thread: sw.ratio,
+      sweep_events_per_job: sw.eventsPerJob,
       sweep_outputs_identical: sw.identical,
     });
   }

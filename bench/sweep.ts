@@ -28,6 +28,8 @@ export interface SweepBench {
   readonly queueJobsPerSec: number;
   /** queue ÷ threads. */
   readonly ratio: number;
+  /** Events simulated per job (the same on both). */
+  readonly eventsPerJob: number;
   readonly identical: boolean;
 }
 
@@ -80,7 +82,7 @@ export async function benchSweep(opts: { points: number; runs: number; months: n
     log(`sweep: ${opts.points} jobs of ${opts.runs} replications × ${opts.months} months on ${workers} local threads`);
     const threads = timedProgress();
     let t0 = performance.now();
-    await runSweep(plan, { out: join(dir, 'threads'), workers, report: false, onProgress: threads.onProgress });
+    const local = await runSweep(plan, { out: join(dir, 'threads'), workers, report: false, onProgress: threads.onProgress });
     const threadSeconds = (performance.now() - t0) / 1000;
     log(`sweep: ${threadSeconds.toFixed(1)} s on threads; now ${workers} queue workers on Redis at ${redis.url}`);
     const procs = Array.from({ length: workers }, () => {
@@ -101,7 +103,7 @@ export async function benchSweep(opts: { points: number; runs: number; months: n
     const threadJobsPerSec = threads.rate();
     const queueJobsPerSec = queue.rate();
     log(`sweep: ${queueSeconds.toFixed(1)} s on the queue; steady state ${threadJobsPerSec.toFixed(2)} vs ${queueJobsPerSec.toFixed(2)} jobs/s`);
-    return { jobs: opts.points, replicationsPerJob: opts.runs, months: opts.months, workers, threadSeconds, queueSeconds, threadJobsPerSec, queueJobsPerSec, ratio: queueJobsPerSec / threadJobsPerSec, identical };
+    return { jobs: opts.points, replicationsPerJob: opts.runs, months: opts.months, workers, threadSeconds, queueSeconds, threadJobsPerSec, queueJobsPerSec, ratio: queueJobsPerSec / threadJobsPerSec, eventsPerJob: local.events / local.jobsTotal, identical };
   } finally {
     await redis.stop();
     rmSync(dir, { recursive: true, force: true });
