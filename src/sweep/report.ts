@@ -128,7 +128,7 @@ export async function writeSweepReport(path: string, plan: SweepPlan, merger: Sw
         if (plan.design.type === 'saltelli') {
           const indexSvg = await renderChartSvg(indexSpec(rows), { title: `Sobol indices: ${title}`, label: `First-order and total Sobol indices of each factor for ${label} in ${monthLabelOf(t.month)}` }, `c${++chart}`, warnings);
           html += `
-<figure class="chart wide"><figcaption><span class="title">Sobol indices</span><span class="desc">Share of the variance of the KPI's mean due to each factor alone (first-order) and with its interactions (total), with ${Math.round(s.confidence * 100)}% bootstrap intervals (${s.bootstrap} resamples of ${rows[0].n} rows). A total index near 0 means the factor can be fixed anywhere in its range.</span></figcaption>${indexSvg}</figure>
+<figure class="chart wide"><figcaption><span class="title">Sobol indices</span><span class="desc">Share of the variance of the KPI's mean due to each factor alone (first-order) and with its interactions (total), with ${Math.round(s.confidence * 100)}% bootstrap intervals (${s.bootstrap} resamples of ${rows[0].n} rows). A total index near 0 means the factor can be fixed anywhere in its range. With few rows the estimates are rough and can fall below 0 or above 1; the intervals say how far to trust them.</span></figcaption>${indexSvg}</figure>
 ${indexTable(rows, s.confidence)}`;
         }
         sections.push(html + '</section>');
