@@ -4,7 +4,8 @@
  * effect of the scenario and not the noise both runs share.
  */
 import { KPI_IDS } from '../projections/catalogue.ts';
-import { quantileSorted, formatNumber } from '../projections/index.ts';
+import { quantileSorted } from '../projections/summary.ts';
+import { formatNumber } from '../projections/kpisCsv.ts';
 import type { KpiRun } from '../projections/types.ts';
 import { monthKey, parseMonth } from '../calendar/index.ts';
 

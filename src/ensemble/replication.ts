@@ -5,9 +5,9 @@
  * numbers) and their difference is due to the scenario, not to noise.
  */
 import { parseMonth } from '../calendar/index.ts';
-import { KpiProjector, type ProjectorOptions } from '../projections/index.ts';
+import { KpiProjector, type ProjectorOptions } from '../projections/projector.ts';
 import type { KpiRun } from '../projections/types.ts';
-import type { Scenario } from '../scenarios/index.ts';
+import type { Scenario } from '../scenarios/schema.ts';
 import { monthParameters } from '../scenarios/interventions.ts';
 import { runSimulation, type OpeningStock, type Parameters } from '../simulation/index.ts';
 import type { PlacementGroup } from '../events/index.ts';

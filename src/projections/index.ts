@@ -5,4 +5,5 @@ export { KpiProjector, project, fastDayNumber, RATIO_KPI_IDS, type ProjectorOpti
 export { projectFromStore, projectFromEvents } from './stream.ts';
 export { summarise, statsOf, quantileSorted, orderedKpiIds } from './summary.ts';
 export { loadComparators, comparatorsFor } from './comparators.ts';
+export { kpisCsvText } from './kpisCsv.ts';
 export { writeKpiOutputs, readKpisCsv, formatNumber, KPIS_CSV_HEADER, type KpiCsvRow, type KpiOutputOptions, type KpiOutputFiles } from './outputs.ts';

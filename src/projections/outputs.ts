@@ -7,33 +7,20 @@
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
-import { monthKey, parseMonth, tryParseMonth } from '../calendar/index.ts';
+import { tryParseMonth } from '../calendar/index.ts';
 import { writeFileAtomic } from '../store/atomicFile.ts';
 import { kpiDef } from './catalogue.ts';
 import { comparatorsFor } from './comparators.ts';
 import { orderedKpiIds } from './summary.ts';
-import type { Comparator, KpiStats, KpiSummary } from './types.ts';
+import type { Comparator, KpiSummary } from './types.ts';
+import { KPIS_CSV_HEADER, STAT_KEYS, forEachKpiRow, formatNumber } from './kpisCsv.ts';
 
-export const KPIS_CSV_HEADER = ['scenario', 'month', 'kpi', 'mean', 'p5', 'p25', 'p50', 'p75', 'p95'] as const;
-const STAT_KEYS = ['mean', 'p5', 'p25', 'p50', 'p75', 'p95'] as const satisfies readonly (keyof KpiStats)[];
-
-/** Integers as integers, other finite numbers rounded to at most 4 decimals, anything else empty. */
-export function formatNumber(x: number): string {
-  if (!Number.isFinite(x)) return '';
-  if (Number.isInteger(x)) return Math.abs(x) < 1e21 ? (x === 0 ? '0' : String(x)) : x.toFixed(0);
-  let s = x.toFixed(4);
-  s = s.replace(/0+$/, '').replace(/\.$/, '');
-  return s === '-0' ? '0' : s;
-}
+export { KPIS_CSV_HEADER, formatNumber, kpisCsvText } from './kpisCsv.ts';
 
 /** The number a formatted cell stands for (null for NaN), for JSON. */
 function roundedOrNull(x: number): number | null {
   const s = formatNumber(x);
   return s === '' ? null : Number(s);
-}
-
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
 export interface KpiOutputOptions {
@@ -48,48 +35,25 @@ export interface KpiOutputFiles {
   readonly rows: number;
 }
 
-function checkSummaries(summaries: readonly KpiSummary[]): void {
-  const seen = new Set<string>();
-  for (const s of summaries) {
-    if (s.scenario === '') throw new RangeError('writeKpiOutputs: a summary has an empty scenario name');
-    if (seen.has(s.scenario)) throw new RangeError(`writeKpiOutputs: scenario "${s.scenario}" appears twice`);
-    seen.add(s.scenario);
-    parseMonth(s.startMonth);
-    for (const [id, series] of Object.entries(s.stats)) {
-      if (series.length !== s.months) throw new RangeError(`writeKpiOutputs: scenario "${s.scenario}", KPI "${id}": ${series.length} months of statistics, expected ${s.months}`);
-    }
-  }
-}
-
 /** Writes `dir/kpis.csv` and `dir/kpis.json` atomically. */
 export function writeKpiOutputs(dir: string, summaries: readonly KpiSummary[], opts: KpiOutputOptions = {}): KpiOutputFiles {
-  checkSummaries(summaries);
   const lines: string[] = [KPIS_CSV_HEADER.join(',')];
   const jsonRows: Record<string, unknown>[] = [];
   const allIds = new Set<string>();
-  for (const s of summaries) {
-    const ids = orderedKpiIds(Object.keys(s.stats));
-    ids.forEach((id) => allIds.add(id));
-    const start = parseMonth(s.startMonth);
-    const scenarioCell = csvField(s.scenario);
-    for (let m = 0; m < s.months; m++) {
-      const month = monthKey(start + m);
-      for (const id of ids) {
-        const st = s.stats[id][m];
-        const cells = STAT_KEYS.map((k) => formatNumber(st[k]));
-        lines.push(`${scenarioCell},${month},${csvField(id)},${cells.join(',')}`);
-        const row: Record<string, unknown> = { scenario: s.scenario, month, kpi: id };
-        STAT_KEYS.forEach((k) => (row[k] = roundedOrNull(st[k])));
-        const num = s.numerators[id];
-        const den = s.denominators[id];
-        if (num && den) {
-          row.numerator = roundedOrNull(num[m]);
-          row.denominator = roundedOrNull(den[m]);
-        }
-        jsonRows.push(row);
-      }
+  for (const s of summaries) for (const id of Object.keys(s.stats)) allIds.add(id);
+  forEachKpiRow(summaries, (s, m, month, id, line) => {
+    lines.push(line);
+    const st = s.stats[id][m];
+    const row: Record<string, unknown> = { scenario: s.scenario, month, kpi: id };
+    STAT_KEYS.forEach((k) => (row[k] = roundedOrNull(st[k])));
+    const num = s.numerators[id];
+    const den = s.denominators[id];
+    if (num && den) {
+      row.numerator = roundedOrNull(num[m]);
+      row.denominator = roundedOrNull(den[m]);
     }
-  }
+    jsonRows.push(row);
+  });
   const ids = orderedKpiIds(allIds);
   const comparators: Record<string, Comparator[]> = {};
   if (opts.comparators) {

@@ -28,7 +28,7 @@ import { backtestSection } from './backtest.ts';
 
 export const BASELINE_COLOR = '#6b6b6b';
 export const SCENARIO_COLORS = ['#0b6fb8', '#d95f02', '#1b9e77', '#7570b3', '#e7298a', '#66a61e', '#a6761d'];
-const PLACEMENT_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#9c755f', '#bab0ac'];
+export const PLACEMENT_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#9c755f', '#bab0ac'];
 
 /** KPI chart width and height (whole chart, in SVG pixels; scaled to the page by CSS). */
 const HALF = { width: 290, height: 180 };
@@ -91,7 +91,7 @@ function seriesOf(s: ReportScenario, kpi: string): readonly KpiStats[] | undefin
 }
 
 /** Comparator rules with their labels and styles, lowest value first. */
-function ruleSpecs(rules: readonly DrawnComparator[], def: KpiDef): RuleSpec[] {
+export function ruleSpecs(rules: readonly DrawnComparator[], def: KpiDef): RuleSpec[] {
   const sorted = [...rules].sort((a, b) => a.value - b.value || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
   return sorted.map((r) => {
     const style = comparatorStyle(r.kind);

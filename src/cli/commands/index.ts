@@ -11,5 +11,6 @@ import { register as backtest } from './backtest.ts';
 import { register as check } from './check.ts';
 import { register as sweep } from './sweep.ts';
 import { register as worker } from './worker.ts';
+import { register as serve } from './serve.ts';
 
-export const COMMANDS: ((program: Command) => void)[] = [simulate, replay, compare, target, importCmd, exportCmd, calibrate, backtest, check, sweep, worker];
+export const COMMANDS: ((program: Command) => void)[] = [simulate, replay, compare, target, importCmd, exportCmd, calibrate, backtest, check, sweep, worker, serve];

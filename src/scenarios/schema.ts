@@ -1,0 +1,101 @@
+/**
+ * The scenario schema and validation of an already-resolved scenario object: no file access, so
+ * the browser workbench validates edits with exactly the code the command line uses.
+ */
+import { z } from 'zod';
+import { InputError } from '../errors.ts';
+import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
+import { InterventionSchema, checkInterventions } from './interventions.ts';
+
+const month = z
+  .string()
+  .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month YYYY-MM' })
+  .refine((s) => +s.slice(0, 4) >= 1995 && +s.slice(0, 4) <= 2080, { message: 'must be between 1995-01 and 2080-12' });
+
+export const ScenarioSchema = z
+  .strictObject({
+    $schema: z.string().optional().meta({ description: 'JSON Schema of this file, for editors' }),
+    name: z.string().min(1).meta({ description: 'Short name, used in outputs' }),
+    description: z.string().meta({ description: 'What the scenario represents' }),
+    extends: z.string().min(1).optional().meta({ description: 'Scenario file this one extends, relative to this file' }),
+    start: month.meta({ unit: 'YYYY-MM', description: 'First simulated month; the opening stock is the position at the end of the month before' }),
+    months: z.number().int().min(1).max(600).meta({ unit: 'months', description: 'Default horizon' }),
+    seed: z.number().int().min(0).max(4294967295).meta({ unit: 'integer', description: 'Default random seed' }),
+    runs: z.number().int().min(1).max(10000).meta({ unit: 'replications', description: 'Default number of replications' }),
+    population: z.number().gt(0).max(20_000_000).meta({ unit: 'children aged 0–17', description: 'Population aged 0–17 at the start (rates per 10,000 are scaled by it)' }),
+    parameters: ParametersSchema,
+    interventions: z.array(InterventionSchema).default([]).meta({ description: 'Interventions applied to the parameters month by month, in order (see the README: levers, ramps, relative/absolute/shift changes)' }),
+    comparators: z.string().min(1).optional().meta({ description: 'CSV of observed values and comparators (shared/data format), relative to the scenario file; resolved to an absolute path on load' }),
+  })
+  .meta({ description: 'A case-flow scenario' });
+
+export type Scenario = z.infer<typeof ScenarioSchema>;
+
+export class ScenarioError extends InputError {
+  constructor(
+    message: string,
+    readonly file: string,
+    readonly path: string,
+  ) {
+    super(message);
+    this.name = 'ScenarioError';
+  }
+}
+
+/** JSON Schema of a scenario file. */
+export function scenarioJsonSchema(): Record<string, unknown> {
+  return z.toJSONSchema(ScenarioSchema, { io: 'input' }) as Record<string, unknown>;
+}
+
+export type Json = Record<string, unknown>;
+
+export function isPlainObject(v: unknown): v is Json {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge: objects merge key by key, anything else (arrays included) is replaced by `over`. */
+export function deepMerge(base: unknown, over: unknown): unknown {
+  if (over === undefined) return base;
+  if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  const out: Json = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = deepMerge(base[k], v);
+  return out;
+}
+
+/**
+ * A scenario over the one it extends: `parameters` deep-merged, `interventions` appended after the
+ * parent's, every other field the child's if it has one. Errors name `shown` (the child file).
+ */
+export function mergeExtended(parent: Json, own: Json, file: string, shown = file): Json {
+  const merged: Json = { ...parent, ...own };
+  merged.parameters = deepMerge(parent.parameters, own.parameters);
+  const pi = parent.interventions ?? [];
+  const oi = own.interventions ?? [];
+  if (!Array.isArray(oi)) throw new ScenarioError(`${shown}: interventions: must be an array`, file, 'interventions');
+  merged.interventions = [...(Array.isArray(pi) ? pi : []), ...oi];
+  return merged;
+}
+
+/**
+ * Validates an already-resolved scenario object; errors start with `shown` (the file as the user
+ * named it), then the field path and the reason.
+ */
+export function validateScenario(value: unknown, file = '(scenario)', shown = file): Scenario {
+  const r = ScenarioSchema.safeParse(value);
+  if (r.success) {
+    const problem = checkInterventions(r.data.parameters, r.data.interventions);
+    if (problem) throw new ScenarioError(`${shown}: ${problem.path}: ${problem.message}`, file, problem.path);
+    return r.data;
+  }
+  const issue = r.error.issues[0];
+  let path = formatPath(issue.path);
+  let message = issue.message;
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    path = issue.path.length > 0 ? `${formatPath(issue.path)}.${key}` : key;
+    message = 'unknown field';
+  } else if (issue.code === 'invalid_type' && /received undefined/.test(issue.message)) {
+    message = `missing (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`;
+  }
+  throw new ScenarioError(`${shown}: ${path}: ${message}`, file, path);
+}
