@@ -106,7 +106,7 @@ export function fanSpec(data: ChartData, def: KpiDef, size: { width: number; hei
       y: { field: 'p50', type: 'quantitative' },
       tooltip: [
         { field: 'scenario', title: 'Scenario' },
-        { field: 't', type: 'temporal', title: 'Month', format: '%b %Y', formatType: 'utc' },
+        { field: 't', type: 'temporal', title: 'Month', timeUnit: 'utcyearmonth', format: '%b %Y' },
         { field: 'p50', title: 'Median', format: fmt },
         { field: 'p25', title: 'p25', format: fmt },
         { field: 'p75', title: 'p75', format: fmt },
@@ -119,7 +119,7 @@ export function fanSpec(data: ChartData, def: KpiDef, size: { width: number; hei
     spec.layer.push({
       data: { values: observed },
       mark: { type: 'point', opacity: 0, size: 160, filled: true },
-      encoding: { x, y: { field: 'value', type: 'quantitative' }, tooltip: [{ field: 't', type: 'temporal', title: 'Observed', format: '%b %Y', formatType: 'utc' }, { field: 'value', title: 'Value', format: fmt }] },
+      encoding: { x, y: { field: 'value', type: 'quantitative' }, tooltip: [{ field: 't', type: 'temporal', title: 'Observed', timeUnit: 'utcyearmonth', format: '%b %Y' }, { field: 'value', title: 'Value', format: fmt }] },
     });
   }
   const cmp = rules.length > 0 ? ` Comparators: ${rules.map((r) => r.label).join('; ')}.` : '';
@@ -168,7 +168,7 @@ export function placementSpec(data: ChartData, panelWidth: number): { spec: TopL
         tooltip: [
           { field: 'scenario', title: 'Scenario' },
           { field: 'group', title: 'Placement' },
-          { field: 't', type: 'temporal', title: 'Month', format: '%b %Y', formatType: 'utc' },
+          { field: 't', type: 'temporal', title: 'Month', timeUnit: 'utcyearmonth', format: '%b %Y' },
           { field: 'value', title: 'Median', format: ',.0f' },
         ],
       },
