@@ -66,7 +66,7 @@ describe('bad input exits 2 with a one-line reason', () => {
 });
 
 describe('help', () => {
-  for (const c of ['simulate', 'replay', 'compare', 'target', 'import', 'export', 'calibrate', 'backtest', 'check']) {
+  for (const c of ['simulate', 'replay', 'compare', 'target', 'import', 'export', 'calibrate', 'backtest', 'check', 'serve']) {
     it(`${c} --help exits 0 and shows examples`, async () => {
       const r = await run([c, '--help']);
       expect(r.code).toBe(0);

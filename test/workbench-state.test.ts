@@ -73,7 +73,9 @@ describe('workbench state', () => {
     const s = fresh();
     expect(s.baseline).toBe('southampton-baseline.json');
     expect(s.whatIfs.map((w) => w.name)).toEqual(['family-safeguarding']);
-    expect(s.whatIfs[0].interventions[0].effects.map((e) => e.lever)).toEqual(['icpc_to_cp', 'cp_to_care', 'cin_to_care', 'cp_duration', 'recontact']);
+    const file = loadScenario(join(SCENARIOS_DIR, 'family-safeguarding.json'));
+    expect(s.whatIfs[0].interventions[0].effects.map((e) => e.lever)).toEqual(file.interventions[0].effects.map((e) => e.lever));
+    expect(s.whatIfs[0].interventions[0].extra).toEqual(file.interventions[0].cost ? { cost: file.interventions[0].cost } : undefined); // programme costs kept
     expect(built(s)).toEqual({ ...loadScenario(join(SCENARIOS_DIR, 'family-safeguarding.json')), months: 60, runs: 20, seed: SEED });
     expect(buildBaseline(baseline, s.run)).toEqual({ ...loadScenario(join(SCENARIOS_DIR, 'southampton-baseline.json')), months: 60, runs: 20, seed: SEED });
   });

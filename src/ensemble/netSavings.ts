@@ -9,7 +9,7 @@
  */
 import { monthKey, parseMonth } from '../calendar/index.ts';
 import { kpiDef } from '../projections/catalogue.ts';
-import { quantileSorted } from '../projections/index.ts';
+import { quantileSorted } from '../projections/summary.ts';
 import type { KpiRun } from '../projections/types.ts';
 import { programmeCostByMonth, type CostedIntervention } from '../scenarios/programmeCost.ts';
 

@@ -8,12 +8,14 @@ import { KPIS, kpiDef } from '../../src/projections/catalogue.ts';
 import { summarise } from '../../src/projections/summary.ts';
 import { kpisCsvText } from '../../src/projections/kpisCsv.ts';
 import type { Comparator, KpiRun, KpiSummary } from '../../src/projections/types.ts';
-import { comparisonCsv, cumulativeDifferences, pairedDifferences } from '../../src/ensemble/paired.ts';
+import { comparisonCsv, cumulativeDifferences, pairedDifferences, type CumulativeRow } from '../../src/ensemble/paired.ts';
+import { MONEY_LABELS, compoundEffects, netSavings, type MoneyRow } from '../../src/ensemble/netSavings.ts';
+import { effectsSection, moneySection } from '../../src/report/money.ts';
 import { describeInterventions } from '../../src/scenarios/interventions.ts';
 import type { Scenario } from '../../src/scenarios/schema.ts';
 import { buildReport } from '../../src/report/render.ts';
 import type { ReportInput } from '../../src/report/types.ts';
-import { formatComparisonValue } from '../../src/report/format.ts';
+import { escapeHtml, formatComparisonValue } from '../../src/report/format.ts';
 import { ChartData, colorsFor, fanSpec, placementSpec, renderChart, spendKpis, type TooltipShow } from './charts.ts';
 import { byId, download, h, slug } from './dom.ts';
 import type { RunSettings } from './state.ts';
@@ -74,11 +76,28 @@ function scenarioKey(data: ChartData, runs: number, extra: Node[] = []): Node[] 
   ];
 }
 
-function cumulativeTable(result: RunResult): HTMLElement {
+/** What `caseflow compare` reports for what-if `i` against the baseline: totals (with programme cost and net savings) and money by year. */
+export function comparisonOf(result: RunResult, i: number): { totals: CumulativeRow[]; money: MoneyRow[] } {
   const base = result.runs[0];
+  const money = netSavings(base, result.runs[i], result.scenarios[0].interventions, result.scenarios[i].interventions);
+  const totals: CumulativeRow[] = [...cumulativeDifferences(base, result.runs[i])];
+  for (const m of ['programme_cost', 'net_savings'] as const) {
+    const r = money.filter((x) => x.basis === 'cumulative' && x.measure === m).at(-1);
+    if (r) totals.push({ id: m, label: `${MONEY_LABELS[m]} (£)`, unit: 'gbp', p50: r.p50, p5: r.p5, p95: r.p95 });
+  }
+  return { totals, money };
+}
+
+/** Interventions of what-if `i` that the baseline does not have (as `caseflow compare` counts them). */
+function addedNames(result: RunResult, i: number): string[] {
+  const have = new Set(result.scenarios[0].interventions.map((iv) => JSON.stringify(iv)));
+  return result.scenarios[i].interventions.filter((iv) => !have.has(JSON.stringify(iv))).map((iv) => iv.name);
+}
+
+function cumulativeTable(result: RunResult): HTMLElement {
   const rows: HTMLElement[] = [];
   for (let i = 1; i < result.scenarios.length; i++) {
-    for (const c of cumulativeDifferences(base, result.runs[i])) {
+    for (const c of comparisonOf(result, i).totals) {
       rows.push(
         h(
           'tr',
@@ -111,7 +130,9 @@ function commandFor(result: RunResult): string {
 
 /** The report the command line would write for this run (rendered here, with the same code). */
 export async function reportHtml(result: RunResult, summaries: readonly KpiSummary[]): Promise<string> {
-  const totals = result.scenarios.length === 2 ? cumulativeDifferences(result.runs[0], result.runs[1]) : undefined;
+  const cmp = result.scenarios.length === 2 ? comparisonOf(result, 1) : undefined;
+  const totals = cmp?.totals;
+  const added = cmp ? addedNames(result, 1) : [];
   const input: ReportInput = {
     title: result.scenarios.length === 1 ? result.scenarios[0].name : `${result.scenarios.slice(1).map((s) => s.name).join(', ')} against ${result.scenarios[0].name}`,
     generatedBy: { engineVersion: result.version, command: commandFor(result) },
@@ -123,6 +144,8 @@ export async function reportHtml(result: RunResult, summaries: readonly KpiSumma
     baseline: result.scenarios.length > 1 ? result.scenarios[0].name : undefined,
     comparators: result.comparators,
     comparison: totals?.map((t) => ({ kpi: t.id, label: t.label, total: t.p50, p5: t.p5, p95: t.p95, unit: t.unit })),
+    money: cmp?.money.map((r) => ({ ...r, label: MONEY_LABELS[r.measure] })),
+    effects: cmp ? [{ name: added.length === 1 ? added[0] : result.scenarios[1].name, rows: compoundEffects(result.runs[0], result.runs[1]).map((r) => ({ ...r, label: kpiDef(r.kpi)?.label ?? r.kpi })) }] : undefined,
   };
   return (await buildReport(input)).html;
 }
@@ -184,6 +207,19 @@ export async function renderResults(result: RunResult, tooltip: TooltipShow): Pr
     const key = [...mix.groups].reverse().map((g) => h('span', { class: 'k' }, h('i', { class: 'sq', style: `background:${g.color}` }), g.label));
     await chartFigure(byId('placements'), 'mix', 'Placement mix: children looked after by placement type', `Median of ${runs} runs for each placement type at month end, stacked.`, key, (el) => renderChart(el, mix.spec, mix.label, tooltip, views.get('mix')));
   }
+  // The report's own tables (their text is escaped there), under the spend chart, one pair per what-if.
+  const moneyHtml: string[] = [];
+  for (let i = 1; i < result.scenarios.length && runs > 0; i++) {
+    const name = escapeHtml(result.scenarios[i].name);
+    const money = comparisonOf(result, i).money.map((r) => ({ ...r, label: MONEY_LABELS[r.measure] }));
+    const added = addedNames(result, i);
+    const effects = [{ name: added.length === 1 ? added[0] : result.scenarios[i].name, rows: compoundEffects(result.runs[0], result.runs[i]).map((r) => ({ ...r, label: kpiDef(r.kpi)?.label ?? r.kpi })) }];
+    moneyHtml.push(
+      moneySection(money, `${result.scenarios[i].name} against ${result.scenarios[0].name}`).replace(/aria-labelledby="money"><h2 id="money">([^<]*)<\/h2>/, `aria-label="$1: ${name}"><h4>$1: ${name}</h4>`) +
+        effectsSection(effects, result.scenarios[0].name).replace(/aria-labelledby="effects"><h2 id="effects">([^<]*)<\/h2>/, `aria-label="$1: ${name}"><h4>$1: ${name}</h4>`).replace(/<h3>/g, '<h5>').replace(/<\/h3>/g, '</h5>'),
+    );
+  }
+  byId('money').innerHTML = moneyHtml.join('');
   for (const def of spendKpis(data)) {
     const { spec, label } = fanSpec(data, def, { width: 760, height: 200 });
     await chartFigure(byId('spend'), def.id, def.id === 'placement_cost' ? 'Monthly placement spend' : def.label, def.definition, scenarioKey(data, runs), (el) => renderChart(el, spec, label, tooltip, views.get(def.id)));

@@ -26,6 +26,8 @@ export interface InterventionDraft {
   readonly rampMonths: number | null;
   readonly end?: string;
   readonly effects: readonly EffectDraft[];
+  /** Other fields of the intervention (e.g. its programme `cost`), kept as they are. */
+  readonly extra?: Readonly<Record<string, unknown>>;
 }
 
 export interface WhatIf {
@@ -86,8 +88,13 @@ function effectDraft(e: Record<string, unknown>): EffectDraft {
   };
 }
 
+const INTERVENTION_FIELDS = new Set(['name', 'description', 'evidence', 'start', 'rampMonths', 'end', 'effects']);
+
 function interventionDraft(iv: Record<string, unknown>): InterventionDraft {
+  const extra: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(iv)) if (!INTERVENTION_FIELDS.has(k)) extra[k] = v;
   return {
+    ...(Object.keys(extra).length > 0 ? { extra } : {}),
     name: String(iv.name ?? ''),
     ...(typeof iv.description === 'string' ? { description: iv.description } : {}),
     ...(typeof iv.evidence === 'string' ? { evidence: iv.evidence } : {}),
@@ -254,6 +261,7 @@ export function scenarioFileObject(w: WhatIf, baseline: BaselineEntry, run: RunS
     rampMonths: iv.rampMonths,
     ...(iv.end !== undefined ? { end: iv.end } : {}),
     effects: iv.effects.map((e) => ({ lever: e.lever, change: e.change, value: e.value, ...(e.note !== undefined ? { note: e.note } : {}) })),
+    ...iv.extra,
   }));
   const own = { name: w.name, description: w.description, months: run.months, seed: run.seed, runs: run.runs, ...w.extra, interventions };
   if (shipped) return { $schema: './scenario.schema.json', extends: baseline.file, ...own };
