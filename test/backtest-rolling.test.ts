@@ -32,7 +32,7 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     const imp = await run(['import', 'ssda903', '--episodes', join(fixtures, 'episodes.csv'), '--header', join(fixtures, 'header.csv'), '--uasc', join(fixtures, 'uasc.csv'), '--out', events, '--report-dir', join(dir, 'import'), '-q']);
     expect(imp.code).toBe(0);
     const out = join(dir, 'bt');
-    const r = await run(['backtest', '--events', `region=${events}`, '--history-from', '2017-04', '--horizons', '3,12', '--runs', '2', '--out', out]);
+    const r = await run(['backtest', '--events', `region=${events}`, '--history-from', '2017-04', '--horizons', '3,12', '--runs', '2', '--trend', 'none,linear', '--out', out]);
     expect(r.code, r.stderr).toBe(0);
     const origins = csv(join(out, 'backtest-origins.csv'));
     expect(origins[0].join(',')).toBe(ORIGINS_HEADER);
@@ -69,6 +69,13 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     expect(html).toContain('id="backtest"');
     expect(html).toContain('data-kpi="backtest-cla_open"');
     expect(existsSync(join(out, 'kpis.csv'))).toBe(true);
+    // both trends scored on the same origins; the better one kept and recorded
+    const trend = csv(join(out, 'backtest-trend.csv'));
+    expect(trend.map((x) => x[0])).toEqual(['trend', 'none', 'linear']);
+    const [none, linear] = trend.slice(1).map((x) => Number(x[1]));
+    expect(json.trend.chosen).toBe(linear < none ? 'linear' : 'none');
+    expect(html).toContain('data-field="backtest-trend"');
+    expect(r.stdout).toMatch(/Trend in arrival rates chosen by back-test: (none|linear)/);
   }, 120_000);
 
   it('bad combinations and short histories exit 2 with one line', async () => {
@@ -81,5 +88,8 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     const r3 = await run(['backtest', '--events', events, '--horizons', '3,x']);
     expect(r3.code).toBe(2);
     expect(r3.stderr).toMatch(/--horizons must be months/);
+    const r4 = await run(['backtest', '--events', events, '--trend', 'quadratic']);
+    expect(r4.code).toBe(2);
+    expect(r4.stderr).toMatch(/--trend: "quadratic" is not a trend/);
   });
 });

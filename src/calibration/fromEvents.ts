@@ -38,7 +38,12 @@ export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: n
   return { from: Math.max(firstFullMonth(perMonth, last), last - 35), to: last };
 }
 
+/** How the model is estimated beyond the window: e.g. the trend of the arrival rates into care. */
+export interface EstimateModel {
+  readonly trend?: string;
+}
+
 /** The estimator for a reference window (month indexes, inclusive), writing into the base scenario's parameters. */
-export function eventEstimator(base: Scenario, window: { from: number; to: number }): EventEstimator {
-  return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start) });
+export function eventEstimator(base: Scenario, window: { from: number; to: number }, model: EstimateModel = {}): EventEstimator {
+  return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start), ...model });
 }

@@ -18,7 +18,7 @@ import type { KpiRun } from '../projections/types.ts';
 import { openingFromEvents } from '../returns/opening.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { careHistories } from './careHistory.ts';
-import { eventEstimator, firstFullMonth, populationFn } from './fromEvents.ts';
+import { eventEstimator, firstFullMonth, populationFn, type EstimateModel } from './fromEvents.ts';
 import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
 import { withParameters } from './scenarioFile.ts';
 import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
@@ -32,12 +32,12 @@ const FLOWS: ReadonlySet<string> = new Set(EVENT_FLOW_KPIS);
 export type OriginScenario = (base: Scenario, history: readonly CaseEvent[], window: { from: number; to: number }) => Scenario;
 
 /** The scenario `calibrate --events` writes: the base with every estimate from the window applied. */
-export const estimatedScenario: OriginScenario = (base, history, window) => {
-  const est = eventEstimator(base, window);
+export function estimatedScenario(base: Scenario, history: readonly CaseEvent[], window: { from: number; to: number }, model: EstimateModel = {}): Scenario {
+  const est = eventEstimator(base, window, model);
   for (const e of history) est.sink(e);
   const r = est.finish();
   return withParameters(base, r.parameters, base.name, base.description);
-};
+}
 
 export interface RollingEventOptions {
   /** The whole history, in date order (each child's events in stream order). */
@@ -62,8 +62,10 @@ export interface RollingEventOptions {
   readonly runs: number;
   readonly seed: number;
   readonly workers?: number;
-  /** How the scenario is made at each origin (default `estimatedScenario`). */
+  /** How the scenario is made at each origin (default `estimatedScenario` with `model`). */
   readonly scenarioAt?: OriginScenario;
+  /** Estimation choices passed to the estimator at every origin (e.g. the arrival trend). */
+  readonly model?: EstimateModel;
   readonly onOrigin?: (done: number, total: number, origin: string) => void;
 }
 
@@ -100,7 +102,7 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
   const population = populationFn(opts.base);
   const actual = project(events, { startMonth: monthKey(first), months: last - first + 1, population });
   const at = (kpi: string, month: number) => actual.values[kpi]?.[month - first] ?? NaN;
-  const scenarioAt = opts.scenarioAt ?? estimatedScenario;
+  const scenarioAt: OriginScenario = opts.scenarioAt ?? ((b, h, w) => estimatedScenario(b, h, w, opts.model));
   const refMonths = opts.referenceMonths ?? 36;
   const rows: OriginForecast[] = [];
   let done = 0;

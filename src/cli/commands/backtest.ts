@@ -26,7 +26,7 @@ import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber, positiveInt } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
-import { parseHorizons, runRolling, type RollingOptions } from './backtestRolling.ts';
+import { parseHorizons, parseTrends, runRolling, type RollingOptions } from './backtestRolling.ts';
 import { collect, month } from '../options.ts';
 import { Option } from 'commander';
 
@@ -56,6 +56,7 @@ export function register(program: Command): void {
     .option('--reference-months <n>', 'with --events: the longest reference window before an origin (default 36)', positiveInt('--reference-months'))
     .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs'))
     .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations'))
+    .option('--trend <kinds>', 'with --events: trend of the arrival rates into care, none, linear or damped; several (comma-separated) or all: each is back-tested on the same origins and the best kept (default none)', parseTrends)
     .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', positiveInt('--population'))
     .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind'))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
@@ -89,11 +90,14 @@ history, the expected-value Markov projection of the standard demand model. Writ
 backtest-origins.csv (every origin × horizon × KPI: actual, p5 … p95, naive, markov),
 backtest-scores.csv (MAPE, MASE against each benchmark, p5–p95 and p25–p75 coverage),
 backtest.json and a report whose projection starts at the end of the history, with a back-test
-section.
+section. With several --trend options each is back-tested on the same origins and the one with
+the lowest mean MASE against the naive forecast (children looked after, entries and exits, every
+horizon) is kept: backtest-trend.csv lists them. Each origin's ensemble runs in this thread
+unless --workers is given (they are small).
 
 Examples:
   $ caseflow backtest --events imported.ndjson --history-from 2017-04 --runs 20 --out out/bt
-  $ caseflow backtest --events Bromley=bromley.ndjson --events Southwark=southwark.ndjson --history-from 2017-04
+  $ caseflow backtest --events Bromley=bromley.ndjson --events Southwark=southwark.ndjson --history-from 2017-04 --trend all
   $ caseflow backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month --population 49500
   $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --runs 100
   $ caseflow backtest --scenario scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --rewind 6 --runs 50 --out out/rewind

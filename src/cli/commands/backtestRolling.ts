@@ -54,10 +54,19 @@ export interface RollingOptions extends RunOptions {
   fitIterations?: number;
   population?: number;
   prefer?: string;
+  trend?: string[];
 }
 
 /** The national-rates scenario shipped with the package: the default base for an event history. */
 export const DEFAULT_EVENTS_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
+
+export const TREND_OPTIONS = ['none', 'linear', 'damped'] as const;
+
+export function parseTrends(v: string): string[] {
+  const xs = v === 'all' ? [...TREND_OPTIONS] : [...new Set(v.split(',').map((s) => s.trim()))];
+  for (const x of xs) if (!(TREND_OPTIONS as readonly string[]).includes(x)) throw new InputError(`--trend: "${x}" is not a trend (${TREND_OPTIONS.join(', ')}, or all)`);
+  return xs;
+}
 
 export function parseHorizons(v: string): number[] {
   const xs = v.split(',').map((s) => s.trim());
@@ -105,6 +114,16 @@ export function overallCoverage(rows: readonly OriginForecast[]): { in90: number
   return { in90: ok.length ? (100 * in90) / ok.length : NaN, in50: ok.length ? (100 * in50) / ok.length : NaN, n: ok.length };
 }
 
+/** What chooses the trend: lower is better. */
+export const TREND_CRITERION = 'mean MASE against the naive forecast over cla_open, cla_starts and cla_ends at every horizon and source';
+
+export function trendCriterion(rows: readonly OriginForecast[]): number {
+  const ms = scoreForecasts(rows)
+    .filter((s) => ['cla_open', 'cla_starts', 'cla_ends'].includes(s.kpi) && Number.isFinite(s.maseNaive))
+    .map((s) => s.maseNaive);
+  return ms.length === 0 ? NaN : ms.reduce((a, b) => a + b, 0) / ms.length;
+}
+
 interface Forward {
   scenario: Scenario;
   run: KpiRun[];
@@ -119,6 +138,8 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   const sources: Record<string, unknown>[] = [];
   const actuals: { source: string; first: string; run: KpiRun }[] = [];
   const forwards: Forward[] = [];
+  let chosenTrend: string | undefined;
+  let trendChoice: ReportBacktest['trend'];
   let base: Scenario;
   const months = horizons[horizons.length - 1];
   const seedOf = (s: Scenario) => opts.seed ?? s.seed;
@@ -128,7 +149,8 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   if (opts.events && opts.events.length > 0) {
     base = loadScenario(opts.scenario ?? DEFAULT_EVENTS_BASE);
     if (opts.population !== undefined) base = { ...base, population: opts.population };
-    for (const spec of opts.events) {
+    const trends = opts.trend ?? ['none'];
+    const logs = opts.events.map((spec) => {
       const { label, file } = labelled(spec);
       const events = readLog(file);
       if (events.length === 0) throw new InputError(`${file}: no events`);
@@ -137,29 +159,48 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
       const last = opts.to !== undefined ? parseMonth(opts.to) : Math.max(...perMonth.keys());
       const first = opts.historyFrom !== undefined ? parseMonth(opts.historyFrom) : historyStart(perMonth, last);
       if (first > last) throw new InputError(`--history-from ${monthKey(first)} is after the history's last month ${monthKey(last)}`);
-      if (!quiet) process.stderr.write(`Back-testing ${label} (${shown(resolve(file))}, ${monthKey(first)} to ${monthKey(last)}): ${runs} replications at each origin\n`);
-      const res = await rollingEventBacktest({
-        events,
-        base,
-        source: label,
-        horizons,
-        every: opts.every ?? 'quarter',
-        referenceMonths: opts.referenceMonths,
-        minHistory: opts.minHistory,
-        first,
-        last,
-        runs,
-        seed: seedOf(base),
-        workers: opts.workers,
-        onOrigin: (d, n, o) => void (!quiet && process.stderr.write(`  ${label}: origin ${o} (${d}/${n})\n`)),
-      });
-      if (res.origins.length === 0) throw new InputError(`${file}: no origin fits between ${monthKey(first)} and ${monthKey(last)} with ${opts.minHistory ?? 12} months of history and ${horizons[0]} months ahead`);
-      rows.push(...res.rows);
-      actuals.push({ source: label, first: res.first, run: res.actual });
-      sources.push({ source: label, file: relative(process.cwd(), resolve(file)), first: res.first, last: res.last, origins: res.origins });
+      return { label, file, events, first, last };
+    });
+    // every trend option on the same origins; the best by the criterion is kept
+    const byTrend = new Map<string, OriginForecast[]>();
+    for (const trend of trends) {
+      const these: OriginForecast[] = [];
+      for (const { label, file, events, first, last } of logs) {
+        if (!quiet) process.stderr.write(`Back-testing ${label} (${shown(resolve(file))}, ${monthKey(first)} to ${monthKey(last)}${trends.length > 1 ? `, trend ${trend}` : ''}): ${runs} replications at each origin\n`);
+        const res = await rollingEventBacktest({
+          events,
+          base,
+          source: label,
+          horizons,
+          every: opts.every ?? 'quarter',
+          referenceMonths: opts.referenceMonths,
+          minHistory: opts.minHistory,
+          first,
+          last,
+          runs,
+          seed: seedOf(base),
+          workers: opts.workers,
+          model: { trend },
+          onOrigin: (d, n, o) => void (!quiet && process.stderr.write(`  ${label}: origin ${o} (${d}/${n})\n`)),
+        });
+        if (res.origins.length === 0) throw new InputError(`${file}: no origin fits between ${monthKey(first)} and ${monthKey(last)} with ${opts.minHistory ?? 12} months of history and ${horizons[0]} months ahead`);
+        these.push(...res.rows);
+        if (trend === trends[0]) {
+          actuals.push({ source: label, first: res.first, run: res.actual });
+          sources.push({ source: label, file: relative(process.cwd(), resolve(file)), first: res.first, last: res.last, origins: res.origins });
+        }
+      }
+      byTrend.set(trend, these);
+    }
+    const options = trends.map((t) => ({ trend: t, score: trendCriterion(byTrend.get(t)!), in90: overallCoverage(byTrend.get(t)!).in90 }));
+    const best = options.reduce((a, b) => (b.score < a.score || (Number.isNaN(a.score) && !Number.isNaN(b.score)) ? b : a));
+    chosenTrend = best.trend;
+    if (trends.length > 1) trendChoice = { chosen: best.trend, criterion: TREND_CRITERION, options };
+    rows.push(...byTrend.get(best.trend)!);
+    for (const { label, events, first, last } of logs) {
       // the projection a council would use now: estimated from the whole history, from the children open at its end
       const asAt = isoDate(lastDayOfMonth(last));
-      const scenario = { ...estimatedScenario(base, events.filter((e) => e.date <= asAt), { from: Math.max(first, last - (opts.referenceMonths ?? 36) + 1), to: last }), name: label, start: monthKey(last + 1) };
+      const scenario = { ...estimatedScenario(base, events.filter((e) => e.date <= asAt), { from: Math.max(first, last - (opts.referenceMonths ?? 36) + 1), to: last }, { trend: chosenTrend }), name: label, start: monthKey(last + 1) };
       const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers, opening: openingFromEvents(events, asAt) });
       forwards.push({ scenario, run: ens.runs[0] });
     }
@@ -217,6 +258,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     seed: seedOf(base),
     sources,
     coverage: cover,
+    trend: trendChoice ?? (chosenTrend !== undefined ? { chosen: chosenTrend, criterion: 'given', options: [] } : null),
     scores,
   };
   writeFileAtomic(files[2], JSON.stringify(json, null, 2) + '\n');
@@ -232,7 +274,9 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     origins: rows,
     actual: actuals.map((a) => ({ source: a.source, first: a.first, values: Object.fromEntries(['cla_open', 'cla_starts', 'cla_ends', 'uasc_open'].map((k) => [k, Array.from(a.run.values[k] ?? [])])) })),
     coverage: cover,
+    trend: trendChoice,
   };
+  if (trendChoice) writeFileAtomic(join(out, 'backtest-trend.csv'), ['trend,criterion,in_p5_p95_pct', ...trendChoice.options.map((o) => `${o.trend},${formatNumber(o.score)},${formatNumber(o.in90)}`)].join('\n') + '\n');
   const scenarios = shownForwards.map((f) => f.scenario);
   const summaries = summariseAll(scenarios, { runs: shownForwards.map((f) => f.run), events: shownForwards.map(() => 0) });
   files.push(
@@ -247,6 +291,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   if (!quiet) {
     const kpis = ['cla_open', 'cla_starts', 'cla_ends', 'uasc_open'].concat(rows.some((r) => r.source === sources[0].source && !r.kpi.startsWith('cla_') && r.kpi !== 'uasc_open') ? [...new Set(rows.map((r) => r.kpi))] : []);
     process.stdout.write(`\n${paint('bold', 'Rolling-origin back-test')}: ${rows.length} forecasts (origin × months ahead × KPI), ${runs} replications each\n\n${summaryTable(scores, kpis)}\n`);
+    if (trendChoice) process.stdout.write(`\nTrend in arrival rates chosen by back-test: ${paint('bold', trendChoice.chosen)} (${trendChoice.options.map((o) => `${o.trend} ${f2(o.score)}`).join(', ')}; ${TREND_CRITERION}, lower is better)\n`);
     process.stdout.write(`\nActuals inside p5–p95 over every origin, horizon and KPI: ${f1(cover.in90)}% (p25–p75: ${f1(cover.in50)}%) of ${cover.n}\n`);
     process.stdout.write(`${paint('bold', 'Wrote')} ${files.map(shown).join(', ')}\n`);
   }
