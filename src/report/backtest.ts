@@ -42,6 +42,8 @@ interface Point {
   value: number;
   series: string;
   origin: string;
+  /** Unbroken run of months the point belongs to (the recorded line breaks between runs). */
+  run?: number;
 }
 
 /** Actual line; per origin the median path (origin → each horizon) with its p5–p95 range, and the Markov path. */
@@ -55,14 +57,20 @@ export function backtestChartSpec(bt: ReportBacktest, source: string, kpi: strin
     const first = parseMonthKey(hist.first);
     series.forEach((v, i) => Number.isFinite(v) && actual.push({ t: monthTimestamp(first + i), value: v, series: 'actual', origin: '' }));
   } else {
-    const seen = new Set<number>();
+    const byMonth = new Map<number, number>();
     for (const r of rows) {
       const m = parseMonthKey(r.origin) + r.horizon;
-      if (seen.has(m) || !Number.isFinite(r.actual)) continue;
-      seen.add(m);
-      actual.push({ t: monthTimestamp(m), value: r.actual, series: 'actual', origin: '' });
+      if (!byMonth.has(m) && Number.isFinite(r.actual)) byMonth.set(m, r.actual);
+      // the naive forecast of a stock is its value at the origin
+      if (!byMonth.has(parseMonthKey(r.origin)) && Number.isFinite(r.naive)) byMonth.set(parseMonthKey(r.origin), r.naive);
     }
-    actual.sort((a, b) => a.t - b.t);
+    let run = 0;
+    let prev = NaN;
+    for (const m of [...byMonth.keys()].sort((a, b) => a - b)) {
+      if (m !== prev + 1) run++;
+      prev = m;
+      actual.push({ t: monthTimestamp(m), value: byMonth.get(m)!, series: 'actual', origin: '', run });
+    }
   }
   const paths: Point[] = [];
   const bands: { t: number; p5: number; p95: number; origin: string }[] = [];
@@ -104,7 +112,7 @@ export function backtestChartSpec(bt: ReportBacktest, source: string, kpi: strin
         mark: { type: 'line', strokeWidth: 1.4, point: { size: 14, filled: true } },
         encoding: { x, y, color, detail: { field: 'origin' }, strokeDash: { field: 'series', type: 'nominal', legend: null, scale: { domain, range: [[1, 0], [1, 0], [5, 3]].slice(0, domain.length) } } },
       },
-      { data: { values: actual }, mark: { type: 'line', strokeWidth: 2.4, color: ACTUAL, point: { size: 18, filled: true, color: ACTUAL } }, encoding: { x, y } },
+      { data: { values: actual }, mark: { type: 'line', strokeWidth: 2.4, color: ACTUAL, point: { size: 18, filled: true, color: ACTUAL } }, encoding: { x, y, detail: { field: 'run' } } },
     ],
   } as unknown as TopLevelSpec;
 }
@@ -116,9 +124,12 @@ export async function backtestSection(bt: ReportBacktest, warnings: string[]): P
   const origins = new Set(bt.origins.map((r) => `${r.source} ${r.origin}`)).size;
   parts.push(
     `<p>Before trusting a projection, see how this model did from earlier dates. At each origin (${bt.every === 'month' ? 'every month' : 'every quarter end'} inside the history, ${origins} in all) ` +
-      `the model was estimated from the months up to the origin only and projected ${bt.horizons.join(', ')} months ahead (${formatNumber(bt.runs, 0)} runs each); ` +
-      `the projection is compared with what was later recorded. Stocks are compared at the month end the given number of months ahead, flows (entries to and exits from care) as the total over those months. ` +
-      `<strong>MAPE</strong> is the mean absolute percentage error of the median. Two benchmarks run on the same origins: the <strong>naive</strong> forecast carries the last value forward (a stock at the origin; a flow at its rate over the year before)` +
+      `the model was ${bt.kind === 'events' ? 'estimated from the history up to the origin only' : 'fitted to the observed months up to the origin only'} and projected ${bt.horizons.join(', ')} months ahead (${formatNumber(bt.runs, 0)} runs each); ` +
+      `the projection is compared with what was later recorded. ` +
+      (bt.kind === 'events'
+        ? `Stocks are compared at the month end the given number of months ahead, flows (entries to and exits from care) as the total over those months. `
+        : `Each observed figure is compared on its own basis (a month's count, a month-end stock, a rate or percentage) in the month the given number of months ahead. `) +
+      `<strong>MAPE</strong> is the mean absolute percentage error of the median. Two benchmarks run on the same origins: the <strong>naive</strong> forecast carries the last value forward (${bt.kind === 'events' ? 'a stock at the origin; a flow at its rate over the year before' : 'the latest observed value at the origin'})` +
       `${hasMarkov ? ', and the <strong>Markov</strong> benchmark is the expected-value projection of the standard demand model (daily transition rates between age band × placement states and entries by state, from the same reference window)' : ''}. ` +
       `<strong>MASE</strong> divides the model's mean absolute error by the benchmark's over the same origins: below 1 (shaded) the model came closer than the benchmark. ` +
       `A calibrated band holds about 90% of actuals inside p5${EN_DASH}p95 and 50% inside p25${EN_DASH}p75.</p>`,

@@ -102,6 +102,8 @@ export interface ReportBacktestForecast {
 
 /** A rolling-origin back-test shown beside the projection. */
 export interface ReportBacktest {
+  /** What was back-tested: an event history (flows totalled over the months ahead) or observed series (each row on its own basis). */
+  readonly kind: 'events' | 'observed';
   readonly every: string;
   readonly horizons: readonly number[];
   readonly runs: number;

@@ -1,10 +1,12 @@
 /** The generated sections of README.md: KPI definitions and scenario levers come from the code. */
 import { kpiMarkdownTable } from '../../src/projections/catalogue.ts';
 import { leverMarkdownTable } from '../../src/scenarios/levers.ts';
+import { backtestMarkdown } from './backtestDocs.ts';
 
 export const GENERATED_SECTIONS: Record<string, () => string> = {
   'kpi-table': kpiMarkdownTable,
   'lever-table': leverMarkdownTable,
+  'backtest-tables': backtestMarkdown,
 };
 
 /** README text with every generated section rewritten from the code. */

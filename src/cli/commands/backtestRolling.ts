@@ -267,6 +267,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   const start = forwards[0].scenario.start;
   const shownForwards = forwards.filter((f) => f.scenario.start === start);
   const backtest: ReportBacktest = {
+    kind: opts.events && opts.events.length > 0 ? 'events' : 'observed',
     every: opts.every ?? 'quarter',
     horizons,
     runs,
