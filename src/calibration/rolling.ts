@@ -7,9 +7,10 @@
  * expected-value Markov projection (see `markov.ts`).
  *
  * Stocks are compared at the horizon's month end; flows (entries to and exits from care) as the
- * total over the months from the origin to the horizon.
+ * total over the months from the origin to the horizon, counted from the care histories so that
+ * import repairs are neither entries nor exits.
  */
-import { firstDayOfMonth, isoDate, lastDayOfMonth, monthIndexOfIso, monthKey } from '../calendar/index.ts';
+import { firstDayOfMonth, isoDate, lastDayOfMonth, monthIndexOfDay, monthIndexOfIso, monthKey } from '../calendar/index.ts';
 import { runEnsemble } from '../ensemble/index.ts';
 import { PLACEMENT_GROUPS, type CaseEvent } from '../events/index.ts';
 import { project } from '../projections/projector.ts';
@@ -101,6 +102,20 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
   const origins = originsInHistory(first, last, { every: opts.every, minHistory: opts.minHistory ?? 12, horizons });
   const population = populationFn(opts.base);
   const actual = project(events, { startMonth: monthKey(first), months: last - first + 1, population });
+  // entries and exits as the care histories count them: a period an import repair started or cut
+  // is neither (the projector counts every PeriodOfCareStarted and PeriodOfCareEnded)
+  const starts = new Float64Array(last - first + 1);
+  const ends = new Float64Array(last - first + 1);
+  for (const h of careHistories(events)) {
+    for (const seg of h.segments) {
+      const a = monthIndexOfDay(seg.from) - first;
+      if (seg.entry && a >= 0 && a < starts.length) starts[a]++;
+      const b = seg.end === 'exit' ? monthIndexOfDay(seg.to) - first : -1;
+      if (b >= 0 && b < ends.length) ends[b]++;
+    }
+  }
+  actual.values.cla_starts = starts;
+  actual.values.cla_ends = ends;
   const at = (kpi: string, month: number) => actual.values[kpi]?.[month - first] ?? NaN;
   const scenarioAt: OriginScenario = opts.scenarioAt ?? ((b, h, w) => estimatedScenario(b, h, w, opts.model));
   const refMonths = opts.referenceMonths ?? 36;
