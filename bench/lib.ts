@@ -8,8 +8,7 @@
  */
 import { availableParallelism, cpus, totalmem } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { Rng } from '../src/simulation/random.ts';
-import { SlotRng } from '../src/simulation/engine.ts';
+import { Rng, SlotRng } from '../src/simulation/random.ts';
 
 /** The middle value (the mean of the two middle values for an even count); NaN when empty. */
 export function median(xs: readonly number[]): number {
@@ -127,31 +126,25 @@ export async function plainLoopOnWorkers(jobs: number, events: number, draws: nu
  * streams (their 12 warm-up draws at seeding included). Counting slows the run: do not time it.
  */
 export function countDraws<T>(fn: () => T): { draws: number; result: T } {
-  const rngProto = Rng.prototype as unknown as { nextUint32: () => number };
-  const slotProto = SlotRng.prototype as unknown as { uniform: () => number; seed: (slot: number, h: number, n: number) => void };
-  const next = rngProto.nextUint32;
-  const uniform = slotProto.uniform;
-  const seed = slotProto.seed;
+  // Rng is a SlotRng of one stream: every draw goes through nextUint32, every seeding through seedFrom
+  const proto = SlotRng.prototype as unknown as { nextUint32: () => number; seedFrom: (slot: number, seed: number) => void };
+  const next = proto.nextUint32;
+  const seedFrom = proto.seedFrom;
   let draws = 0;
-  rngProto.nextUint32 = function (this: Rng) {
+  proto.nextUint32 = function (this: SlotRng) {
     draws++;
     return next.call(this);
   };
-  slotProto.uniform = function (this: SlotRng) {
-    draws++;
-    return uniform.call(this);
-  };
-  slotProto.seed = function (this: SlotRng, slot: number, h: number, n: number) {
+  proto.seedFrom = function (this: SlotRng, slot: number, seed: number) {
     draws += 12;
-    seed.call(this, slot, h, n);
+    seedFrom.call(this, slot, seed);
   };
   try {
     const result = fn();
     return { draws, result };
   } finally {
-    rngProto.nextUint32 = next;
-    slotProto.uniform = uniform;
-    slotProto.seed = seed;
+    proto.nextUint32 = next;
+    proto.seedFrom = seedFrom;
   }
 }
 

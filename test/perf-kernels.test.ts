@@ -1,15 +1,13 @@
 /**
  * The data structures behind the engine's speed give exactly the answers of the plain versions
  * they replace: the day bucket queue pops like the binary heap, the guide-table categorical draws
- * like a linear scan, the dense child numbering numbers ids like a Map, seeding a child's stream
- * in place matches `Rng.stream`.
+ * like a linear scan, the dense child numbering numbers ids like a Map.
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ChildIndex } from '../src/events/childIndex.ts';
 import { Categorical } from '../src/simulation/distributions.ts';
 import { DayQueue, EventQueue } from '../src/simulation/scheduler.ts';
-import { SlotRng } from '../src/simulation/engine.ts';
 import { Rng } from '../src/simulation/random.ts';
 
 describe('DayQueue', () => {
@@ -143,20 +141,5 @@ describe('ChildIndex', () => {
     expect(index.get(big)).toBe(1);
     expect(index.get('N0')).toBe(2);
     expect(index.fresh()).toBe(2002);
-  });
-});
-
-describe('SlotRng', () => {
-  it('seeds a slot in exactly the state of Rng.stream(key, 2, n) and draws the same numbers', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: -(2 ** 31), max: 2 ** 31 - 1 }), fc.integer({ min: 1, max: 1e7 }), fc.integer({ min: 0, max: 5 }), (key, n, slot) => {
-        const slots = new SlotRng();
-        slots.state = new Int32Array(4 * 8);
-        slots.seed(slot, SlotRng.streamHash(key, 2), n);
-        const ref = Rng.stream(key, 2, n);
-        expect(Array.from(slots.state.subarray(4 * slot, 4 * slot + 4))).toEqual(ref.state());
-        for (let i = 0; i < 20; i++) expect(slots.uniform()).toBe(ref.uniform());
-      }),
-    );
   });
 });

@@ -1,76 +1,13 @@
 /**
- * Seeded pseudo-random numbers. The engine draws every random number from an `Rng` passed in;
+ * Seeded pseudo-random numbers. The engine draws every random number from a generator passed in;
  * it never calls Math.random. The generator is SFC32 (small fast counting RNG, 128-bit state,
  * passes PractRand/BigCrush), seeded through SplitMix32 so that nearby seeds give unrelated
  * streams. `Rng.stream(seed, ...keys)` derives independent sub-streams, e.g. one per replication.
+ *
+ * There is one implementation: `SlotRng` keeps the 4-word SFC32 state of many streams in one
+ * typed array (the engine's per-child streams), and `Rng` is a `SlotRng` of one stream.
  */
-
 import type { UniformSource } from './distributions.ts';
-
-function splitmix32(state: number): [number, number] {
-  const s = (state + 0x9e3779b9) | 0;
-  let z = s;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  z ^= z >>> 16;
-  return [s, z >>> 0];
-}
-
-export class Rng {
-  private a: number;
-  private b: number;
-  private c: number;
-  private d: number;
-
-  constructor(seed: number) {
-    let s = seed | 0;
-    let v: number;
-    [s, v] = splitmix32(s);
-    this.a = v | 0;
-    [s, v] = splitmix32(s);
-    this.b = v | 0;
-    [s, v] = splitmix32(s);
-    this.c = v | 0;
-    [s, v] = splitmix32(s);
-    this.d = v | 0;
-    for (let i = 0; i < 12; i++) this.nextUint32();
-  }
-
-  /** An independent generator for (seed, key1, key2, …): e.g. `Rng.stream(seed, replication)`. */
-  static stream(seed: number, ...keys: number[]): Rng {
-    let h = seed | 0;
-    for (const k of keys) {
-      const [, z] = splitmix32((h ^ Math.imul(k | 0, 0x27d4eb2f)) | 0);
-      h = (z ^ Math.imul(h, 0x165667b1)) | 0;
-    }
-    return new Rng(h);
-  }
-
-  nextUint32(): number {
-    const t = (((this.a + this.b) | 0) + this.d) | 0;
-    this.d = (this.d + 1) | 0;
-    this.a = this.b ^ (this.b >>> 9);
-    this.b = (this.c + (this.c << 3)) | 0;
-    this.c = (this.c << 21) | (this.c >>> 11);
-    this.c = (this.c + t) | 0;
-    return t >>> 0;
-  }
-
-  /** Uniform on [0, 1) with 32 bits of resolution. */
-  uniform(): number {
-    return this.nextUint32() / 4294967296;
-  }
-
-  /** Uniform integer on [0, n). */
-  int(n: number): number {
-    return Math.floor(this.uniform() * n);
-  }
-
-  /** The generator's state, so a run can be checkpointed and resumed. */
-  state(): [number, number, number, number] {
-    return [this.a, this.b, this.c, this.d];
-  }
-}
 
 function splitmixState(state: number): number {
   return (state + 0x9e3779b9) | 0;
@@ -83,21 +20,27 @@ function splitmixValue(s: number): number {
 }
 
 /**
- * Per-child random streams: SFC32 state in a typed array, 4 words per slot. `seed(slot, h, n)`
- * puts the slot in exactly the state of `Rng.stream(key, 2, n)`, where `h` is the hash of
- * (key, 2) (`streamHash(key, 2)`), without allocating.
+ * Random streams with their SFC32 state in a typed array, 4 words per slot; draws come from the
+ * selected slot. `seed(slot, h, n)` puts the slot in exactly the state of `Rng.stream(key, 2, n)`,
+ * where `h` is the hash of (key, 2) (`streamHash(key, 2)`), without allocating.
  */
 export class SlotRng implements UniformSource {
-  state = new Int32Array(0);
+  state: Int32Array;
   base = 0;
+
+  constructor(slots = 0) {
+    this.state = new Int32Array(slots * 4);
+  }
+
   /** Hash step of `Rng.stream`: combines the running hash `h` with key `k`. */
   static streamHash(h: number, k: number): number {
     const z = splitmixValue(splitmixState((h ^ Math.imul(k | 0, 0x27d4eb2f)) | 0));
     return (z ^ Math.imul(h, 0x165667b1)) | 0;
   }
-  seed(slot: number, h: number, n: number): void {
-    let s = SlotRng.streamHash(h, n);
-    s = splitmixState(s);
+
+  /** Seeds `slot` from the 32-bit seed `seed` (SplitMix32, then 12 warm-up draws) and selects it. */
+  seedFrom(slot: number, seed: number): void {
+    let s = splitmixState(seed | 0);
     let a = splitmixValue(s);
     s = splitmixState(s);
     let b = splitmixValue(s);
@@ -105,7 +48,7 @@ export class SlotRng implements UniformSource {
     let c = splitmixValue(s);
     s = splitmixState(s);
     let d = splitmixValue(s);
-    // the 12 warm-up draws of `Rng`'s constructor, in registers
+    // the 12 warm-up draws, in registers
     for (let r = 0; r < 12; r++) {
       const t = (((a + b) | 0) + d) | 0;
       d = (d + 1) | 0;
@@ -122,27 +65,61 @@ export class SlotRng implements UniformSource {
     st[i + 3] = d;
     this.base = i;
   }
+
+  /** Seeds `slot` as the stream `n` under the running hash `h`, and selects it. */
+  seed(slot: number, h: number, n: number): void {
+    this.seedFrom(slot, SlotRng.streamHash(h, n));
+  }
+
   select(slot: number): void {
     this.base = slot << 2;
   }
-  uniform(): number {
+
+  /** The next 32 bits of the selected stream, as an unsigned integer. */
+  nextUint32(): number {
     const s = this.state;
     const i = this.base;
-    let a = s[i];
-    let b = s[i + 1];
-    let c = s[i + 2];
-    let d = s[i + 3];
+    const a = s[i];
+    const b = s[i + 1];
+    const c = s[i + 2];
+    const d = s[i + 3];
     const t = (((a + b) | 0) + d) | 0;
-    d = (d + 1) | 0;
-    a = b ^ (b >>> 9);
-    b = (c + (c << 3)) | 0;
-    c = (c << 21) | (c >>> 11);
-    c = (c + t) | 0;
-    s[i] = a;
-    s[i + 1] = b;
-    s[i + 2] = c;
-    s[i + 3] = d;
-    return (t >>> 0) / 4294967296;
+    s[i] = b ^ (b >>> 9);
+    s[i + 1] = (c + (c << 3)) | 0;
+    s[i + 2] = (((c << 21) | (c >>> 11)) + t) | 0;
+    s[i + 3] = (d + 1) | 0;
+    return t >>> 0;
+  }
+
+  /** Uniform on [0, 1) with 32 bits of resolution. */
+  uniform(): number {
+    return this.nextUint32() / 4294967296;
+  }
+}
+
+/** One random stream. */
+export class Rng extends SlotRng {
+  constructor(seed: number) {
+    super(1);
+    this.seedFrom(0, seed);
+  }
+
+  /** An independent generator for (seed, key1, key2, …): e.g. `Rng.stream(seed, replication)`. */
+  static stream(seed: number, ...keys: number[]): Rng {
+    let h = seed | 0;
+    for (const k of keys) h = SlotRng.streamHash(h, k);
+    return new Rng(h);
+  }
+
+  /** Uniform integer on [0, n). */
+  int(n: number): number {
+    return Math.floor(this.uniform() * n);
+  }
+
+  /** The generator's state, so a run can be checkpointed and resumed. */
+  snapshot(): [number, number, number, number] {
+    const s = this.state;
+    return [s[0], s[1], s[2], s[3]];
   }
 }
 
