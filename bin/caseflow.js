@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-// Runs the TypeScript CLI through tsx's loader, so the installed package needs no build step.
-import { register } from 'tsx/esm/api';
-register();
-const { main } = await import('../src/cli/main.ts');
+// Runs the built CLI in dist/ (`npm run build`; `npm ci` and `npm install` build it through the
+// `prepare` script). `npm run caseflow` runs the TypeScript sources instead, through tsx.
+const { main } = await import('../dist/cli/main.js');
 process.exit(await main(process.argv.slice(2)));

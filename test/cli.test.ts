@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Command, Help } from 'commander';
 import { main } from '../src/cli/main.ts';
+import { COMMANDS } from '../src/cli/commands/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const baseline = join(root, 'scenarios/southampton-baseline.json');
@@ -63,6 +65,24 @@ describe('bad input exits 2 with a one-line reason', () => {
       expect(lines[0]).toMatch(reason);
     });
   }
+});
+
+describe('commands load on demand', () => {
+  it('each command is listed with the term and description its module registers', async () => {
+    const help = new Help();
+    for (const entry of COMMANDS) {
+      const program = new Command('caseflow');
+      (await entry.load()).register(program);
+      const registered = program.commands.map((c) => ({ name: c.name(), term: help.subcommandTerm(c), description: help.subcommandDescription(c) }));
+      expect(registered, `src/cli/commands/index.ts must list ${entry.name} as its module registers it`).toEqual([{ name: entry.name, term: entry.term, description: entry.description }]);
+    }
+  });
+
+  it('caseflow --help lists every command with its term', async () => {
+    const r = await run(['--help']);
+    expect(r.code).toBe(0);
+    for (const entry of COMMANDS) expect(r.stdout).toMatch(new RegExp(`^  ${entry.term.replace(/[[\]]/g, '\\$&')} `, 'm'));
+  });
 });
 
 describe('help', () => {

@@ -3,20 +3,39 @@
  * caseflow command line. Exit codes: 0 success; 1 a check failed; 2 bad input or usage, with a
  * one-line reason on stderr.
  */
-import { Command, CommanderError } from 'commander';
+import { Command, CommanderError, Help } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { paint } from './terminal.ts';
 import { EXIT } from '../errors.ts';
 import { VERSION } from '../version.ts';
 
-export function buildProgram(): Command {
-  const program = new Command('caseflow')
+/** The command `argv` names (`caseflow help <command>` included), if any. */
+function commandOf(argv: readonly string[]): string | undefined {
+  const words = argv.filter((a) => !a.startsWith('-'));
+  return words[0] === 'help' ? words[1] : words[0];
+}
+
+/**
+ * The program with every command: the one `argv` names loaded in full, the others as names and
+ * descriptions only (enough for `caseflow --help` and for suggesting a misspelt command). With
+ * no `argv`, every command is loaded in full.
+ */
+export async function buildProgram(argv?: readonly string[]): Promise<Command> {
+  /** Commands registered by name only, with their listed term. */
+  const stubs = new Map<Command, string>();
+  const plain = new Help();
+  const program: Command = new Command('caseflow')
     .description("Event-sourced case-flow simulation for children's social care in England")
     .version(VERSION)
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(paint('red', str.trimEnd(), 'err') + '\n') });
-  for (const register of COMMANDS) register(program);
+    .configureOutput({ outputError: (str, write) => write(paint('red', str.trimEnd(), 'err') + '\n') })
+    .configureHelp({ subcommandTerm: (c: Command): string => stubs.get(c) ?? plain.subcommandTerm(c) });
+  const wanted = argv === undefined ? undefined : commandOf(argv);
+  for (const entry of COMMANDS) {
+    if (argv === undefined || entry.name === wanted) (await entry.load()).register(program);
+    else stubs.set(program.command(entry.name).description(entry.description), entry.term);
+  }
   const override = (c: Command): void => {
     c.exitOverride();
     c.commands.forEach(override);
@@ -30,7 +49,7 @@ function oneLine(s: string): string {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   try {
     await program.parseAsync(argv, { from: 'user' });
     return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);

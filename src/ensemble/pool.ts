@@ -3,7 +3,8 @@
  * results are stored by replication index, so the output does not depend on how many workers
  * ran or in which order they finished.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sibling, startWorker } from './threads.ts';
 import { availableParallelism } from 'node:os';
 import type { ReplicationTask, ReplicationResult } from './replication.ts';
 import { runReplicationTask } from './replication.ts';
@@ -35,8 +36,7 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
 
   let next = 0;
   let done = 0;
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  const bootstrap = new URL('./bootstrap.mjs', import.meta.url);
+  const entry = sibling('./worker', import.meta.url);
 
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
@@ -53,7 +53,7 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
       }
     };
     for (let k = 0; k < workers; k++) {
-      const w = new Worker(bootstrap, { workerData: { entry, shared: opts.shared } });
+      const w = startWorker(entry, { shared: opts.shared });
       pool.push(w);
       w.on('message', (msg: { index: number; result?: ReplicationResult; error?: { message: string; exitCode?: number } }) => {
         if (failed) return;

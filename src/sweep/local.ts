@@ -3,7 +3,8 @@
  * thread). Results and failures are handed to the caller as each job finishes; a failing job does
  * not stop the others.
  */
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
+import { sibling, startWorker } from '../ensemble/threads.ts';
 import { defaultWorkers } from '../ensemble/index.ts';
 import { runJobAsync } from './job.ts';
 import type { SweepPlan } from './spec.ts';
@@ -28,8 +29,7 @@ export async function runLocal(plan: SweepPlan, jobs: readonly number[], sink: J
     }
     return;
   }
-  const entry = new URL('./thread.ts', import.meta.url).href;
-  const bootstrap = new URL('../ensemble/bootstrap.mjs', import.meta.url);
+  const entry = sibling('./thread', import.meta.url);
   let next = 0;
   let finished = 0;
   const pool: Worker[] = [];
@@ -47,7 +47,7 @@ export async function runLocal(plan: SweepPlan, jobs: readonly number[], sink: J
       if (next < jobs.length) w.postMessage({ job: jobs[next++] });
     };
     for (let k = 0; k < n; k++) {
-      const w = new Worker(bootstrap, { workerData: { entry, plan } });
+      const w = startWorker(entry, { plan });
       pool.push(w);
       w.on('message', (msg: { job: number; result?: EncodedJobResult; error?: string }) => {
         if (settled) return;
