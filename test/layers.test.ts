@@ -1,0 +1,109 @@
+/**
+ * The layers of src/, bottom to top (the developers' guide): a module imports only its own layer
+ * or lower ones, and below the ensemble layer nothing imports `node:` modules, so the engine's
+ * core can be bundled for a browser. The imports are read from the sources themselves.
+ */
+import { describe, expect, it } from 'vitest';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+
+const SRC = resolve(import.meta.dirname, '../src');
+
+/** Layer of each top-level folder (or file) of src/. */
+const LAYERS: Record<string, number> = {
+  calendar: 0,
+  'errors.ts': 0,
+  'version.ts': 0,
+  events: 1,
+  store: 2,
+  simulation: 2,
+  projections: 3,
+  scenarios: 4,
+  ensemble: 5,
+  calibration: 6,
+  returns: 6,
+  report: 7,
+  // sweeps run many ensembles and write their own report
+  sweep: 7,
+  cli: 8,
+  web: 8,
+};
+const ENSEMBLE = LAYERS.ensemble;
+
+/**
+ * Modules below the ensemble layer that still read or write files with node:fs. Each is a file
+ * adapter waiting to move to a node-side module; the list may only shrink.
+ */
+const NODE_ADAPTERS_TO_MOVE = new Set([
+  'projections/csv.ts',
+  'projections/outputs.ts',
+  'scenarios/index.ts',
+  'store/ndjson.ts',
+  'store/fileStore.ts',
+  'store/atomicFile.ts',
+]);
+
+function sources(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) return sources(p);
+    return /\.(ts|mts|mjs)$/.test(name) ? [p] : [];
+  });
+}
+
+/** Static and dynamic import specifiers of a source text (comments stripped). */
+export function importsOf(text: string): string[] {
+  const code = text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/^\s*\/\/.*$/gm, '');
+  const out: string[] = [];
+  for (const m of code.matchAll(/(?:^|[\s;])(?:import|export)\s[^'"`;]*?from\s*['"]([^'"]+)['"]/g)) out.push(m[1]);
+  for (const m of code.matchAll(/(?:^|[\s;])import\s*['"]([^'"]+)['"]/g)) out.push(m[1]);
+  for (const m of code.matchAll(/\bimport\(\s*['"]([^'"]+)['"]\s*\)/g)) out.push(m[1]);
+  return out;
+}
+
+function layerOf(file: string): { top: string; layer: number } {
+  const top = relative(SRC, file).split('/')[0];
+  const layer = LAYERS[top];
+  if (layer === undefined) throw new Error(`src/${top} has no layer: add it to LAYERS in test/layers.test.ts`);
+  return { top, layer };
+}
+
+describe('layers', () => {
+  const files = sources(SRC);
+
+  it('reads imports of every kind', () => {
+    const text = `import { a } from './a.ts';\nimport type { B } from "../b.ts";\nexport * from './c.ts';\nimport './d.ts';\nconst e = await import('./e.ts');\n// import { x } from './commented.ts';\n`;
+    expect(importsOf(text)).toEqual(['./a.ts', '../b.ts', './c.ts', './d.ts', './e.ts']);
+  });
+
+  it('no module imports a higher layer', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      const from = layerOf(f);
+      for (const spec of importsOf(readFileSync(f, 'utf8'))) {
+        if (!spec.startsWith('.')) continue;
+        const target = resolve(dirname(f), spec);
+        if (!target.startsWith(SRC)) continue;
+        const to = layerOf(target);
+        if (to.layer > from.layer) bad.push(`src/${relative(SRC, f)} (${from.top}, layer ${from.layer}) imports ${spec} (${to.top}, layer ${to.layer})`);
+      }
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('no node: import below the ensemble layer, except the file adapters still to move', () => {
+    const bad: string[] = [];
+    const seen = new Set<string>();
+    for (const f of files) {
+      const rel = relative(SRC, f);
+      if (layerOf(f).layer >= ENSEMBLE) continue;
+      const nodeImports = importsOf(readFileSync(f, 'utf8')).filter((s) => s.startsWith('node:'));
+      if (nodeImports.length === 0) continue;
+      if (NODE_ADAPTERS_TO_MOVE.has(rel)) seen.add(rel);
+      else bad.push(`src/${rel} imports ${nodeImports.join(', ')}`);
+    }
+    expect(bad).toEqual([]);
+    // a file that no longer needs node: leaves the list
+    expect([...NODE_ADAPTERS_TO_MOVE].filter((f) => !seen.has(f))).toEqual([]);
+  });
+});
