@@ -1,0 +1,273 @@
+/**
+ * From the estimator's tallies to estimates: shares with binomial standard errors, flows per
+ * 10,000 children, censored duration fits and the care mixture, written into the parameters.
+ */
+import { monthKey } from '../calendar/index.ts';
+import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../events/index.ts';
+import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS } from '../simulation/parameters.ts';
+import type { DurationSpec } from '../simulation/distributions.ts';
+import { density, fitCareMixture, fitDuration, fitReasonShares, kaplanMeier, kmSurvivalAt, type CareSpell, type Family, type KmStep } from './survival.ts';
+import { applyEstimates, listNotInformed } from './estimateApply.ts';
+import { DAYS_PER_YEAR, MIN_OBSERVATIONS, Spells, total, type DurationTable, type EntryRow, type Estimate, type EstimatorOptions, type EventEstimates, type Tallies, type TransitionRow } from './estimateTypes.ts';
+
+export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: number): EventEstimates {
+  const base = opts.base;
+  const est: Estimate[] = [];
+  const values = new Map<string, number>();
+  const informed = new Set<string>();
+  const baseValue = (path: string): number => {
+    const v = path.split('.').reduce<unknown>((o, k) => (o && typeof o === 'object' ? (o as Record<string, unknown>)[k] : undefined), base);
+    return typeof v === 'number' ? v : NaN;
+  };
+  const add = (path: string, value: number, se: number, n: number, enough: boolean, note?: string) => {
+    const applied = enough && Number.isFinite(value);
+    est.push({ path, value, se, n, base: baseValue(path), applied, note: applied ? note : (note ?? `too little data (${n})`) });
+    if (applied) {
+      values.set(path, value);
+      informed.add(path);
+    }
+  };
+  const share = (path: string, num: number, den: number) => {
+    const p = den > 0 ? num / den : NaN;
+    add(path, p, den > 0 ? Math.sqrt((p * (1 - p)) / den) : NaN, den, den >= MIN_OBSERVATIONS);
+  };
+  const months = Array.from({ length: tl.months }, (_, i) => tl.from + i);
+  const pop10k = months.map((m) => opts.population(m) / 10000);
+
+  // ---- contacts
+  const seas = Array.from(base.contacts.seasonality);
+  const meanSeas = seas.reduce((a, b) => a + b, 0) / 12;
+  let seasonality = seas.map((s) => s / meanSeas);
+  const trendFrom = opts.trendFrom ?? tl.from;
+  const trend = (m: number) => Math.pow(1 + base.contacts.trendPctPerYear / 100, (m - trendFrom) / 12);
+  if (tl.months >= 24) {
+    const byCal = new Array<number>(12).fill(0);
+    const expoCal = new Array<number>(12).fill(0);
+    months.forEach((m, i) => {
+      byCal[m % 12] += tl.firstContacts[i];
+      expoCal[m % 12] += pop10k[i] * trend(m);
+    });
+    const raw = byCal.map((c, i) => (expoCal[i] > 0 ? c / expoCal[i] : NaN));
+    if (raw.every((v) => v > 0)) {
+      const mean = raw.reduce((a, b) => a + b, 0) / 12;
+      seasonality = raw.map((v) => v / mean);
+      seasonality.forEach((v, i) => add(`contacts.seasonality.${i}`, v, NaN, 1, true));
+    }
+  }
+  {
+    let num = 0;
+    let den = 0;
+    months.forEach((m, i) => {
+      num += tl.firstContacts[i];
+      den += pop10k[i] * seasonality[m % 12] * trend(m);
+    });
+    const theta = den > 0 ? num / den : NaN;
+    let ss = 0;
+    months.forEach((m, i) => {
+      const e = pop10k[i] * seasonality[m % 12] * trend(m);
+      ss += (tl.firstContacts[i] - theta * e) ** 2;
+    });
+    add('contacts.perMonthPer10k', theta, den > 0 ? Math.sqrt(ss) / den : NaN, num, num >= MIN_OBSERVATIONS, 'first contacts (children not known before) per month per 10,000, seasonality and trend removed');
+  }
+  const co = tl.contactOutcome;
+  share('contacts.outcomes.referral', co[2], total(co));
+  share('contacts.outcomes.earlyHelp', co[1], total(co));
+  const ro = tl.recontactOutcome;
+  share('recontact.outcomes.referral', ro[2], total(ro));
+  share('recontact.outcomes.earlyHelp', ro[1], total(ro));
+  share('afterCpPlan.recontactReferralProbability', tl.recontactOutcomeAfterCp[2], total(tl.recontactOutcomeAfterCp));
+
+  // re-contact after closure (Kaplan–Meier, cumulative at the base's time points)
+  const durations: DurationTable[] = [];
+  const km = (spell: string, s: Spells, unit: DurationTable['unit']) => {
+    const steps = s.times.length > 0 ? kaplanMeier(s.times, s.ended) : [];
+    durations.push({ spell, unit, steps, n: s.times.length, events: s.events });
+    return steps;
+  };
+  const rcSteps = km('recontact_after_closure', tl.recontact, 'months');
+  const rcCpSteps = km('recontact_after_closure_after_cp', tl.recontactAfterCp, 'months');
+  const rcEnough = tl.recontact.events >= MIN_OBSERVATIONS;
+  const rcPoints = base.recontact.cumulative.map(([t]) => t);
+  let rcSum = 0;
+  rcPoints.forEach((t, i) => {
+    const f = 1 - kmSurvivalAt(rcSteps, t);
+    rcSum += f;
+    const covered = tl.recontact.times.some((x) => x >= t);
+    add(`recontact.cumulative.${i}.1`, f, NaN, tl.recontact.times.length, rcEnough && covered, covered ? undefined : `follow-up shorter than ${t} months`);
+  });
+  if (tl.recontactAfterCp.events >= MIN_OBSERVATIONS && rcSum > 0) {
+    let cpSum = 0;
+    let baseSum = 0;
+    rcPoints.forEach((t) => {
+      if (!tl.recontactAfterCp.times.some((x) => x >= t)) return;
+      cpSum += 1 - kmSurvivalAt(rcCpSteps, t);
+      baseSum += 1 - kmSurvivalAt(rcSteps, t);
+    });
+    add('afterCpPlan.recontactFactor', baseSum > 0 ? cpSum / baseSum : NaN, NaN, tl.recontactAfterCp.times.length, baseSum > 0);
+  } else add('afterCpPlan.recontactFactor', NaN, NaN, tl.recontactAfterCp.events, false);
+
+  // ---- referrals and assessments
+  share('referrals.nfaProbability', tl.referralsNfa, tl.referralsDecided);
+  const ao = tl.assessOutcome;
+  share('assessment.outcomes.cin', ao[2], total(ao));
+  share('assessment.outcomes.s47', ao[3], total(ao));
+  share('assessment.outcomes.earlyHelp', ao[1], total(ao));
+  share('afterCpPlan.s47Probability', tl.assessOutcomeAfterCp[3], total(tl.assessOutcomeAfterCp));
+
+  const durationEstimate = (path: string, spec: DurationSpec, s: Spells, steps: readonly KmStep[], integer: boolean) => {
+    const n = s.times.length;
+    const events = s.events;
+    if (spec.dist === 'empirical') {
+      const last = spec.points[spec.points.length - 1][0];
+      const F = (t: number) => 1 - kmSurvivalAt(steps, t);
+      spec.points.forEach(([t], i) => {
+        const f = i === spec.points.length - 1 ? 1 : integer ? (F(t) + F(t - 1)) / 2 : F(t);
+        add(`${path}.points.${i}.1`, f, NaN, n, events >= MIN_OBSERVATIONS, t === last ? 'the last point is 1 by definition' : undefined);
+      });
+      return;
+    }
+    if (events < MIN_OBSERVATIONS) {
+      add(`${path}.mean`, NaN, NaN, events, false);
+      add(`${path}.cv`, NaN, NaN, events, false);
+      return;
+    }
+    const fit = fitDuration(spec.dist as Family, s.times, s.ended, { start: [spec.mean, spec.cv] });
+    add(`${path}.mean`, fit.mean, fit.seMean, events, true, `${spec.dist}, censored maximum likelihood (${n - events} of ${n} censored)`);
+    add(`${path}.cv`, fit.cv, fit.seCv, events, true);
+  };
+  durationEstimate('assessment.durationWorkingDays', base.assessment.durationWorkingDays, tl.assessDays, km('assessment', tl.assessDays, 'working days'), true);
+
+  // ---- S47 and ICPC
+  const so = tl.s47Outcome;
+  share('s47.outcomes.icpc', so[2], total(so));
+  share('s47.outcomes.cin', so[1], total(so));
+  durationEstimate('s47.durationWorkingDays', base.s47.durationWorkingDays, tl.s47Days, km('s47_without_icpc', tl.s47Days, 'working days'), true);
+  durationEstimate('icpc.workingDaysFromStrategy', base.icpc.workingDaysFromStrategy, tl.icpcDays, km('strategy_to_icpc', tl.icpcDays, 'working days'), true);
+  share('icpc.cpPlanProbability', tl.icpcPlan[1], total(tl.icpcPlan));
+  share('icpc.cinIfNoPlanProbability', tl.icpcNoPlanCin[1], total(tl.icpcNoPlanCin));
+
+  // ---- plans
+  durationEstimate('cp.durationMonths', base.cp.durationMonths, tl.cpMonths, km('cp_plan', tl.cpMonths, 'months'), false);
+  share('cp.outcomes.care', tl.cpOutcome[2], total(tl.cpOutcome));
+  share('cp.outcomes.cin', tl.cpOutcome[1], total(tl.cpOutcome));
+  const cats = [...tl.cpCategory.values()].reduce((a, b) => a + b, 0);
+  for (const code of Object.keys(base.cp.categories)) {
+    const c = tl.cpCategory.get(code) ?? 0;
+    const p = cats > 0 ? c / cats : NaN;
+    add(`cp.categories.${code}`, 100 * p, cats > 0 ? 100 * Math.sqrt((p * (1 - p)) / cats) : NaN, cats, cats >= MIN_OBSERVATIONS, 'share in % (weights)');
+  }
+  durationEstimate('cin.durationMonths', base.cin.durationMonths, tl.cinMonths, km('cin_plan', tl.cinMonths, 'months'), false);
+  share('cin.outcomes.care', tl.cinOutcome[1], total(tl.cinOutcome));
+  share('cin.outcomes.s47', tl.cinOutcome[2], total(tl.cinOutcome));
+
+  // ---- entries to care
+  {
+    const p = total(pop10k);
+    const d = total(tl.directEntries);
+    add('care.directEntriesPerMonthPer10k', d / p, Math.sqrt(d) / p, d, d >= MIN_OBSERVATIONS);
+    const u = total(tl.uascEntries);
+    add('uasc.arrivalsPerMonthPer10k', u / p, Math.sqrt(u) / p, u, u >= MIN_OBSERVATIONS);
+  }
+  share('care.returnHomeCinPlanProbability', tl.returnHomeCin[1], total(tl.returnHomeCin));
+
+  // ---- time in care and reasons for leaving, by age band at entry
+  const rf = EXIT_REASONS.map((r) => base.care.reasonDurationFactor[r]);
+  const routeF = CARE_ROUTES.map((r) => base.care.routeDurationFactor[r]);
+  const fitted: ({ family: Family; mean: number; cv: number } | undefined)[] = [];
+  AGE_BANDS.forEach((band, b) => {
+    const spec = base.care.durationMonths[band];
+    const spells: CareSpell[] = tl.careSpells.filter((s) => s.band === b && !s.uasc).map((s) => ({ time: s.time, reason: s.reason, scales: rf.map((f) => f * routeF[s.route]) }));
+    const ended = spells.filter((s) => s.reason >= 0).length;
+    const all = new Spells();
+    for (const s of spells) all.add(s.time, s.reason >= 0);
+    km(`care:${band}`, all, 'months');
+    if (spec.dist === 'empirical' || ended < MIN_OBSERVATIONS) {
+      const why = spec.dist === 'empirical' ? 'empirical time in care: not re-estimated' : undefined;
+      add(`care.durationMonths.${band}.mean`, NaN, NaN, ended, false, why);
+      for (const r of EXIT_REASONS) add(`care.exitReasons.${band}.${r}`, NaN, NaN, ended, false, why);
+      fitted.push(spec.dist === 'empirical' ? undefined : { family: spec.dist, mean: spec.mean, cv: spec.cv });
+      return;
+    }
+    const fit = fitCareMixture(spec.dist, spells, EXIT_REASONS.length);
+    const note = `${spec.dist} mixture over reasons for leaving, ageing out and the window end as censoring (${spells.length - ended} of ${spells.length} censored)`;
+    add(`care.durationMonths.${band}.mean`, fit.mean, fit.seMean, ended, true, note);
+    add(`care.durationMonths.${band}.cv`, fit.cv, fit.seCv, ended, true);
+    EXIT_REASONS.forEach((r, i) => add(`care.exitReasons.${band}.${r}`, fit.reasons[i], fit.seReasons[i], spells.length, true));
+    fitted.push({ family: spec.dist, mean: fit.mean, cv: fit.cv });
+  });
+  {
+    // UASC: reasons only, each child's duration from the band it entered at
+    const spells = tl.careSpells.filter((s) => s.uasc && fitted[s.band]);
+    const exactCounts = new Array<number>(EXIT_REASONS.length).fill(0);
+    const cens = spells.filter((s) => s.reason < 0);
+    for (const s of spells) if (s.reason >= 0) exactCounts[s.reason]++;
+    const ended = exactCounts.reduce((a, b) => a + b, 0);
+    if (spells.length >= MIN_OBSERVATIONS && ended > 0) {
+      const S = new Float64Array(cens.length * EXIT_REASONS.length);
+      const dens = fitted.map((f) => (f ? density(f.family, f.mean, f.cv) : undefined));
+      cens.forEach((s, i) => EXIT_REASONS.forEach((_, r) => (S[i * EXIT_REASONS.length + r] = dens[s.band]!.survival(Math.max(s.time, 1e-6) / (rf[r] * routeF[s.route])))));
+      const fit = fitReasonShares(exactCounts, S, cens.length);
+      EXIT_REASONS.forEach((r, i) => add(`uasc.exitReasons.${r}`, fit.reasons[i], fit.seReasons[i], spells.length, true));
+    } else for (const r of EXIT_REASONS) add(`uasc.exitReasons.${r}`, NaN, NaN, spells.length, false);
+  }
+  durationEstimate(
+    'placement.adoptionPlacementMonthsBeforeOrder',
+    base.placement.adoptionPlacementMonthsBeforeOrder,
+    tl.adoptionLead,
+    km('placed_for_adoption_before_order', tl.adoptionLead, 'months'),
+    false,
+  );
+
+  // ---- placements
+  const mix = (prefix: string, c: Float64Array) => {
+    const t = total(c);
+    ENTRY_PLACEMENT_GROUPS.forEach((g, i) => add(`${prefix}.${g}`, t > 0 ? (100 * c[i]) / t : NaN, t > 0 ? 100 * Math.sqrt(((c[i] / t) * (1 - c[i] / t)) / t) : NaN, t, t >= MIN_OBSERVATIONS, i === 0 ? 'share in % (weights)' : undefined));
+  };
+  AGE_BANDS.forEach((band, b) => mix(`placement.atEntry.${band}`, tl.atEntry[b]));
+  AGE_BANDS.forEach((band, b) => mix(`placement.onMove.${band}`, tl.onMove[b]));
+  mix('uasc.placementMix', tl.uascAtEntry);
+  AGE_BANDS.forEach((band, b) => {
+    const years = tl.exposureDays[b] / DAYS_PER_YEAR;
+    const moves = tl.moves[b];
+    add(`placement.changesPerYear.${band}`, years > 0 ? moves / years : NaN, years > 0 ? Math.sqrt(moves) / years : NaN, moves, moves >= MIN_OBSERVATIONS, 'moves per child-year in care, by age band at the start of the placement (time placed for adoption left out)');
+  });
+
+  // ---- write the applied estimates into the parameters
+  const parameters = applyEstimates(base, values);
+
+  // ---- tables
+  const transitions: TransitionRow[] = [];
+  const toNames = [...PLACEMENT_GROUPS, ...LEAVING_CARE_GROUPS.map((g) => `left_${g}`)];
+  AGE_BANDS.forEach((band, b) =>
+    PLACEMENT_GROUPS.forEach((g, gi) => {
+      const stock = tl.stock[b][gi];
+      if (stock === 0) return;
+      toNames.forEach((to, ti) => {
+        const n = tl.trans[b][gi][ti];
+        if (n > 0) transitions.push({ ageBand: band, from: g, to, transitions: n, stockMonths: stock, monthlyRate: n / stock });
+      });
+    }),
+  );
+  const entries: EntryRow[] = [];
+  AGE_BANDS.forEach((band, b) =>
+    PLACEMENT_GROUPS.forEach((g, gi) => {
+      const n = tl.entryTable[b][gi];
+      if (n > 0) entries.push({ ageBand: band, group: g, entries: n, perMonth: n / tl.months });
+    }),
+  );
+  const notInformed = listNotInformed(base, informed);
+  return {
+    from: monthKey(tl.from),
+    to: monthKey(tl.to),
+    months: tl.months,
+    events: tl.events,
+    children: children,
+    estimates: est,
+    parameters,
+    transitions,
+    entries,
+    durations,
+    notInformed,
+    skipped: { ...tl.skipped },
+  };
+}
