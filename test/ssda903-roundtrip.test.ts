@@ -27,6 +27,15 @@ function yearsOf(events: readonly CaseEvent[]): number[] {
   return out;
 }
 
+/** The events without the marks of import repairs: the returns do not carry them, so the round trip cannot give them back. */
+function unmarked(events: readonly CaseEvent[]): CaseEvent[] {
+  return events.map((e) => {
+    if (!('repair' in e)) return e;
+    const { repair: _, ...rest } = e as CaseEvent & { repair?: string };
+    return rest as CaseEvent;
+  });
+}
+
 /** Exports every year the log covers and imports the files again. */
 function roundTrip(events: CaseEvent[]): { events: CaseEvent[]; summary: ReturnType<ReturnType<typeof importReturns>['report']['summary']>; dir: string } {
   const dir = tmp();
@@ -41,7 +50,7 @@ describe('SSDA903 export and import round trip', () => {
     it(`importing the export of the ${name} import gives the same events, with nothing to repair or reject`, () => {
       const first = importReturns({ ssda903: [set(name)] }).events;
       const back = roundTrip(first);
-      expect(back.events).toEqual(first);
+      expect(back.events).toEqual(unmarked(first));
       expect(back.summary.repairs).toBe(0);
       expect(back.summary.totals.rejected).toBe(0);
       for (const f of back.summary.files) expect(f.rows).toBe(f.imported + f.merged + f.rejected);
@@ -73,7 +82,7 @@ describe('SSDA903 export and import round trip', () => {
     writeFileSync(join(dir, 'u.csv'), uasc ? 'CHILD,SEX,DOB,DUC\n2,2,2008-12-31,2026-12-31\n' : 'CHILD,SEX,DOB,DUC\n');
     const first = importReturns({ ssda903: [{ episodes: join(dir, 'e.csv'), header: join(dir, 'h.csv'), uasc: join(dir, 'u.csv') }] }).events;
     const back = roundTrip(first);
-    expect(back.events).toEqual(first);
+    expect(back.events).toEqual(unmarked(first));
     expect(back.summary.repairs).toBe(0);
     expect(back.summary.totals.rejected).toBe(0);
   };

@@ -39,6 +39,18 @@ const MOVE_RNE = new Set(['P', 'B', 'U', 'T']);
 const ENTRY_INDEX = new Map<string, number>(ENTRY_PLACEMENT_GROUPS.map((g, i) => [g, i]));
 const REASON_OF_GROUP: Partial<Record<LeavingCareGroup, number>> = { return_home: 0, sgo: 1, cao: 2, adoption: 3, other: 4 };
 
+/** The part of the flow an event belongs to (what a history covers). */
+const PART_OF_EVENT: Partial<Record<CaseEvent['type'], 'front_door' | 'cin' | 'cp' | 'care'>> = {
+  ContactReceived: 'front_door',
+  ReferralAccepted: 'front_door',
+  AssessmentAuthorised: 'front_door',
+  CinPlanStarted: 'cin',
+  Section47Started: 'cp',
+  CpPlanStarted: 'cp',
+  PeriodOfCareStarted: 'care',
+  EpisodeChanged: 'care',
+};
+
 // what to look for in a child's next event
 const F_NONE = 0;
 const F_CP_END = 1;
@@ -54,6 +66,8 @@ interface CareRecord {
   route: number;
   band: number;
   uasc: boolean;
+  /** The start was made by an import repair (the real start is not known). */
+  repaired: boolean;
   cohort: boolean;
   dob: number;
   b18: number;
@@ -67,6 +81,7 @@ interface CareRecord {
 }
 
 class Child {
+  sex = 'U';
   dob = NONE;
   b18 = NONE;
   uasc = false;
@@ -143,11 +158,16 @@ export class EventEstimator {
     }
     if (k.follow !== F_NONE) this.resolve(k, e, day);
     if (day >= this.windowEnd) return; // after the window: nothing more to learn
+    if (day >= this.windowStart) {
+      const part = PART_OF_EVENT[e.type];
+      if (part) this.t.coverage[part]++;
+    }
     switch (e.type) {
       case 'ChildRegistered':
         k.dob = fastDayNumber(e.dateOfBirth);
         k.b18 = addYears(k.dob, 18);
         k.uasc = e.uasc;
+        k.sex = e.sex;
         break;
       case 'ContactReceived':
         if (k.closedOn !== NONE) this.endRecontactWait(k, day, true);
@@ -208,7 +228,7 @@ export class EventEstimator {
         this.episode(k, day, e);
         break;
       case 'PeriodOfCareEnded':
-        this.careEnded(k, day, e.rec);
+        this.careEnded(k, day, e.rec, e.repair);
         break;
       case 'CaseClosed':
         this.closed(k, day, e.reason);
@@ -331,13 +351,34 @@ export class EventEstimator {
     const route = e.route ?? (k.uasc ? 'uasc' : 'direct');
     const r = CARE_ROUTES.indexOf(route);
     const uasc = route === 'uasc';
-    const band = ageBandIndex(ageOn(k.dob, day));
+    const age = ageOn(k.dob, day);
+    const band = ageBandIndex(age);
     const group = PLACEMENT_GROUPS.indexOf(placementGroup(e.placement, e.provider));
-    k.care = { start: day, end: NONE, route: r, band, uasc, cohort: this.inWindow(day), dob: k.dob, b18: k.b18, days: [day], groups: [group], moves: [true], reasonGroup: -1, adoptionPlacedOn: NONE };
+    // a start made by an import repair is not an entry: the child was already in care, since a date no return gives
+    const entry = e.repair === undefined;
+    k.care = { start: day, end: NONE, route: r, band, uasc, repaired: !entry, cohort: entry && this.inWindow(day), dob: k.dob, b18: k.b18, days: [day], groups: [group], moves: [true], reasonGroup: -1, adoptionPlacedOn: NONE };
     if (!this.inWindow(day)) return;
+    if (!entry) {
+      this.t.repairedStarts++;
+      return;
+    }
     const m = this.windowMonth(day);
-    if (route === 'direct') this.t.directEntries[m]++;
-    if (uasc) this.t.uascEntries[m]++;
+    const a = Math.min(17, Math.max(0, age));
+    const sx = k.sex === 'M' ? 0 : k.sex === 'F' ? 1 : 2;
+    if (route === 'direct') {
+      this.t.directEntries[m]++;
+      this.t.directAge[a]++;
+      this.t.directSex[sx]++;
+    }
+    if (uasc) {
+      this.t.uascEntries[m]++;
+      this.t.uascAge[a]++;
+      this.t.uascSex[sx]++;
+    } else {
+      this.t.careEntries[m]++;
+      this.t.careAge[a]++;
+      this.t.careSex[sx]++;
+    }
     const entryIndex = ENTRY_INDEX.get(PLACEMENT_GROUPS[group]);
     if (entryIndex !== undefined) (uasc ? this.t.uascAtEntry : this.t.atEntry[band])[entryIndex]++;
   }
@@ -358,10 +399,16 @@ export class EventEstimator {
     if (entryIndex !== undefined) this.t.onMove[band][entryIndex]++;
   }
 
-  private careEnded(k: Child, day: number, rec: string): void {
+  private careEnded(k: Child, day: number, rec: string, repair: string | undefined): void {
     const c = k.care;
     if (!c) return this.skip('PeriodOfCareEnded while not in care');
     k.care = undefined;
+    if (repair !== undefined) {
+      // an end made by an import repair is not an exit: the period is censored there
+      if (this.inWindow(day)) this.t.repairedEnds++;
+      this.closeCare(c, day);
+      return;
+    }
     c.end = day;
     const group = leavingCareGroup(rec, day >= k.b18);
     c.reasonGroup = LEAVING_CARE_GROUPS.indexOf(group);
@@ -393,9 +440,15 @@ export class EventEstimator {
     const ended = c.end !== NONE && c.end < this.windowEnd;
     const stop = ended ? c.end : Math.min(endDay, this.windowEnd);
     // time in care (cohort spells)
+    // periods already running at the window's start (with a recorded start) count from there: left-truncated
+    const running = !c.cohort && !c.repaired && c.start < this.windowStart && stop > this.windowStart;
+    if (running) {
+      const reason = ended && c.reasonGroup >= 0 ? (REASON_OF_GROUP[LEAVING_CARE_GROUPS[c.reasonGroup]] ?? -1) : -1;
+      this.t.careSpells.push({ band: c.band, route: c.route, uasc: c.uasc, time: (stop - c.start) / DAYS_PER_MONTH, reason, entry: (this.windowStart - c.start) / DAYS_PER_MONTH });
+    }
     if (c.cohort) {
       const reason = ended && c.reasonGroup >= 0 ? (REASON_OF_GROUP[LEAVING_CARE_GROUPS[c.reasonGroup]] ?? -1) : -1;
-      this.t.careSpells.push({ band: c.band, route: c.route, uasc: c.uasc, time: (stop - c.start) / DAYS_PER_MONTH, reason });
+      this.t.careSpells.push({ band: c.band, route: c.route, uasc: c.uasc, time: (stop - c.start) / DAYS_PER_MONTH, reason, entry: 0 });
       if (ended && LEAVING_CARE_GROUPS[c.reasonGroup] === 'adoption') {
         if (c.adoptionPlacedOn !== NONE) this.t.adoptionLead.add((c.end - c.adoptionPlacedOn) / DAYS_PER_MONTH, true);
         else this.t.adoptionLead.add((c.end - c.start) / DAYS_PER_MONTH, false);
@@ -461,8 +514,13 @@ export class EventEstimator {
       if (k.assessStart !== NONE && this.inWindow(k.assessStart)) this.t.assessDays.add(Math.max(0, workingDaysBetween(k.assessStart, endDay - 1)), false);
       if (k.cpStart !== NONE && this.inWindow(k.cpStart)) this.t.cpMonths.add((Math.min(endDay, k.b18) - k.cpStart) / DAYS_PER_MONTH, false);
       if (k.cinStart !== NONE && this.inWindow(k.cinStart)) this.t.cinMonths.add((Math.min(endDay, k.b18) - k.cinStart) / DAYS_PER_MONTH, false);
-      if (k.care) this.closeCare(k.care, endDay);
+      if (k.care) {
+        if (k.care.uasc) this.t.uascInCareAtEnd++;
+        else this.t.inCareAtEnd++;
+        this.closeCare(k.care, endDay);
+      }
     }
+    this.t.observedTo = endDay;
     return buildEstimates(this.t, this.opts, this.kids.size);
   }
 }

@@ -11,7 +11,7 @@ export function applyEstimates(base: Parameters, values: ReadonlyMap<string, num
       for (let i = 0; i < keys.length - 1; i++) {
         const next = node[keys[i]];
         if (next === undefined || next === null || typeof next !== 'object') {
-          if (/^(atEntry|onMove|placementMix|categories|exitReasons)$/.test(keys[i - 1] ?? '') || keys[i] in node) node[keys[i]] = {};
+          if (/^(atEntry|onMove|placementMix|categories|exitReasons)$/.test(keys[i - 1] ?? '') || /^directEntrySex$/.test(keys[i]) || keys[i] in node) node[keys[i]] = {};
           else throw new Error(`parameter path ${path} does not exist`);
         }
         node = node[keys[i]] as Record<string, unknown>;

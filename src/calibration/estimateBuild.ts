@@ -4,11 +4,14 @@
  */
 import { monthKey } from '../calendar/index.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../events/index.ts';
-import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS } from '../simulation/parameters.ts';
+import { produce } from 'immer';
+import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, FLOW_PARTS } from '../simulation/parameters.ts';
+import { fitArrivals } from './arrivals.ts';
 import type { DurationSpec } from '../simulation/distributions.ts';
 import { density, fitCareMixture, fitDuration, fitReasonShares, kaplanMeier, kmSurvivalAt, type CareSpell, type Family, type KmStep } from './survival.ts';
 import { applyEstimates, listNotInformed } from './estimateApply.ts';
-import { DAYS_PER_YEAR, MIN_OBSERVATIONS, Spells, total, type DurationTable, type EntryRow, type Estimate, type EstimatorOptions, type EventEstimates, type Tallies, type TransitionRow } from './estimateTypes.ts';
+import { fitCareMixtureTruncated, type TruncatedSpell } from './survivalTruncated.ts';
+import { DAYS_PER_YEAR, DEFAULT_DAMPING, MIN_OBSERVATIONS, Spells, total, type DurationTable, type EntryRow, type Estimate, type EstimatorOptions, type EventEstimates, type Tallies, type TransitionRow } from './estimateTypes.ts';
 
 export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: number): EventEstimates {
   const base = opts.base;
@@ -160,13 +163,54 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
   share('cin.outcomes.care', tl.cinOutcome[1], total(tl.cinOutcome));
   share('cin.outcomes.s47', tl.cinOutcome[2], total(tl.cinOutcome));
 
-  // ---- entries to care
+  // ---- entries to care: the arrival process (from real new periods of care, never import repairs)
+  const scope = opts.scope ? [...opts.scope] : FLOW_PARTS.filter((part) => tl.coverage[part] > 0);
+  const trendKind = opts.trend ?? 'none';
+  const damping = opts.damping ?? DEFAULT_DAMPING;
+  const trends: { path: 'care.directEntryTrend' | 'uasc.arrivalTrend'; perYear: number }[] = [];
   {
-    const p = total(pop10k);
-    const d = total(tl.directEntries);
-    add('care.directEntriesPerMonthPer10k', d / p, Math.sqrt(d) / p, d, d >= MIN_OBSERVATIONS);
-    const u = total(tl.uascEntries);
-    add('uasc.arrivalsPerMonthPer10k', u / p, Math.sqrt(u) / p, u, u >= MIN_OBSERVATIONS);
+    // with no plans simulated, every entry to care that is not UASC is an arrival
+    const fedByPlans = scope.includes('cin') || scope.includes('cp');
+    const entries = fedByPlans ? tl.directEntries : tl.careEntries;
+    const ages = fedByPlans ? tl.directAge : tl.careAge;
+    const sexes = fedByPlans ? tl.directSex : tl.careSex;
+    const what = fedByPlans ? 'direct entries' : 'entries to care (every route; plans are not simulated)';
+    const arrival = (path: string, trendPath: 'care.directEntryTrend' | 'uasc.arrivalTrend', counts: Float64Array, label: string) => {
+      const fit = fitArrivals(counts, pop10k);
+      // where entries to care are the only way in (no plans simulated), the history's arrival rates stand however few the entries (none is a rate too)
+      const enough = fit.count >= MIN_OBSERVATIONS || (!fedByPlans && tl.coverage.care > 0);
+      if (trendKind === 'none') add(path, fit.mean, fit.seMean, fit.count, enough, `${label}: mean over the window`);
+      else {
+        add(path, fit.level, fit.seLevel, fit.count, enough, `${label}: fitted level in the month after the window (${trendKind} trend)`);
+        const applied = enough && Number.isFinite(fit.perYear);
+        est.push({ path: `${trendPath}.perYear`, value: fit.perYear, se: fit.sePerYear, n: fit.months, base: NaN, applied, note: applied ? `${trendKind} trend over the window, least squares${trendKind === 'damped' ? `, damping ${damping} a month` : ''}` : `too little data (${fit.count})` });
+        if (applied) {
+          informed.add(trendPath);
+          trends.push({ path: trendPath, perYear: fit.perYear });
+        }
+      }
+    };
+    arrival('care.directEntriesPerMonthPer10k', 'care.directEntryTrend', entries, what);
+    arrival('uasc.arrivalsPerMonthPer10k', 'uasc.arrivalTrend', tl.uascEntries, 'UASC entering care');
+    const weightsOf = (path: string, c: Float64Array, keys: readonly string[], note: string) => {
+      const n = total(c);
+      keys.forEach((k, i) => add(`${path}.${k}`, c[i], NaN, n, n >= MIN_OBSERVATIONS || (n > 0 && !fedByPlans && tl.coverage.care > 0), i === 0 ? note : undefined));
+    };
+    const ageKeys = Array.from({ length: 18 }, (_, i) => String(i));
+    weightsOf('care.directEntryAge', ages, ageKeys, `${what}: age at entry in whole years (weights = entries)`);
+    weightsOf('care.directEntrySex', sexes, ['M', 'F', 'U'], `${what}: sex (weights = entries)`);
+    weightsOf('uasc.age', tl.uascAge, ageKeys, 'UASC entering care: age at entry (weights = entries)');
+    const males = tl.uascSex[0];
+    const mf = tl.uascSex[0] + tl.uascSex[1];
+    share('uasc.maleProbability', males, mf);
+    // the stock at the window's end: the opening of a projection from there
+    // a care-only scenario starts from the history's stock at the window's end
+    if (!fedByPlans && scope.includes('care') && tl.coverage.care > 0) {
+      const endPop = pop10k[pop10k.length - 1];
+      const all = tl.inCareAtEnd + tl.uascInCareAtEnd;
+      add('opening.claPer10k', all / endPop, Math.sqrt(all) / endPop, all, true, 'children looked after at the end of the window');
+      add('opening.uascPer10k', tl.uascInCareAtEnd / endPop, Math.sqrt(tl.uascInCareAtEnd) / endPop, tl.uascInCareAtEnd, true, 'UASC looked after at the end of the window');
+    }
   }
   share('care.returnHomeCinPlanProbability', tl.returnHomeCin[1], total(tl.returnHomeCin));
 
@@ -174,30 +218,52 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
   const rf = EXIT_REASONS.map((r) => base.care.reasonDurationFactor[r]);
   const routeF = CARE_ROUTES.map((r) => base.care.routeDurationFactor[r]);
   const fitted: ({ family: Family; mean: number; cv: number } | undefined)[] = [];
+  const nonUascSrc = tl.careSpells.filter((s) => !s.uasc);
+  const nonUasc: TruncatedSpell[] = nonUascSrc.map((s) => ({ time: s.time, reason: s.reason, entry: s.entry, scales: rf.map((f) => f * routeF[s.route]) }));
+  const endedOf = (xs: readonly TruncatedSpell[]) => xs.filter((s) => s.reason >= 0).length;
+  /** The mixture fit of some spells: from the periods that began in the window, then with those already running (left-truncated). */
+  const careFit = (family: Family, spells: readonly TruncatedSpell[], fallback: { mean: number; cv: number; reasons: number[] }) => {
+    const cohort = spells.filter((s) => s.entry === 0);
+    let start = fallback;
+    if (endedOf(cohort) > 0) {
+      const c = fitCareMixture(family, cohort, EXIT_REASONS.length);
+      start = { mean: c.mean, cv: c.cv, reasons: c.reasons };
+      if (cohort.length === spells.length) return c;
+    }
+    return fitCareMixtureTruncated(family, spells, EXIT_REASONS.length, start);
+  };
+  let pooled: ReturnType<typeof careFit> | undefined;
   AGE_BANDS.forEach((band, b) => {
     const spec = base.care.durationMonths[band];
-    const spells: CareSpell[] = tl.careSpells.filter((s) => s.band === b && !s.uasc).map((s) => ({ time: s.time, reason: s.reason, scales: rf.map((f) => f * routeF[s.route]) }));
-    const ended = spells.filter((s) => s.reason >= 0).length;
+    const inBand = nonUasc.filter((_, i) => nonUascSrc[i].band === b);
     const all = new Spells();
-    for (const s of spells) all.add(s.time, s.reason >= 0);
+    for (const s of inBand) if (s.entry === 0) all.add(s.time, s.reason >= 0);
     km(`care:${band}`, all, 'months');
-    if (spec.dist === 'empirical' || ended < MIN_OBSERVATIONS) {
+    const ended = endedOf(inBand);
+    const pooledEnded = endedOf(nonUasc);
+    const fallback = { mean: spec.dist === 'empirical' ? NaN : spec.mean, cv: spec.dist === 'empirical' ? NaN : spec.cv, reasons: EXIT_REASONS.map((r) => base.care.exitReasons[band][r]) };
+    if (spec.dist === 'empirical' || (ended < MIN_OBSERVATIONS && pooledEnded < MIN_OBSERVATIONS)) {
       const why = spec.dist === 'empirical' ? 'empirical time in care: not re-estimated' : undefined;
       add(`care.durationMonths.${band}.mean`, NaN, NaN, ended, false, why);
       for (const r of EXIT_REASONS) add(`care.exitReasons.${band}.${r}`, NaN, NaN, ended, false, why);
       fitted.push(spec.dist === 'empirical' ? undefined : { family: spec.dist, mean: spec.mean, cv: spec.cv });
       return;
     }
-    const fit = fitCareMixture(spec.dist, spells, EXIT_REASONS.length);
-    const note = `${spec.dist} mixture over reasons for leaving, ageing out and the window end as censoring (${spells.length - ended} of ${spells.length} censored)`;
-    add(`care.durationMonths.${band}.mean`, fit.mean, fit.seMean, ended, true, note);
-    add(`care.durationMonths.${band}.cv`, fit.cv, fit.seCv, ended, true);
+    const own = ended >= MIN_OBSERVATIONS;
+    const spells = own ? inBand : nonUasc;
+    const fit = own ? careFit(spec.dist, spells, fallback) : (pooled ??= careFit(spec.dist, spells, fallback));
+    const running = spells.filter((s) => s.entry > 0).length;
+    const note =
+      `${spec.dist} mixture over reasons for leaving, ageing out and the window end as censoring (${spells.length - endedOf(spells)} of ${spells.length} censored` +
+      `${running > 0 ? `; ${running} periods already running at the window's start, left-truncated` : ''})${own ? '' : `; pooled over every age band at entry (${ended} ended in this band)`}`;
+    add(`care.durationMonths.${band}.mean`, fit.mean, fit.seMean, endedOf(spells), true, note);
+    add(`care.durationMonths.${band}.cv`, fit.cv, fit.seCv, endedOf(spells), true);
     EXIT_REASONS.forEach((r, i) => add(`care.exitReasons.${band}.${r}`, fit.reasons[i], fit.seReasons[i], spells.length, true));
     fitted.push({ family: spec.dist, mean: fit.mean, cv: fit.cv });
   });
   {
     // UASC: reasons only, each child's duration from the band it entered at
-    const spells = tl.careSpells.filter((s) => s.uasc && fitted[s.band]);
+    const spells = tl.careSpells.filter((s) => s.uasc && s.entry === 0 && fitted[s.band]);
     const exactCounts = new Array<number>(EXIT_REASONS.length).fill(0);
     const cens = spells.filter((s) => s.reason < 0);
     for (const s of spells) if (s.reason >= 0) exactCounts[s.reason]++;
@@ -233,7 +299,15 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
   });
 
   // ---- write the applied estimates into the parameters
-  const parameters = applyEstimates(base, values);
+  const parameters = produce(applyEstimates(base, values), (draft) => {
+    draft.scope = FLOW_PARTS.every((part) => scope.includes(part)) ? undefined : [...scope];
+    if (draft.scope === undefined) delete draft.scope;
+    for (const t of trends) {
+      const value = { kind: trendKind, perYear: t.perYear, damping };
+      if (t.path === 'care.directEntryTrend') draft.care.directEntryTrend = value;
+      else draft.uasc.arrivalTrend = value;
+    }
+  });
 
   // ---- tables
   const transitions: TransitionRow[] = [];
@@ -268,6 +342,9 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
     entries,
     durations,
     notInformed,
+    scope,
+    coverage: { ...tl.coverage },
+    repairs: { starts: tl.repairedStarts, ends: tl.repairedEnds },
     skipped: { ...tl.skipped },
   };
 }

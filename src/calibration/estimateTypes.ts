@@ -3,7 +3,7 @@
  * window) and what it returns.
  */
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../events/index.ts';
-import { AGE_BANDS, ENTRY_PLACEMENT_GROUPS, type Parameters } from '../simulation/parameters.ts';
+import { AGE_BANDS, ENTRY_PLACEMENT_GROUPS, TREND_KINDS, type FlowPart, type Parameters } from '../simulation/parameters.ts';
 import type { KmStep } from './survival.ts';
 
 export const DAYS_PER_MONTH = 30.436875;
@@ -25,7 +25,17 @@ export interface EstimatorOptions {
   readonly base: Parameters;
   /** Month index the base's contact trend counts from (default: the window's first month). */
   readonly trendFrom?: number;
+  /** Trend of the arrival rates into care (default none: the window's mean rate). */
+  readonly trend?: TrendKind;
+  /** Monthly damping of a damped trend (default DEFAULT_DAMPING). */
+  readonly damping?: number;
+  /** Parts of the flow the estimated scenario simulates (default: the parts with events in the window). */
+  readonly scope?: readonly FlowPart[];
 }
+
+export type TrendKind = (typeof TREND_KINDS)[number];
+/** Damping per month of a damped trend: the total change tends to about 9 months of the first month's step. */
+export const DEFAULT_DAMPING = 0.9;
 
 /** One estimated number, with where it goes in the parameters. */
 export interface Estimate {
@@ -85,6 +95,11 @@ export interface EventEstimates {
   readonly durations: readonly DurationTable[];
   /** Parameter paths the events did not inform (left as in the base). */
   readonly notInformed: readonly string[];
+  /** Parts of the flow the parameters are for (the `scope` written into them), and events in the window by part. */
+  readonly scope: readonly FlowPart[];
+  readonly coverage: Readonly<Record<FlowPart, number>>;
+  /** Starts and ends of periods of care in the window made by import repairs (not counted as entries or exits). */
+  readonly repairs: { readonly starts: number; readonly ends: number };
   /** Events that could not be used, by reason. */
   readonly skipped: Readonly<Record<string, number>>;
 }
@@ -148,7 +163,7 @@ export class Tallies {
   readonly adoptionLead = new Spells();
   readonly recontact = new Spells();
   readonly recontactAfterCp = new Spells();
-  readonly careSpells: { band: number; route: number; uasc: boolean; time: number; reason: number }[] = [];
+  readonly careSpells: { band: number; route: number; uasc: boolean; time: number; reason: number; entry: number }[] = [];
   // placements
   readonly atEntry = AGE_BANDS.map(() => counts(ENTRY_PLACEMENT_GROUPS.length));
   readonly uascAtEntry = counts(ENTRY_PLACEMENT_GROUPS.length);
@@ -159,6 +174,23 @@ export class Tallies {
   readonly trans: Float64Array[][] = AGE_BANDS.map(() => PLACEMENT_GROUPS.map(() => counts(PLACEMENT_GROUPS.length + LEAVING_CARE_GROUPS.length)));
   readonly stock: Float64Array[] = AGE_BANDS.map(() => counts(PLACEMENT_GROUPS.length));
   readonly entryTable: Float64Array[] = AGE_BANDS.map(() => counts(PLACEMENT_GROUPS.length));
+  // entries to care (not import repairs): direct, UASC and every non-UASC entry, by month; age in whole years at entry, sex M/F/U
+  readonly careEntries: Float64Array;
+  readonly careAge = counts(18);
+  readonly careSex = counts(3);
+  readonly directAge = counts(18);
+  readonly directSex = counts(3);
+  readonly uascAge = counts(18);
+  readonly uascSex = counts(3);
+  repairedStarts = 0;
+  repairedEnds = 0;
+  /** Children looked after at the end of the observed window (not UASC; UASC). */
+  inCareAtEnd = 0;
+  uascInCareAtEnd = 0;
+  /** Day after the last observed day (the window's end, or the log's when it ends sooner). */
+  observedTo = 0;
+  /** Events in the window by the part of the flow they belong to. */
+  readonly coverage = { front_door: 0, cin: 0, cp: 0, care: 0 };
   constructor(
     readonly from: number,
     readonly to: number,
@@ -167,5 +199,6 @@ export class Tallies {
     this.firstContacts = counts(this.months);
     this.directEntries = counts(this.months);
     this.uascEntries = counts(this.months);
+    this.careEntries = counts(this.months);
   }
 }

@@ -5,7 +5,9 @@
  */
 import { parseMonth } from '../calendar/index.ts';
 import type { Scenario } from '../scenarios/index.ts';
-import { EventEstimator } from './estimate.ts';
+import { EventEstimator, type EstimatorOptions } from './estimate.ts';
+import type { TrendKind } from './estimateTypes.ts';
+import { TREND_KINDS } from '../simulation/parameters.ts';
 
 /** Children aged 0–17 in a month (month index), from the scenario's population and growth. */
 export function populationFn(s: Scenario): (m: number) => number {
@@ -38,12 +40,15 @@ export function defaultEventWindow(perMonth: ReadonlyMap<number, number>, to?: n
   return { from: Math.max(firstFullMonth(perMonth, last), last - 35), to: last };
 }
 
-/** How the model is estimated beyond the window: e.g. the trend of the arrival rates into care. */
+/** How the model is estimated beyond the window: the trend of the arrival rates into care (none, linear or damped), its damping, and the scope. */
 export interface EstimateModel {
   readonly trend?: string;
+  readonly damping?: number;
+  readonly scope?: EstimatorOptions['scope'];
 }
 
 /** The estimator for a reference window (month indexes, inclusive), writing into the base scenario's parameters. */
 export function eventEstimator(base: Scenario, window: { from: number; to: number }, model: EstimateModel = {}): EventEstimator {
-  return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start), ...model });
+  if (model.trend !== undefined && !(TREND_KINDS as readonly string[]).includes(model.trend)) throw new RangeError(`unknown trend "${model.trend}" (${TREND_KINDS.join(', ')})`);
+  return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start), trend: model.trend as TrendKind | undefined, damping: model.damping, scope: model.scope });
 }

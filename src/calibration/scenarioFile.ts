@@ -83,6 +83,8 @@ export function scenarioFileText(scenario: Scenario, path: string, schema?: stri
   out.parameters = parameters;
   out.interventions = scenario.interventions;
   if (scenario.comparators) out.comparators = relPath(dir, scenario.comparators);
+  if (scenario.provenance) out.provenance = scenario.provenance;
+  if (scenario.uncertainty && Object.keys(scenario.uncertainty).length > 0) out.uncertainty = roundDeep(scenario.uncertainty);
   return prettyJson(out) + '\n';
 }
 

@@ -12,6 +12,8 @@ import { loadComparators, summarise, writeKpiOutputs } from '../projections/inde
 import type { Comparator, KpiSummary } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { describeInterventions } from '../scenarios/interventions.ts';
+import { nationalDefaultNotes, provenanceTable } from '../scenarios/provenance.ts';
+import { FLOW_PARTS } from '../simulation/parameters.ts';
 import type { OpeningStock } from '../simulation/index.ts';
 import { writeReport, type ReportComparisonRow, type ReportEffects, type ReportInput, type ReportMoneyRow } from '../report/index.ts';
 import { describeProgrammeCosts } from '../scenarios/programmeCost.ts';
@@ -75,7 +77,25 @@ export function summariseAll(scenarios: readonly Scenario[], result: EnsembleRes
 
 export function scenarioMeta(s: Scenario): Record<string, unknown> {
   const costs = describeProgrammeCosts(s.interventions);
-  return { name: s.name, description: s.description, start: s.start, population: s.population, interventions: s.interventions, effects: describeInterventions(s.interventions), ...(costs.length > 0 ? { costs } : {}) };
+  return {
+    name: s.name,
+    description: s.description,
+    start: s.start,
+    population: s.population,
+    interventions: s.interventions,
+    effects: describeInterventions(s.interventions),
+    ...(costs.length > 0 ? { costs } : {}),
+    scope: s.parameters.scope ?? [...FLOW_PARTS],
+    notes: nationalDefaultNotes(s.parameters, s.provenance),
+    provenance: provenanceTable(s.parameters, s.provenance),
+    uncertainty: s.uncertainty ?? {},
+  };
+}
+
+/** One stderr line per flow in a scenario's scope that leans on national defaults. */
+export function warnNationalDefaults(scenarios: readonly Scenario[], quiet?: boolean): void {
+  if (quiet) return;
+  for (const s of scenarios) for (const n of nationalDefaultNotes(s.parameters, s.provenance)) process.stderr.write(`note: ${s.name} leans on national defaults: ${n}\n`);
 }
 
 /** The command line that produced an output, as a user would type it. */
@@ -130,6 +150,14 @@ export async function writeRunOutputs(
         description: scenarios[i]?.description ?? '',
         assumptions: scenarios[i] ? [...describeInterventions(scenarios[i].interventions), ...describeProgrammeCosts(scenarios[i].interventions)] : [],
         summary,
+        ...(scenarios[i]
+          ? {
+              scope: scenarios[i].parameters.scope,
+              notes: nationalDefaultNotes(scenarios[i].parameters, scenarios[i].provenance),
+              sources: provenanceTable(scenarios[i].parameters, scenarios[i].provenance),
+              drawnParameters: Object.keys(scenarios[i].uncertainty ?? {}).length,
+            }
+          : {}),
       })),
       baseline: opts.baseline,
       comparators,

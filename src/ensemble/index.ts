@@ -43,6 +43,6 @@ export async function runEnsemble(scenarios: readonly Scenario[], opts: Ensemble
 }
 
 export { defaultWorkers } from './pool.ts';
-export { runReplication, runReplicationTask, projectorOptionsFor, scenarioMonthParameters, populationByMonth, unitCostsIn } from './replication.ts';
+export { runReplication, runReplicationTask, projectorOptionsFor, replicationParameters, scenarioMonthParameters, populationByMonth, unitCostsIn } from './replication.ts';
 export type { ReplicationTask, ReplicationResult } from './replication.ts';
 export { pairedDifferences, cumulativeDifferences, COMPARISON_HEADER, comparisonCsv, type PairedRow, type CumulativeRow } from './paired.ts';

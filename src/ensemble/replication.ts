@@ -9,7 +9,8 @@ import { KpiProjector, type ProjectorOptions } from '../projections/projector.ts
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/schema.ts';
 import { monthParameters } from '../scenarios/interventions.ts';
-import { runSimulation, type OpeningStock, type Parameters } from '../simulation/index.ts';
+import { replicationKey, runSimulation, type OpeningStock, type Parameters } from '../simulation/index.ts';
+import { drawParameters } from '../scenarios/draws.ts';
 import type { PlacementGroup } from '../events/index.ts';
 
 export interface ReplicationTask {
@@ -81,9 +82,19 @@ function cachedMonthParameters(scenario: Scenario, months: number): Parameters[]
   return p;
 }
 
+/**
+ * The month-by-month parameters of one replication: with estimation uncertainty, drawn once for
+ * the replication from (seed, replication) and then compiled once, as any scenario's are.
+ */
+export function replicationParameters(scenario: Scenario, seed: number, replication: number, months: number): Parameters[] {
+  if (!scenario.uncertainty || Object.keys(scenario.uncertainty).length === 0) return cachedMonthParameters(scenario, months);
+  const drawn = drawParameters(scenario.parameters, scenario.uncertainty, replicationKey(seed, replication));
+  return monthParameters(drawn, scenario.interventions, scenario.start, months);
+}
+
 /** Simulates and projects one scenario for one replication. */
 export function runReplication(scenario: Scenario, seed: number, replication: number, months: number, opening?: OpeningStock): { run: KpiRun; events: number } {
-  const params = cachedMonthParameters(scenario, months);
+  const params = replicationParameters(scenario, seed, replication, months);
   const projector = new KpiProjector(projectorOptionsFor(scenario, params));
   const r = runSimulation({ scenario, seed, replication, months, monthParameters: params, opening, sink: projector.sink });
   return { run: projector.finish(), events: r.events };

@@ -150,6 +150,12 @@ export const PeriodOfCareStarted = z.object({
   needCode,
   /** How the child came into care: from a CP plan, from CIN, or directly (police protection, remand, UASC, s20). */
   route: z.enum(['cp', 'cin', 'direct', 'uasc']).optional(),
+  /**
+   * Set by an importer when no return records this start: the repair rule that made it (e.g.
+   * `back-in-later-return`: the period was cut where a return left the child out). The child is
+   * looked after from this date, but it is not a new entry to care.
+   */
+  repair: z.string().min(1).max(64).optional(),
 });
 
 /** A new episode within a period of care (SSDA903 RNE other than S). */
@@ -167,6 +173,8 @@ export const PeriodOfCareEnded = z.object({
   type: z.literal('PeriodOfCareEnded'),
   ...base,
   rec: recEnd,
+  /** Set by an importer when no return records this end (e.g. `missing-from-return`): the period is cut here, but the child did not leave care. */
+  repair: z.string().min(1).max(64).optional(),
 });
 
 /** Closes an episode of need. `referralNfa` marks a referral closed before any assessment. */

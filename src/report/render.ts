@@ -99,6 +99,28 @@ export function ruleSpecs(rules: readonly DrawnComparator[], def: KpiDef): RuleS
   });
 }
 
+
+const FLOW_PART_NAMES: Record<string, string> = { front_door: 'front door (contacts, referrals, assessments)', cin: 'CIN plans', cp: 'S47, ICPCs and CP plans', care: 'children looked after' };
+const SOURCE_NAMES: Record<string, string> = { events: 'fitted from these events', observed: 'fitted to observed series', national: 'national default', assumption: 'assumption' };
+
+/** A scenario's scope, warnings and where its parameters come from. */
+function sourcesHtml(s: ReportScenario): string {
+  let html = '';
+  if (s.scope) {
+    const off = Object.keys(FLOW_PART_NAMES).filter((p) => !s.scope!.includes(p));
+    html += `<p class="note">Simulated: ${s.scope.map((p) => escapeHtml(FLOW_PART_NAMES[p] ?? p)).join('; ')}.${off.length > 0 ? ` Not simulated (their KPIs are not projections): ${off.map((p) => escapeHtml(FLOW_PART_NAMES[p] ?? p)).join('; ')}.` : ''}</p>`;
+  }
+  if (s.notes && s.notes.length > 0) html += `<p class="note">Leans on national defaults for flows it reports:</p><ul>${s.notes.map((n) => `<li>${escapeHtml(n)}</li>`).join('')}</ul>`;
+  if (s.sources && s.sources.length > 0) {
+    const rows = s.sources
+      .filter((r) => r.inScope)
+      .map((r) => `<tr><td>${escapeHtml(r.group)}</td><td>${Object.entries(r.sources).map(([k, n]) => `${escapeHtml(SOURCE_NAMES[k] ?? k)}${Object.keys(r.sources).length > 1 ? ` (${n})` : ''}`).join('; ')}</td></tr>`)
+      .join('');
+    html += `<details class="sources"><summary>Where the parameters come from</summary><table><thead><tr><th>parameters</th><th>source</th></tr></thead><tbody>${rows}</tbody></table></details>`;
+  }
+  return html;
+}
+
 class ReportBuilder {
   readonly warnings: string[] = [];
   private chartCount = 0;
@@ -279,7 +301,7 @@ class ReportBuilder {
           `<h3><span class="swatch" style="background:${o.color}" aria-hidden="true"></span>${escapeHtml(s.name)}` +
           `${o.isBaseline ? ' <span class="role">(baseline)</span>' : ''}</h3>` +
           `${s.description !== '' ? `<p>${escapeHtml(s.description)}</p>` : ''}` +
-          `<p class="note">Assumptions:</p>${items}</div>`
+          `<p class="note">Assumptions:</p>${items}${sourcesHtml(s)}</div>`
         );
       })
       .join('\n');
@@ -304,7 +326,7 @@ class ReportBuilder {
     const multi = this.ordered.length > 1;
     return (
       `<section class="howto" aria-labelledby="howto"><h2 id="howto">How to read this report</h2>` +
-      `<p>Each scenario was simulated ${formatNumber(i.runs, 0)} times with the same assumptions; the runs differ only in chance events. ` +
+      `<p>Each scenario was simulated ${formatNumber(i.runs, 0)} times with the same assumptions; ${i.scenarios.some((s) => (s.drawnParameters ?? 0) > 0) ? 'the runs differ in chance events and in the estimated parameters, each run drawing them from their standard errors, so the bands hold what the data cannot pin down as well as chance' : 'the runs differ only in chance events'}. ` +
       `In each chart the solid line is the median, month by month; the darker band holds the middle 50% of runs and the lighter band 90% (5th to 95th percentile). ` +
       `${multi ? 'The gap between the baseline and scenario lines is the projected effect of the scenario’s assumptions; the cumulative table adds it up over the whole period. ' : ''}` +
       `Dashed lines are comparators (targets, statistical neighbours, England), labelled with the period they describe and drawn only where they measure the same thing as the chart. ` +

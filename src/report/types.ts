@@ -12,6 +12,14 @@ export interface ReportScenario {
   readonly assumptions: readonly string[];
   /** The ensemble statistics; its startMonth, months and runs must match the report's. */
   readonly summary: KpiSummary;
+  /** Parts of the flow simulated (absent: all). */
+  readonly scope?: readonly string[];
+  /** Where the parameters came from, by parameter group (labels and how many numbers carry each). */
+  readonly sources?: readonly { readonly group: string; readonly part: string; readonly inScope: boolean; readonly sources: Readonly<Record<string, number>> }[];
+  /** Warnings to show with the scenario, e.g. flows in the scope that lean on national defaults. */
+  readonly notes?: readonly string[];
+  /** Parameters drawn per replication from their standard errors (count). */
+  readonly drawnParameters?: number;
 }
 
 /** A cumulative difference between the baseline and a scenario (e.g. children kept out of care). */

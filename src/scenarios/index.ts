@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
-import { ScenarioError, isPlainObject, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
+import { ScenarioError, isPlainObject, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
 
 export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, type Scenario } from './schema.ts';
 
@@ -60,6 +60,7 @@ function readResolved(file: string, chain: string[], from?: { file: string }): J
     if (typeof own.comparators !== 'string' || own.comparators === '') throw new ScenarioError(`${display(file)}: comparators: must be a path to a CSV file`, file, 'comparators');
     own.comparators = resolve(dir, own.comparators);
   }
+  labelOwnParameters(own);
   if (own.extends === undefined) return own;
   if (typeof own.extends !== 'string' || own.extends === '') throw new ScenarioError(`${display(file)}: extends: must be a path to a scenario file`, file, 'extends');
   const parent = readResolved(resolve(dir, own.extends), [...chain, file], { file });

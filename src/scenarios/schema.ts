@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { InputError } from '../errors.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
 import { InterventionSchema, checkInterventions } from './interventions.ts';
+import { PROVENANCE_SOURCES, leafPaths } from './provenance.ts';
 
 const month = z
   .string()
@@ -26,6 +27,17 @@ export const ScenarioSchema = z
     parameters: ParametersSchema,
     interventions: z.array(InterventionSchema).default([]).meta({ description: 'Interventions applied to the parameters month by month, in order (see the README: levers, ramps, relative/absolute/shift changes)' }),
     comparators: z.string().min(1).optional().meta({ description: 'CSV of observed values and comparators (shared/data format), relative to the scenario file; resolved to an absolute path on load' }),
+    provenance: z
+      .record(z.string(), z.enum(PROVENANCE_SOURCES))
+      .optional()
+      .meta({
+        description:
+          'Where the parameters come from: a parameter path, or the start of one ("" for all), → events (fitted from an event history), observed (fitted to observed KPI series), national (a national default) or assumption; the longest matching path wins. Parameters a file sets itself and does not label are assumptions',
+      }),
+    uncertainty: z
+      .record(z.string(), z.number().min(0))
+      .optional()
+      .meta({ description: 'Standard errors of estimated parameters (parameter path → standard error): each replication of an ensemble draws its parameters from them, so the bands carry what the data cannot pin down' }),
   })
   .meta({ description: 'A case-flow scenario' });
 
@@ -66,9 +78,26 @@ export function deepMerge(base: unknown, over: unknown): unknown {
  * A scenario over the one it extends: `parameters` deep-merged, `interventions` appended after the
  * parent's, every other field the child's if it has one. Errors name `shown` (the child file).
  */
+/**
+ * Parameters a file sets itself are assumptions unless the same file says where they came from
+ * (its own `provenance` covers the path); a parameter a file overrides loses the parent's label.
+ * A file with neither `extends` nor `provenance` is an assumption throughout.
+ */
+export function labelOwnParameters(own: Json): void {
+  if (!isPlainObject(own.parameters)) return;
+  const labels = isPlainObject(own.provenance) ? (own.provenance as Record<string, unknown>) : undefined;
+  const covered = (path: string) => labels !== undefined && Object.keys(labels).some((k) => k === '' || path === k || path.startsWith(k + '.'));
+  const added: Record<string, string> = {};
+  if (own.extends === undefined && labels === undefined) added[''] = 'assumption';
+  else for (const path of leafPaths(own.parameters)) if (!covered(path)) added[path] = 'assumption';
+  if (Object.keys(added).length > 0) own.provenance = { ...added, ...(labels ?? {}) };
+}
+
 export function mergeExtended(parent: Json, own: Json, file: string, shown = file): Json {
   const merged: Json = { ...parent, ...own };
   merged.parameters = deepMerge(parent.parameters, own.parameters);
+  if (parent.provenance !== undefined || own.provenance !== undefined) merged.provenance = { ...(isPlainObject(parent.provenance) ? parent.provenance : {}), ...(isPlainObject(own.provenance) ? own.provenance : {}) };
+  if (parent.uncertainty !== undefined || own.uncertainty !== undefined) merged.uncertainty = { ...(isPlainObject(parent.uncertainty) ? parent.uncertainty : {}), ...(isPlainObject(own.uncertainty) ? own.uncertainty : {}) };
   const pi = parent.interventions ?? [];
   const oi = own.interventions ?? [];
   if (!Array.isArray(oi)) throw new ScenarioError(`${shown}: interventions: must be an array`, file, 'interventions');

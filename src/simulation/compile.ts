@@ -15,6 +15,7 @@ import {
 } from '../events/index.ts';
 import { Categorical, DefectiveTable, duration, type Duration } from './distributions.ts';
 import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, type Parameters } from './parameters.ts';
+import { scoped, scopeOf } from './scope.ts';
 
 export const SEX_CODES = ['M', 'F', 'U'] as const;
 export const ETHNICITY_CODES = ETHNICITY.map((e) => e.code);
@@ -99,6 +100,10 @@ export interface CompiledParameters {
 
   readonly directPer10k: number;
   readonly directAge: Categorical;
+  readonly directSex: Categorical;
+  readonly directTrend: Parameters['care']['directEntryTrend'];
+  /** False when the front door is outside the scope: children entering care arrive with no episode of need. */
+  readonly frontDoor: boolean;
   readonly careNeed: Categorical;
   /** By route index (cp, cin, direct, uasc): categorical over LEGAL_CODES. */
   readonly legalAtEntry: readonly Categorical[];
@@ -116,6 +121,7 @@ export interface CompiledParameters {
   readonly returnHomeCin: number;
 
   readonly uascPer10k: number;
+  readonly uascTrend: Parameters['uasc']['arrivalTrend'];
   readonly uascAge: Categorical;
   readonly uascMale: number;
   readonly uascEthnicity: Categorical;
@@ -150,9 +156,10 @@ function afterCpAssessment(p: Parameters): Categorical {
 
 const cache = new WeakMap<Parameters, CompiledParameters>();
 
-export function compileParameters(p: Parameters): CompiledParameters {
-  const hit = cache.get(p);
+export function compileParameters(given: Parameters): CompiledParameters {
+  const hit = cache.get(given);
   if (hit) return hit;
+  const p = scoped(given);
   const seas = Float64Array.from(p.contacts.seasonality);
   const meanSeas = seas.reduce((a, b) => a + b, 0) / 12;
   for (let i = 0; i < 12; i++) seas[i] /= meanSeas;
@@ -206,6 +213,9 @@ export function compileParameters(p: Parameters): CompiledParameters {
 
     directPer10k: p.care.directEntriesPerMonthPer10k,
     directAge: new Categorical(p.care.directEntryAge),
+    directSex: new Categorical(fromRecord(SEX_CODES, p.care.directEntrySex ?? p.children.sex)),
+    directTrend: p.care.directEntryTrend,
+    frontDoor: scopeOf(p).has('front_door'),
     careNeed: new Categorical(fromRecord(NEED_CODES, p.care.needCodes)),
     legalAtEntry: CARE_ROUTES.map((r) => new Categorical(fromRecord(LEGAL_CODES, p.care.legalStatusAtEntry[r]))),
     afterEmergencyC1: p.care.afterEmergencyCareOrderProbability,
@@ -218,6 +228,7 @@ export function compileParameters(p: Parameters): CompiledParameters {
     returnHomeCin: p.care.returnHomeCinPlanProbability,
 
     uascPer10k: p.uasc.arrivalsPerMonthPer10k,
+    uascTrend: p.uasc.arrivalTrend,
     uascAge: new Categorical(p.uasc.age),
     uascMale: p.uasc.maleProbability,
     uascEthnicity: new Categorical(fromRecord(ETHNICITY_CODES, p.uasc.ethnicity)),
@@ -231,6 +242,6 @@ export function compileParameters(p: Parameters): CompiledParameters {
     changeReason: new Categorical(fromRecord(PLACE_CHANGE_CODES, p.placement.changeReasons)),
     adoptionLeadMonths: duration(p.placement.adoptionPlacementMonthsBeforeOrder),
   };
-  cache.set(p, c);
+  cache.set(given, c);
   return c;
 }

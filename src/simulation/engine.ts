@@ -32,6 +32,7 @@ import { firstDayOfMonth } from '../calendar/index.ts';
 import { negativeBinomial, poisson } from './distributions.ts';
 import { CONTACT_OUT } from './compile.ts';
 import { replicationKey, Rng, SlotRng } from './random.ts';
+import { trendFactor } from './scope.ts';
 import { HistoryError } from '../errors.ts';
 import {
   K_DIRECT,
@@ -53,6 +54,7 @@ import {
   S_REF_NFA,
   S_S47,
   SOURCE_OTHER,
+  F_NO_EPISODE,
 } from './states.ts';
 import { HistoryTrack } from './historyTrack.ts';
 import type { EngineInput, EngineResult } from './childTable.ts';
@@ -82,9 +84,9 @@ export class CaseFlowEngine extends HistoryReplay {
     const nContacts = negativeBinomial(rng, p.contactsPer10k * pop10k * p.seasonality[calMonth] * this.trend, p.dispersion);
     if (working.length > 0) for (let i = 0; i < nContacts; i++) this.schedule(working[Math.floor(rng.uniform() * working.length)], 0, K_NEW_CONTACT);
     const days = nextFirst - day;
-    const nDirect = poisson(rng, p.directPer10k * pop10k);
+    const nDirect = poisson(rng, p.directPer10k * pop10k * trendFactor(p.directTrend, m));
     for (let i = 0; i < nDirect; i++) this.schedule(day + Math.floor(rng.uniform() * days), 0, K_DIRECT);
-    const nUasc = poisson(rng, p.uascPer10k * pop10k);
+    const nUasc = poisson(rng, p.uascPer10k * pop10k * trendFactor(p.uascTrend, m));
     for (let i = 0; i < nUasc; i++) this.schedule(day + Math.floor(rng.uniform() * days), 0, K_UASC);
     if (m + 1 < this.months) this.schedule(nextFirst, m + 1, K_MONTH);
   }
@@ -99,9 +101,11 @@ export class CaseFlowEngine extends HistoryReplay {
     const p = this.pAt(day);
     const c = this.newChild(day, uasc ? p.uascAge : p.directAge, p, uasc);
     this.src[c] = uasc ? SOURCE_OTHER : p.sources.sample(this.rng);
-    this.eContact(c, day);
-    this.eContactConcluded(c, day, CONTACT_OUT.referral);
-    this.acceptReferral(c, day);
+    if (p.frontDoor) {
+      this.eContact(c, day);
+      this.eContactConcluded(c, day, CONTACT_OUT.referral);
+      this.acceptReferral(c, day);
+    } else this.flags[c] |= F_NO_EPISODE; // the front door is not simulated: no contact, referral or closure
     this.enterCare(c, day, uasc ? R_UASC : R_DIRECT);
   }
 

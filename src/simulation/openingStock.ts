@@ -25,6 +25,7 @@ import {
 } from './compile.ts';
 import { ageBandIndex, type Parameters } from './parameters.ts';
 import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
+import { scoped } from './scope.ts';
 import { Rng } from './random.ts';
 import { PLACE_CODES, PROVIDER_CODES, choosePlacement } from './placementCodes.ts';
 
@@ -76,8 +77,9 @@ interface SampledCare {
  * Builds the opening stock for a run starting in `startMonth` (YYYY-MM) for a population of
  * `population` children aged 0–17, from the opening section of the parameters.
  */
-export function synthesiseOpeningStock(params: Parameters, population: number, startMonth: string, rng: Rng): OpeningStock {
-  const c = compileParameters(params);
+export function synthesiseOpeningStock(given: Parameters, population: number, startMonth: string, rng: Rng): OpeningStock {
+  const c = compileParameters(given);
+  const params = scoped(given);
   const o = params.opening;
   const startDay = firstDayOfMonth(parseMonth(startMonth));
   const children: OpeningChild[] = [];

@@ -41,6 +41,13 @@ export type ExitReason = (typeof EXIT_REASONS)[number];
 /** Placement groups a child can be placed in at entry or on a move (placed for adoption comes from adoption plans). */
 export const ENTRY_PLACEMENT_GROUPS = PLACEMENT_GROUPS.filter((g) => g !== 'placed_for_adoption') as Exclude<(typeof PLACEMENT_GROUPS)[number], 'placed_for_adoption'>[];
 
+/** Parts of the case flow a scenario can simulate (see `scope.ts`). */
+export const FLOW_PARTS = ['front_door', 'cin', 'cp', 'care'] as const;
+export type FlowPart = (typeof FLOW_PARTS)[number];
+
+/** Kinds of trend an arrival rate can carry (see `trendFactor`). */
+export const TREND_KINDS = ['none', 'linear', 'damped'] as const;
+
 const meta = (unit: string, description: string) => ({ unit, description });
 
 function num(unit: string, description: string, opts: { min?: number; max?: number; int?: boolean; gt?: number } = {}) {
@@ -137,6 +144,16 @@ const unitCost = (g: string) =>
     })
     .meta({ description: `Unit cost of ${g} placements` });
 
+/** A trend of an arrival rate over the projection, counted in months from the scenario's start. */
+const arrivalTrend = (what: string) =>
+  z
+    .strictObject({
+      kind: z.enum(TREND_KINDS).meta({ description: 'none (constant), linear (the same step every month) or damped (each month\'s step is `damping` times the previous one)' }),
+      perYear: num('fraction of the starting rate per year', `Change of ${what} over the first 12 months, as a fraction of the rate in the first month (-0.1 = 10% fewer a year on)`, { min: -5, max: 5 }),
+      damping: num('ratio per month', 'damped: each month\'s step as a fraction of the previous month\'s (the total change tends to perYear/12 × damping/(1 − damping))', { gt: 0, max: 1 }),
+    })
+    .meta({ description: `Trend in ${what} (a rate never goes below 0)` });
+
 const per10kMonth = 'per 10,000 children per month';
 const per10k = 'per 10,000 children';
 
@@ -145,6 +162,15 @@ const exitReasonProbabilities = (who: string) =>
 
 export const ParametersSchema = z
   .strictObject({
+    scope: z
+      .array(z.enum(FLOW_PARTS))
+      .min(1)
+      .refine((a) => new Set(a).size === a.length, { message: 'parts must not repeat' })
+      .optional()
+      .meta({
+        description:
+          'Parts of the case flow simulated (default: all): front_door (contacts, referrals, assessments), cin (CIN plans), cp (S47, ICPC, CP plans), care (children looked after). Flows into a part left out are off; a part whose feeding parts are left out is fed by its own arrival process only (care: direct entries and UASC arrivals)',
+      }),
     population: z
       .strictObject({
         growthPctPerYear: num('% per year', 'Growth of the population aged 0–17, compounded monthly', { min: -50, max: 50 }),
@@ -259,6 +285,8 @@ export const ParametersSchema = z
       .strictObject({
         directEntriesPerMonthPer10k: num(per10kMonth, 'Mean entries to care a month straight from referral (police protection, remand, s20 request), not from a CIN or CP plan; excludes UASC', { min: 0 }),
         directEntryAge: ageWeights('Age of children entering care directly'),
+        directEntrySex: weights(['M', 'F', 'U'] as const, 'Sex of children entering care directly (default: children.sex)').optional(),
+        directEntryTrend: arrivalTrend('direct entries to care').optional(),
         needCodes: weights(codesOf(NEED_CODE), 'Category of need at entry to care from a CIN plan or directly (CP entries are N1, UASC N8)'),
         legalStatusAtEntry: byRoute((r) => weights(codesOf(LEGAL_STATUS), `Legal status at entry to care by route ${r}`), 'Legal status at entry to care'),
         afterEmergencyCareOrderProbability: prob('Probability that a child who entered under police protection or an emergency order (L1, L2, L3, J2) moves to an interim care order (C1) three days later; else to s20 (V2)'),
@@ -276,6 +304,7 @@ export const ParametersSchema = z
     uasc: z
       .strictObject({
         arrivalsPerMonthPer10k: num(per10kMonth, 'Mean unaccompanied asylum-seeking children entering care a month (arrivals and national transfer scheme)', { min: 0 }),
+        arrivalTrend: arrivalTrend('UASC arrivals').optional(),
         age: ageWeights('Age of UASC at entry'),
         maleProbability: prob('Probability that a UASC is male'),
         ethnicity: weights(codesOf(ETHNICITY), 'Ethnicity of UASC'),

@@ -73,7 +73,7 @@ export abstract class JourneyTransitions extends Emitters {
       this.eth[c] = p.uascEthnicity.sample(rng);
       this.flags[c] = F_UASC;
     } else {
-      this.sex[c] = p.sex.sample(rng);
+      this.sex[c] = (ages === p.directAge ? p.directSex : p.sex).sample(rng);
       this.eth[c] = p.ethnicity.sample(rng);
       this.flags[c] = rng.uniform() < p.disability ? F_DISABLED : 0;
     }

@@ -4,6 +4,7 @@
  * with its fit tables beside it.
  */
 import { basename, dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { monthKey, parseMonth } from '../../calendar/index.ts';
 import {
@@ -28,19 +29,38 @@ import {
   type FitResult,
   type ObservedSet,
 } from '../../calibration/index.ts';
+import { DEFAULT_DAMPING, type TrendKind } from '../../calibration/estimateTypes.ts';
+import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/parameters.ts';
+import type { ProvenanceSource } from '../../scenarios/provenance.ts';
 import { formatNumber } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
-import { collect, month, nonNegativeInt, positiveInt } from '../options.ts';
+import { collect, finiteNumber, month, nonNegativeInt, positiveInt } from '../options.ts';
+
+/** The structural base of a calibration from an event history alone: national rates, for what the history does not inform. */
+export const NATIONAL_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
+/** Children aged 0–17 assumed when neither --population nor --base gives them: rates per 10,000 are then nominal. */
+const NOMINAL_POPULATION = 10000;
+
+function parseScope(v: string): FlowPart[] {
+  const parts = v.split(',').map((x) => x.trim()).filter(Boolean);
+  for (const x of parts) if (!(FLOW_PARTS as readonly string[]).includes(x)) throw new InputError(`--scope: "${x}" is not a part of the flow (${FLOW_PARTS.join(', ')})`);
+  if (parts.length === 0) throw new InputError('--scope: name at least one part of the flow');
+  return parts as FlowPart[];
+}
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { VERSION } from '../../version.ts';
 
 interface CalibrateOptions {
-  base: string;
+  base?: string;
+  population?: number;
+  trend: TrendKind;
+  damping?: number;
+  scope?: string;
   observed?: string;
   events?: string;
   out: string;
@@ -58,6 +78,24 @@ interface CalibrateOptions {
   quiet?: boolean;
 }
 
+/**
+ * The scenario with the sources of newly estimated parameters recorded: each path labelled, and
+ * its standard error kept (for the ensembles' parameter draws) or dropped when it has none.
+ */
+function withSources(s: Scenario, rows: readonly { path: string; source: ProvenanceSource; se: number }[]): Scenario {
+  const provenance: Record<string, ProvenanceSource> = { ...(s.provenance ?? {}) };
+  const uncertainty: Record<string, number> = { ...(s.uncertainty ?? {}) };
+  for (const r of rows) {
+    // a table estimated as a whole (weights) is labelled once
+    const path = /\.(directEntryAge|age|directEntrySex|atEntry\.[^.]+|onMove\.[^.]+|placementMix|categories)\.[^.]+$/.test(r.path) ? r.path.replace(/\.[^.]+$/, '') : r.path;
+    for (const k of Object.keys(provenance)) if (k.startsWith(path + '.')) delete provenance[k];
+    provenance[path] = r.source;
+    if (Number.isFinite(r.se) && r.se > 0 && path === r.path) uncertainty[r.path] = r.se;
+    else delete uncertainty[r.path];
+  }
+  return { ...s, provenance, uncertainty };
+}
+
 /** `dir/name.json` → `<tables or dir>/name.<suffix>`. */
 export function besideOut(out: string, suffix: string, tables?: string): string {
   return join(tables ?? dirname(out), basename(out).replace(/\.json$/i, '') + '.' + suffix);
@@ -68,7 +106,7 @@ const f = (x: number, digits = 1) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 
 export { defaultEventWindow };
 
 /** Reads an event log into the estimator; file problems become InputErrors. */
-function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet?: boolean): EventEstimates {
+function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet: boolean | undefined, model: { trend: TrendKind; damping?: number; scope?: FlowPart[] }): EventEstimates {
   const size = eventLogSize(file);
   // the window defaults to the log's span: first pass finds it when not given
   let from = window.from !== undefined ? parseMonth(window.from) : undefined;
@@ -103,7 +141,7 @@ function estimateFromLog(file: string, base: Scenario, window: { from?: string; 
     validate = 'none'; // already validated on the first pass
   }
   if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
-  const est = eventEstimator(base, { from, to });
+  const est = eventEstimator(base, { from, to }, model);
   read(est.sink, 'events', validate);
   return est.finish();
 }
@@ -128,7 +166,11 @@ export function register(program: Command): void {
   program
     .command('calibrate')
     .description("Fit a scenario's parameters to observed KPI series and/or estimate them from an event history")
-    .requiredOption('--base <scenario>', 'scenario whose parameters are calibrated (its structure, families and unobserved parameters are kept)')
+    .option('--base <scenario>', 'scenario whose parameters are calibrated (its structure, families and unobserved parameters are kept); with --events alone it may be left out: national rates fill what the history does not inform, and the scope is the parts of the flow the history covers')
+    .option('--population <n>', 'children aged 0–17 (default: the base scenario’s; without --base, a nominal 10,000, so rates per 10,000 are nominal)', positiveInt('--population'))
+    .addOption(new Option('--trend <kind>', 'trend of the arrival rates into care over the window: none (the window’s mean), linear or damped (each month’s step a fraction --damping of the last)').choices([...TREND_KINDS]).default('none'))
+    .option('--damping <ratio>', `monthly damping of a damped trend (default ${DEFAULT_DAMPING})`, finiteNumber('--damping'))
+    .option('--scope <parts>', `parts of the flow to simulate, comma-separated (${FLOW_PARTS.join(', ')}; default with --events: the parts with events in the window)`)
     .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
     .option('--events <events.ndjson>', 'event history to estimate transition rates and durations from')
     .requiredOption('--out <scenario.json>', 'calibrated scenario to write; tables are written beside it')
@@ -174,7 +216,15 @@ Examples:
     .action(async (opts: CalibrateOptions) => {
       if (!opts.observed && !opts.events) throw new InputError('calibrate needs --observed <csv>, --events <events.ndjson>, or both');
       if (!/\.json$/i.test(opts.out)) throw new InputError(`--out must name a .json scenario file (got "${opts.out}")`);
-      const base = loadScenario(opts.base);
+      if (!opts.base && opts.observed) throw new InputError('calibrate --observed needs --base <scenario> (the scenario whose parameters are fitted)');
+      if (opts.damping !== undefined && !(opts.damping > 0 && opts.damping <= 1)) throw new InputError(`--damping must be above 0 and at most 1 (got ${opts.damping})`);
+      const scope = opts.scope !== undefined ? parseScope(opts.scope) : undefined;
+      const baseFile = opts.base ?? NATIONAL_BASE;
+      const loadedBase = loadScenario(baseFile);
+      const population = opts.population ?? (opts.base ? loadedBase.population : NOMINAL_POPULATION);
+      // a history alone says nothing of population growth: none is assumed
+      const base = opts.base ? (population === loadedBase.population ? loadedBase : { ...loadedBase, population }) : { ...loadedBase, population, parameters: { ...loadedBase.parameters, population: { growthPctPerYear: 0 } } };
+      if (!opts.base && opts.population === undefined && !opts.quiet) process.stderr.write(`No --population: rates per 10,000 are per a nominal ${NOMINAL_POPULATION.toLocaleString('en-GB')} children (counts are right)\n`);
       const seed = opts.seed ?? base.seed;
       const written: string[] = [];
       let scenario = base;
@@ -182,8 +232,15 @@ Examples:
       let estimates: EventEstimates | undefined;
       if (opts.events) {
         if (!opts.quiet) process.stderr.write(`Estimating from ${shown(resolve(opts.events))}\n`);
-        estimates = estimateFromLog(opts.events, base, { from: opts.observed ? undefined : opts.from, to: opts.observed ? undefined : opts.to }, opts.validate, opts.quiet);
+        estimates = estimateFromLog(opts.events, base, { from: opts.observed ? undefined : opts.from, to: opts.observed ? undefined : opts.to }, opts.validate, opts.quiet, { trend: opts.trend, damping: opts.damping, scope });
         scenario = withParameters(scenario, estimates.parameters, scenario.name, scenario.description);
+        scenario = withSources(scenario, estimates.estimates.filter((e) => e.applied).map((e) => ({ path: e.path, source: 'events', se: e.se })));
+        // from a history alone, the scenario starts where the history's window ends
+        if (!opts.base) scenario = { ...scenario, start: monthKey(parseMonth(estimates.to) + 1) };
+        if (!opts.quiet) {
+          process.stderr.write(`Scope: ${estimates.scope.join(', ')} (events in the window: ${FLOW_PARTS.map((p) => `${p} ${estimates!.coverage[p]}`).join(', ')})\n`);
+          if (estimates.repairs.starts + estimates.repairs.ends > 0) process.stderr.write(`Import repairs not counted as entries or exits: ${estimates.repairs.starts} starts, ${estimates.repairs.ends} ends of periods of care\n`);
+        }
         const applied = estimates.estimates.filter((e) => e.applied).length;
         notes.push(`estimated from ${basename(opts.events)} over ${estimates.from} to ${estimates.to} (${applied} estimates applied)`);
         const files: [string, string][] = [
@@ -234,11 +291,12 @@ Examples:
           workers: opts.workers,
           iterations: opts.iterations,
           exclude: opts.exclude,
-          file: opts.base,
+          file: baseFile,
           onProgress: (done) => bar.update(done),
         });
         bar.stop();
         scenario = withParameters(scenario, fit.fittedParameters, scenario.name, scenario.description);
+        scenario = withSources(scenario, fit.parameters.map((p) => ({ path: p.path, source: 'observed', se: NaN })));
         // the calibrated scenario projects from the month after the window
         const rebased = rebaseScenario(scenario, to + 1, observed.observations, { lookBack: 2, file: opts.out });
         scenario = rebased.scenario;
@@ -247,7 +305,7 @@ Examples:
           format: 'caseflow-fit',
           engineVersion: VERSION,
           command: commandLine(),
-          base: relative(process.cwd(), resolve(opts.base)),
+          base: relative(process.cwd(), resolve(baseFile)),
           observed: relative(process.cwd(), resolve(opts.observed)),
           window: { from: fit.from, to: fit.to },
           runs: fit.runs,
@@ -277,9 +335,9 @@ Examples:
       }
 
       const name = opts.name ?? `${base.name}-calibrated`;
-      const description = `${base.name} calibrated by caseflow calibrate: ${notes.join('; ')}. Parameters no data informed are as in ${basename(opts.base)}.`;
+      const description = `${base.name} calibrated by caseflow calibrate: ${notes.join('; ')}. Parameters no data informed are as in ${basename(baseFile)}${opts.base ? '' : ' (national rates)'}.`;
       const final = withParameters(scenario, scenario.parameters, name, description);
-      writeScenarioFile(final, opts.out, schemaOf(opts.base));
+      writeScenarioFile(final, opts.out, schemaOf(baseFile));
       // the file must load back as a valid scenario
       loadScenario(opts.out);
       written.unshift(opts.out);

@@ -7,7 +7,7 @@ import { compoundEffects, effectsCsv, moneyCsv, MONEY_LABELS, netSavings, type E
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../../errors.ts';
-import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
+import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
 
 interface CompareOptions extends RunOptions {
@@ -106,6 +106,7 @@ Examples:
       if (!opts.quiet) process.stderr.write(`Comparing ${scenario.name} with ${baseline.name}: ${run.runs} paired replications × ${run.months} months from ${baseline.start}, seed ${run.seed}\n`);
       const added = addedInterventions(baseline, scenario);
       const singles = singleArms(baseline, scenario, added);
+      warnNationalDefaults([baseline, scenario], opts.quiet);
       const result = await runWithProgress([baseline, scenario, ...singles], run, { ...opts, label: 'paired replications' });
       const summaries = summariseAll([baseline, scenario], result);
       const paired = pairedDifferences(result.runs[0], result.runs[1]);

@@ -1,12 +1,12 @@
 import { Command } from 'commander';
 import { resolve } from 'node:path';
-import { scenarioMonthParameters } from '../../ensemble/index.ts';
+import { replicationParameters } from '../../ensemble/index.ts';
 import { kpiDef } from '../../projections/catalogue.ts';
 import { formatNumber } from '../../projections/index.ts';
 import { loadScenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../../simulation/index.ts';
 import { NdjsonWriter } from '../../store/index.ts';
-import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
+import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { InputError } from '../../errors.ts';
 import { isoDay } from '../options.ts';
@@ -59,7 +59,7 @@ function fmt(v: number, unit?: string): string {
  * month) as NDJSON, atomically: the file appears only when the run has finished.
  */
 function writeEventLog(path: string, scenario: ReturnType<typeof loadScenario>, seed: number, months: number, quiet: boolean | undefined, opening?: OpeningStock) {
-  const params = scenarioMonthParameters(scenario, months);
+  const params = replicationParameters(scenario, seed, 0, months);
   const writer = new NdjsonWriter(resolve(path));
   const bar = progress('event log (replication 0), months', months, quiet);
   try {
@@ -120,6 +120,7 @@ Examples:
       if (!opts.quiet) {
         process.stderr.write(`Simulating ${scenario.name}: ${run.runs} replication${run.runs === 1 ? '' : 's'} × ${run.months} months from ${scenario.start}, seed ${run.seed}, ${scenario.population.toLocaleString('en-GB')} children aged 0–17\n`);
       }
+      warnNationalDefaults([scenario], opts.quiet);
       const logged = opts.events ? writeEventLog(opts.events, scenario, run.seed, run.months, opts.quiet, real?.opening) : undefined;
       const result = await runWithProgress([scenario], run, { ...opts, opening: real?.opening, label: 'replications' });
       const summaries = summariseAll([scenario], result);

@@ -51,6 +51,10 @@ export interface EpisodeRec {
   rec: string | null;
   readonly rpc: string | null;
   readonly year: number | undefined;
+  /** The repair rule that set DECOM (the start is not recorded in any return), if any. */
+  startRepair?: string;
+  /** The repair rule that set DEC (the end is not recorded in any return), if any. */
+  endRepair?: string;
 }
 
 interface HeaderRec {
@@ -378,6 +382,7 @@ export function splitByReturns(report: ImportReport, child: string, e: EpisodeRe
     if (s !== startYear) {
       seg.decom = collectionYearStart(s);
       seg.rne = 'S';
+      seg.startRepair = i === 0 ? 'missing-from-earlier-return' : 'back-in-later-return';
       report.repair(
         child,
         i === 0 ? 'missing-from-earlier-return' : 'back-in-later-return',
@@ -389,6 +394,7 @@ export function splitByReturns(report: ImportReport, child: string, e: EpisodeRe
     if (t !== endYear) {
       seg.dec = collectionYearStart(t + 1);
       seg.rec = 'E8';
+      seg.endRepair = 'missing-from-return';
       report.repair(
         child,
         'missing-from-return',
@@ -494,9 +500,13 @@ export function episodesToEvents(report: ImportReport, child: string, header: { 
   const resumed = new Set<EpisodeRec>();
 
   const startPeriod = (y: EpisodeRec, d: number): void => {
+    // a start no return records is marked, so that it is not read as an entry to care
+    let repair = y.decom === d ? y.startRepair : undefined;
     if (y.rne !== 'S') {
-      if (periods === 0) rep('period-start-before-return', `RNE=${y.rne} on ${fmt(y.decom)} (first episode in the returns)`, 'RNE=S (period started at this DECOM)', y);
-      else rep('episode-after-period-end', `RNE=${y.rne} on ${fmt(d)} (the period had ended)`, 'RNE=S', y);
+      if (periods === 0) {
+        rep('period-start-before-return', `RNE=${y.rne} on ${fmt(y.decom)} (first episode in the returns)`, 'RNE=S (period started at this DECOM)', y);
+        repair ??= 'period-start-before-return';
+      } else rep('episode-after-period-end', `RNE=${y.rne} on ${fmt(d)} (the period had ended)`, 'RNE=S', y);
     }
     periods++;
     const ev: NewEvent = {
@@ -509,6 +519,7 @@ export function episodesToEvents(report: ImportReport, child: string, header: { 
       needCode: y.cin as never,
     };
     if (uasc) ev.route = 'uasc';
+    if (repair) ev.repair = repair;
     events.push(ev);
   };
   const endPeriod = (x: EpisodeRec, d: number): void => {
@@ -521,7 +532,9 @@ export function episodesToEvents(report: ImportReport, child: string, header: { 
       }
       rec = 'E8';
     }
-    events.push({ type: 'PeriodOfCareEnded', childId: child, date: isoDate(d), rec: rec as never });
+    const ev: NewEvent = { type: 'PeriodOfCareEnded', childId: child, date: isoDate(d), rec: rec as never };
+    if (x.endRepair && x.dec === d) ev.repair = x.endRepair;
+    events.push(ev);
   };
   const transition = (x: EpisodeRec | null, y: EpisodeRec | null, d: number): void => {
     if (x === y) return;
