@@ -20,6 +20,9 @@ export interface ArrivalFit {
   readonly count: number;
 }
 
+/** Bound of the relative slope (the parameter schema's). */
+const MAX_PER_YEAR = 5;
+
 export function fitArrivals(counts: ArrayLike<number>, pop10k: ArrayLike<number>): ArrivalFit {
   const n = counts.length;
   let count = 0;
@@ -50,6 +53,8 @@ export function fitArrivals(counts: ArrayLike<number>, pop10k: ArrayLike<number>
   const rawLevel = yBar + b * (n - tBar);
   const level = Math.max(rawLevel, 0);
   const seLevel = Math.sqrt(s2 * (1 / n + (n - tBar) ** 2 / sxx));
-  const scale = level > 0 ? level : mean;
-  return { mean, seMean, level, seLevel, perYear: (12 * b) / scale, sePerYear: (12 * seB) / scale, months: n, count };
+  // a level near 0 makes the relative slope meaningless: it is kept within what a rate can do (5 times its level a year)
+  const scale = Math.max(level, mean / 10);
+  const perYear = Math.min(MAX_PER_YEAR, Math.max(-MAX_PER_YEAR, (12 * b) / scale));
+  return { mean, seMean, level, seLevel, perYear, sePerYear: (12 * seB) / scale, months: n, count };
 }
