@@ -151,7 +151,14 @@ describe('local sweeps', () => {
     expect(csv).toHaveLength(1 + 8 * 3 * 3);
     const sens = readFileSync(join(one, 'sensitivity.csv'), 'utf8').trim().split('\n');
     expect(sens).toHaveLength(1 + 2);
-    expect(existsSync(join(two, 'report.html'))).toBe(true);
+    // the report: for the one target, a tornado chart and a Sobol index chart (inline SVG) and the index table with every factor
+    const html = readFileSync(join(two, 'report.html'), 'utf8');
+    expect(html.match(/<svg role="img"/g)).toHaveLength(2);
+    expect(html).toContain('Tornado: what each factor moves');
+    const table = html.slice(html.indexOf('<table class="indices">'));
+    expect(table).toContain('<td>cp_to_care</td>');
+    expect(table).toContain('<td>direct</td>');
+    expect(html).not.toMatch(/chart warnings/);
     expect(readdirSync(join(one, 'jobs'))).toHaveLength(16);
   });
 

@@ -9,7 +9,7 @@
  * coordinator also checks every few seconds that every outstanding job still exists, and adds
  * back any that a Redis restart without persistence lost.
  */
-import { Queue, Worker, type Job } from 'bullmq';
+import { Job, Queue, Worker } from 'bullmq';
 import { Redis, type RedisOptions } from 'ioredis';
 import { hostname } from 'node:os';
 import { InputError } from '../errors.ts';
@@ -115,6 +115,12 @@ export async function runOnQueue(plan: SweepPlan, jobs: readonly number[], sink:
     const j = Number(id.slice(plan.id.length + 1));
     return outstanding.has(j) ? j : undefined;
   };
+  // ids of this sweep's finished jobs, read from BullMQ's sorted sets (cheap: ids only, other sweeps' jobs skipped)
+  const finished = async (state: 'completed' | 'failed', limit: number): Promise<Job<JobData, EncodedJobResult>[]> => {
+    const ids = (await redis.zrange(`${PREFIX}:${name}:${state}`, 0, -1)).filter((id) => ours(id) !== undefined).slice(0, limit);
+    const jobs = await Promise.all(ids.map((id) => Job.fromId<JobData, EncodedJobResult>(queue, id)));
+    return jobs.filter((j): j is Job<JobData, EncodedJobResult> => j !== undefined);
+  };
   const add = async (list: readonly number[]) => {
     for (let i = 0; i < list.length; i += 500) {
       await queue.addBulk(
@@ -129,13 +135,13 @@ export async function runOnQueue(plan: SweepPlan, jobs: readonly number[], sink:
   try {
     await redis.set(planKey(plan.id), planJson);
     if (opts.retryFailed) {
-      for (const job of await queue.getJobs(['failed'], 0, -1)) if (ours(job.id) !== undefined) await job.retry().catch(quiet);
+      for (const job of await finished('failed', Infinity)) await job.retry().catch(quiet);
     }
     await add(jobs);
     let lastCheck = Date.now();
     while (outstanding.size > 0 && !opts.signal?.aborted) {
       let progressed = false;
-      for (const job of (await queue.getJobs(['completed'], 0, 199, true)) as Job<JobData, EncodedJobResult>[]) {
+      for (const job of await finished('completed', 200)) {
         const j = ours(job.id);
         if (j === undefined || !job.returnvalue) continue;
         outstanding.delete(j);
@@ -143,7 +149,7 @@ export async function runOnQueue(plan: SweepPlan, jobs: readonly number[], sink:
         await job.remove().catch(quiet);
         progressed = true;
       }
-      for (const job of (await queue.getJobs(['failed'], 0, 199, true)) as Job<JobData>[]) {
+      for (const job of await finished('failed', 200)) {
         const j = ours(job.id);
         if (j === undefined) continue;
         outstanding.delete(j);
@@ -176,7 +182,7 @@ export async function runOnQueue(plan: SweepPlan, jobs: readonly number[], sink:
     if (outstanding.size === 0) {
       await redis.del(planKey(plan.id));
       // failed jobs stay in Redis until reported; remove ours now that they are
-      for (const job of await queue.getJobs(['failed'], 0, -1)) if (job.id?.startsWith(`${plan.id}-`)) await job.remove().catch(quiet);
+      for (const id of await redis.zrange(`${PREFIX}:${name}:failed`, 0, -1)) if (id.startsWith(`${plan.id}-`)) await queue.remove(id).catch(quiet);
     }
   } finally {
     await queue.close().catch(quiet);
