@@ -5,6 +5,7 @@
  */
 import { parseMonth } from '../calendar/index.ts';
 import type { Scenario } from '../scenarios/index.ts';
+import type { ProvenanceSource } from '../scenarios/provenance.ts';
 import { EventEstimator, type EstimatorOptions } from './estimate.ts';
 import type { TrendKind } from './estimateTypes.ts';
 import { TREND_KINDS } from '../simulation/parameters.ts';
@@ -51,4 +52,22 @@ export interface EstimateModel {
 export function eventEstimator(base: Scenario, window: { from: number; to: number }, model: EstimateModel = {}): EventEstimator {
   if (model.trend !== undefined && !(TREND_KINDS as readonly string[]).includes(model.trend)) throw new RangeError(`unknown trend "${model.trend}" (${TREND_KINDS.join(', ')})`);
   return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start), trend: model.trend as TrendKind | undefined, damping: model.damping, scope: model.scope });
+}
+
+/**
+ * The scenario with the sources of newly estimated parameters recorded: each path labelled, and
+ * its standard error kept (for the ensembles' parameter draws) or dropped when it has none.
+ */
+export function withSources(s: Scenario, rows: readonly { path: string; source: ProvenanceSource; se: number }[]): Scenario {
+  const provenance: Record<string, ProvenanceSource> = { ...(s.provenance ?? {}) };
+  const uncertainty: Record<string, number> = { ...(s.uncertainty ?? {}) };
+  for (const r of rows) {
+    // a table estimated as a whole (weights) is labelled once
+    const path = /\.(directEntryAge|age|directEntrySex|atEntry\.[^.]+|onMove\.[^.]+|placementMix|categories)\.[^.]+$/.test(r.path) ? r.path.replace(/\.[^.]+$/, '') : r.path;
+    for (const k of Object.keys(provenance)) if (k.startsWith(path + '.')) delete provenance[k];
+    provenance[path] = r.source;
+    if (Number.isFinite(r.se) && r.se > 0 && path === r.path) uncertainty[r.path] = r.se;
+    else delete uncertainty[r.path];
+  }
+  return { ...s, provenance, uncertainty };
 }

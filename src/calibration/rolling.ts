@@ -19,7 +19,7 @@ import type { KpiRun } from '../projections/types.ts';
 import { openingFromEvents } from '../returns/opening.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { careHistories } from './careHistory.ts';
-import { eventEstimator, firstFullMonth, populationFn, type EstimateModel } from './fromEvents.ts';
+import { eventEstimator, firstFullMonth, populationFn, withSources, type EstimateModel } from './fromEvents.ts';
 import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
 import { withParameters } from './scenarioFile.ts';
 import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
@@ -37,7 +37,9 @@ export function estimatedScenario(base: Scenario, history: readonly CaseEvent[],
   const est = eventEstimator(base, window, model);
   for (const e of history) est.sink(e);
   const r = est.finish();
-  return withParameters(base, r.parameters, base.name, base.description);
+  // labelled and with the standard errors the ensembles draw parameters from, as calibrate writes it
+  const applied = r.estimates.filter((e) => e.applied).map((e) => ({ path: e.path, source: 'events' as const, se: e.se }));
+  return withSources(withParameters(base, r.parameters, base.name, base.description), applied);
 }
 
 export interface RollingEventOptions {

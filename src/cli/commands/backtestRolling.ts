@@ -149,6 +149,8 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   if (opts.events && opts.events.length > 0) {
     base = loadScenario(opts.scenario ?? DEFAULT_EVENTS_BASE);
     if (opts.population !== undefined) base = { ...base, population: opts.population };
+    // as calibrate --events without --base: a history alone says nothing of population growth
+    if (!opts.scenario) base = { ...base, parameters: { ...base.parameters, population: { growthPctPerYear: 0 } } };
     const trends = opts.trend ?? ['none'];
     const logs = opts.events.map((spec) => {
       const { label, file } = labelled(spec);

@@ -14,6 +14,7 @@ import {
   durationsCsv,
   estimatesCsv,
   eventEstimator,
+  withSources,
   fitParametersCsv,
   fitTableCsv,
   fitToObserved,
@@ -31,7 +32,6 @@ import {
 } from '../../calibration/index.ts';
 import { DEFAULT_DAMPING, type TrendKind } from '../../calibration/estimateTypes.ts';
 import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/parameters.ts';
-import type { ProvenanceSource } from '../../scenarios/provenance.ts';
 import { formatNumber } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
@@ -76,24 +76,6 @@ interface CalibrateOptions {
   tables?: string;
   validate: ValidateMode;
   quiet?: boolean;
-}
-
-/**
- * The scenario with the sources of newly estimated parameters recorded: each path labelled, and
- * its standard error kept (for the ensembles' parameter draws) or dropped when it has none.
- */
-function withSources(s: Scenario, rows: readonly { path: string; source: ProvenanceSource; se: number }[]): Scenario {
-  const provenance: Record<string, ProvenanceSource> = { ...(s.provenance ?? {}) };
-  const uncertainty: Record<string, number> = { ...(s.uncertainty ?? {}) };
-  for (const r of rows) {
-    // a table estimated as a whole (weights) is labelled once
-    const path = /\.(directEntryAge|age|directEntrySex|atEntry\.[^.]+|onMove\.[^.]+|placementMix|categories)\.[^.]+$/.test(r.path) ? r.path.replace(/\.[^.]+$/, '') : r.path;
-    for (const k of Object.keys(provenance)) if (k.startsWith(path + '.')) delete provenance[k];
-    provenance[path] = r.source;
-    if (Number.isFinite(r.se) && r.se > 0 && path === r.path) uncertainty[r.path] = r.se;
-    else delete uncertainty[r.path];
-  }
-  return { ...s, provenance, uncertainty };
 }
 
 /** `dir/name.json` → `<tables or dir>/name.<suffix>`. */
