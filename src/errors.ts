@@ -21,7 +21,7 @@ export class CheckFailed extends Error {
   }
 }
 
-export const EXIT = { ok: 0, checkFailed: 1, badInput: 2 } as const;
+export const EXIT = { ok: 0, checkFailed: 1, badInput: 2, internal: 3 } as const;
 
 /** Bad opening history (imported events): names the event, the child and the reason. */
 export class HistoryError extends InputError {

@@ -1,13 +1,22 @@
 #!/usr/bin/env node
 /**
  * caseflow command line. Exit codes: 0 success; 1 a check failed; 2 bad input or usage, with a
- * one-line reason on stderr.
+ * one-line reason on stderr; 3 an internal error (a bug), also one line.
+ *
+ * Every command runs inside the same guard: output folders and files named by its options are
+ * created and checked before any work (see options.ts `outputFolder`/`outputFile`), every file it
+ * writes is staged and moved into place only when it has finished (outputs.ts), and any
+ * file-system error becomes exit 2 with the path and the reason.
  */
 import { Command, CommanderError, Help } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { paint } from './terminal.ts';
 import { EXIT } from '../errors.ts';
 import { VERSION } from '../version.ts';
+import { beginOutputs, endOutputs } from './outputs.ts';
+import { outputMark } from './options.ts';
+import { fsReason, isFsError } from './paths.ts';
+import { setAllowEmpty } from './inputs.ts';
 
 /** The command `argv` names (`caseflow help <command>` included), if any. */
 function commandOf(argv: readonly string[]): string | undefined {
@@ -27,9 +36,11 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const program: Command = new Command('caseflow')
     .description("Event-sourced case-flow simulation for children's social care in England")
     .version(VERSION)
-    .showHelpAfterError('(run with --help for usage)')
+    .option('--allow-empty', 'accept an empty input (an event log without events, a return without records) instead of refusing it')
     .exitOverride()
-    .configureOutput({ outputError: (str, write) => write(paint('red', str.trimEnd(), 'err') + '\n') })
+    .configureOutput({
+      outputError: (str, write) => write(paint('red', `caseflow: ${oneLine(str.replace(/^error: /, ''))} (run with --help for usage)`, 'err') + '\n'),
+    })
     .configureHelp({ subcommandTerm: (c: Command): string => stubs.get(c) ?? plain.subcommandTerm(c) });
   const wanted = argv === undefined ? undefined : commandOf(argv);
   for (const entry of COMMANDS) {
@@ -41,6 +52,18 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     c.commands.forEach(override);
   };
   override(program);
+  program.hook('preAction', (_self, action) => {
+    setAllowEmpty(Boolean(program.opts().allowEmpty));
+    const set = beginOutputs();
+    for (const opt of action.options) {
+      const mark = outputMark(opt);
+      const value = action.getOptionValue(opt.attributeName()) as unknown;
+      if (!mark || typeof value !== 'string') continue;
+      const name = opt.long ?? opt.flags;
+      if (mark.kind === 'folder') set.folder(value, name, mark.family);
+      else set.file(value, name);
+    }
+  });
   return program;
 }
 
@@ -48,29 +71,58 @@ function oneLine(s: string): string {
   return s.replace(/\s+/g, ' ').trim();
 }
 
+/** A path as the user named it: without the staging folder a failed write happened in. */
+function userPath(p: string): string {
+  return p.replace(/[\\/]\.caseflow-(staging|commit)-\d+-\d+(?=[\\/])/, '').replace(/[\\/]\.([^\\/]+)\.\d+\.\d+\.tmp$/, '/$1');
+}
+
+function fail(message: string): void {
+  process.stderr.write(paint('red', `caseflow: ${oneLine(message)}`, 'err') + '\n');
+}
+
 export async function main(argv: string[]): Promise<number> {
-  const program = await buildProgram(argv);
+  let code: number;
   try {
+    const program = await buildProgram(argv);
     await program.parseAsync(argv, { from: 'user' });
-    return process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
+    code = process.exitCode === undefined ? EXIT.ok : Number(process.exitCode);
   } catch (err) {
-    if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
-      return EXIT.badInput; // commander has already printed the reason
-    }
-    const e = err as Error & { exitCode?: number };
-    const code = e.exitCode === 1 || e.exitCode === 2 ? e.exitCode : undefined;
-    if (code !== undefined) {
-      process.stderr.write(paint('red', `caseflow: ${oneLine(e.message)}`, 'err') + '\n');
-      return code;
-    }
-    if ((e as NodeJS.ErrnoException).code === 'ENOENT' || (e as NodeJS.ErrnoException).code === 'EISDIR') {
-      process.stderr.write(paint('red', `caseflow: ${oneLine(e.message)}`, 'err') + '\n');
-      return EXIT.badInput;
-    }
-    process.stderr.write(`caseflow: internal error: ${e.stack ?? e.message}\n`);
-    return 3;
+    code = failureCode(err);
   }
+  try {
+    endOutputs(code === EXIT.ok || code === EXIT.checkFailed);
+  } catch (err) {
+    endOutputs(false);
+    code = failureCode(err);
+  } finally {
+    setAllowEmpty(false);
+  }
+  return code;
+}
+
+function failureCode(err: unknown): number {
+  if (err instanceof CommanderError) {
+    if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help') return EXIT.ok;
+    return EXIT.badInput; // commander has already printed the reason
+  }
+  const e = err as Error & { exitCode?: number };
+  const code = e?.exitCode === 1 || e?.exitCode === 2 ? e.exitCode : undefined;
+  if (code !== undefined) {
+    fail(userPath(e.message));
+    return code;
+  }
+  if (isFsError(err)) {
+    const path = err.path ? userPath(err.path) : undefined;
+    fail(`${path ? `${path}: ` : ''}${fsReason(err.code)}`);
+    return EXIT.badInput;
+  }
+  if (e instanceof RangeError && /Invalid array length|Array buffer allocation failed|Invalid typed array length/.test(e.message)) {
+    fail(`out of memory (${e.message}); use fewer --runs, --months or a smaller population`);
+    return EXIT.badInput;
+  }
+  const detail = process.env.CASEFLOW_DEBUG ? `\n${e?.stack ?? String(err)}` : ' (set CASEFLOW_DEBUG=1 to see where)';
+  process.stderr.write(`caseflow: internal error: ${oneLine(e?.message ?? String(err))}${detail}\n`);
+  return EXIT.internal;
 }
 
 const invokedDirectly = process.argv[1] && import.meta.url === new URL(`file://${process.argv[1]}`).href;

@@ -18,7 +18,8 @@ import type { OpeningStock } from '../simulation/index.ts';
 import { writeReport, type ReportComparisonRow, type ReportEffects, type ReportInput, type ReportMoneyRow } from '../report/index.ts';
 import { describeProgrammeCosts } from '../scenarios/programmeCost.ts';
 import { VERSION } from '../version.ts';
-import { nonNegativeInt, positiveInt } from './options.ts';
+import { monthsArg, outputFolder, runsArg, seedArg, workersArg } from './options.ts';
+import { LAST_PROJECTED_MONTH, projectionEnd } from '../scenarios/index.ts';
 import { progress } from './terminal.ts';
 
 export interface RunOptions {
@@ -34,11 +35,11 @@ export interface RunOptions {
 /** Adds the run options every ensemble command takes, with the same names and meanings. */
 export function addRunOptions(cmd: Command, defaults: { out?: string } = {}): Command {
   return cmd
-    .option('--seed <n>', 'random seed (default: the scenario’s seed)', nonNegativeInt('--seed'))
-    .option('--runs <n>', 'replications (default: the scenario’s runs)', positiveInt('--runs'))
-    .option('--months <n>', 'months to project (default: the scenario’s horizon)', positiveInt('--months'))
-    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
-    .option('--out <dir>', 'output folder', defaults.out)
+    .option('--seed <n>', 'random seed, 0 to 4294967295 (default: the scenario’s seed)', seedArg)
+    .option('--runs <n>', 'replications, up to 10,000 (default: the scenario’s runs)', runsArg)
+    .option('--months <n>', 'months to project, up to 600 (default: the scenario’s horizon)', monthsArg)
+    .option('--workers <n>', 'worker threads (default: all cores)', workersArg)
+    .addOption(outputFolder(new Option('--out <dir>', 'output folder').default(defaults.out), RUN_FAMILY))
     .option('--no-report', 'do not write report.html')
     .addOption(new Option('-q, --quiet', 'no progress or summary output'));
 }
@@ -49,8 +50,30 @@ export interface ResolvedRun {
   readonly months: number;
 }
 
+/** Every file an ensemble command may write to its --out folder: a new set replaces all of them. */
+export const RUN_FAMILY = [
+  'kpis.csv',
+  'kpis.json',
+  'report.html',
+  'comparison.csv',
+  'comparison-totals.csv',
+  'event-counts.csv',
+  'backtest.csv',
+  'backtest-summary.csv',
+  'backtest.json',
+  'moved.csv',
+] as const;
+
 export function resolveRun(scenario: Scenario, opts: RunOptions): ResolvedRun {
-  return { seed: opts.seed ?? scenario.seed, runs: opts.runs ?? scenario.runs, months: opts.months ?? scenario.months };
+  const run = { seed: opts.seed ?? scenario.seed, runs: opts.runs ?? scenario.runs, months: opts.months ?? scenario.months };
+  checkHorizon(scenario.start, run.months);
+  return run;
+}
+
+/** Refuses a horizon that runs past the calendar (a bad-input error naming --months). */
+export function checkHorizon(start: string, months: number): void {
+  const end = projectionEnd(start, months);
+  if (end > LAST_PROJECTED_MONTH) throw new InputError(`--months ${months}: from ${start} the projection would end in ${end}, after ${LAST_PROJECTED_MONTH} (the calendar ends in 2100)`);
 }
 
 /** Runs the scenarios as one paired ensemble, showing progress on stderr. */

@@ -5,7 +5,8 @@
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import type { OpeningStock } from '../simulation/index.ts';
-import { runTasks } from './pool.ts';
+import { defaultWorkers, runTasks } from './pool.ts';
+import { checkEnsembleMemory } from './memory.ts';
 import type { ReplicationTask } from './replication.ts';
 
 export interface EnsembleOptions {
@@ -33,6 +34,7 @@ export interface EnsembleResult {
  */
 export async function runEnsemble(scenarios: readonly Scenario[], opts: EnsembleOptions): Promise<EnsembleResult> {
   if (!Number.isInteger(opts.runs) || opts.runs < 1) throw new RangeError(`runs must be a whole number >= 1 (got ${opts.runs})`);
+  checkEnsembleMemory(scenarios, { runs: opts.runs, months: opts.months, workers: Math.min(opts.workers ?? defaultWorkers(), opts.runs) });
   const first = opts.firstReplication ?? 0;
   const tasks: ReplicationTask[] = [];
   for (let r = 0; r < opts.runs; r++) tasks.push({ scenarios, seed: opts.seed, replication: first + r, months: opts.months });
@@ -43,6 +45,7 @@ export async function runEnsemble(scenarios: readonly Scenario[], opts: Ensemble
 }
 
 export { defaultWorkers } from './pool.ts';
+export { checkEnsembleMemory, estimateEnsembleMemory } from './memory.ts';
 export { runReplication, runReplicationTask, projectorOptionsFor, replicationParameters, scenarioMonthParameters, populationByMonth, unitCostsIn } from './replication.ts';
 export type { ReplicationTask, ReplicationResult } from './replication.ts';
 export { pairedDifferences, cumulativeDifferences, COMPARISON_HEADER, comparisonCsv, type PairedRow, type CumulativeRow } from './paired.ts';

@@ -85,9 +85,9 @@ export function writeEventLog(path: string, events: Iterable<CaseEvent>): number
 }
 
 /** Reads and fully validates a log; a bad line is an `InputError` naming the file and line. */
-export function readEventLog(path: string): CaseEvent[] {
+export function readEventLog(path: string, onWarning?: (message: string) => void): CaseEvent[] {
   try {
-    return [...readNdjsonEvents(path, { validate: 'full' })];
+    return [...readNdjsonEvents(path, { validate: 'full', onWarning })];
   } catch (err) {
     if (err instanceof LogFormatError) throw new InputError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
@@ -112,8 +112,11 @@ export function sourceOf(events: readonly NewEvent[]): ReturnSource {
 }
 
 /** Reads a log as per-child streams, registering each event as an input row of `report`. */
-export function readLogStreams(report: ImportReport, path: string): MergeStream[] {
-  const events = readEventLog(path);
+export function readLogStreams(report: ImportReport, path: string, onWarning?: (message: string) => void): MergeStream[] {
+  const events = readEventLog(path, (m) => {
+    report.notes.push(m);
+    onWarning?.(m);
+  });
   const fc = report.addFile(path, 'events');
   const byChild = new Map<string, { events: NewEvent[]; rows: ReturnType<ImportReport['row']>[] }>();
   let line = 0;

@@ -51,7 +51,7 @@ export function importReturns(inputs: ImportInputs, opts: ImportOptions = {}): I
     groups.push({ label: 'cin', streams: keepValid(report, buildCin(report, records, opts)) });
   }
   for (const log of inputs.logs ?? []) {
-    groups.push({ label: log, streams: readLogStreams(report, log) });
+    groups.push({ label: log, streams: readLogStreams(report, log, opts.onWarning) });
   }
   const merged = mergeAll(report, groups);
   const events = finalise(report, merged);

@@ -38,4 +38,6 @@ export interface ImportOptions {
   readonly yearBasis?: YearBasis;
   /** CIN census: keep dates after the census reference date instead of rejecting them. */
   readonly ignoreReferenceDate?: boolean;
+  /** Called with each warning about an input (a torn last line of an event log). */
+  readonly onWarning?: (message: string) => void;
 }

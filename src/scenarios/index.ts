@@ -12,7 +12,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, resolve, relative } from 'node:path';
 import { ScenarioError, isPlainObject, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
 
-export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, type Scenario } from './schema.ts';
+export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, LAST_PROJECTED_MONTH, projectionEnd, type Scenario } from './schema.ts';
 
 function display(file: string): string {
   const rel = relative(process.cwd(), file);

@@ -23,7 +23,7 @@ export const ScenarioSchema = z
     months: z.number().int().min(1).max(600).meta({ unit: 'months', description: 'Default horizon' }),
     seed: z.number().int().min(0).max(4294967295).meta({ unit: 'integer', description: 'Default random seed' }),
     runs: z.number().int().min(1).max(10000).meta({ unit: 'replications', description: 'Default number of replications' }),
-    population: z.number().gt(0).max(20_000_000).meta({ unit: 'children aged 0–17', description: 'Population aged 0–17 at the start (rates per 10,000 are scaled by it)' }),
+    population: z.number().min(100, { message: 'Too small: at least 100 children aged 0–17 (a plausible bound)' }).max(20_000_000, { message: 'Too big: at most 20,000,000 children aged 0–17 (England has about 12 million)' }).meta({ unit: 'children aged 0–17', description: 'Population aged 0–17 at the start (rates per 10,000 are scaled by it)' }),
     parameters: ParametersSchema,
     interventions: z.array(InterventionSchema).default([]).meta({ description: 'Interventions applied to the parameters month by month, in order (see the README: levers, ramps, relative/absolute/shift changes)' }),
     comparators: z.string().min(1).optional().meta({ description: 'CSV of observed values and comparators (shared/data format), relative to the scenario file; resolved to an absolute path on load' }),
@@ -39,7 +39,20 @@ export const ScenarioSchema = z
       .optional()
       .meta({ description: 'Standard errors of estimated parameters (parameter path → standard error): each replication of an ensemble draws its parameters from them, so the bands carry what the data cannot pin down' }),
   })
+  .superRefine((s, ctx) => {
+    const end = projectionEnd(s.start, s.months);
+    if (end > LAST_PROJECTED_MONTH) ctx.addIssue({ code: 'custom', path: ['months'], message: `${s.months} months from ${s.start} end in ${end}, after ${LAST_PROJECTED_MONTH} (the calendar ends in 2100)` });
+  })
   .meta({ description: 'A case-flow scenario' });
+
+/** The last month a projection may reach (the calendar of working days and bank holidays ends in 2100). */
+export const LAST_PROJECTED_MONTH = '2095-12';
+
+/** The last month of a projection of `months` months from `start` (YYYY-MM). */
+export function projectionEnd(start: string, months: number): string {
+  const m = +start.slice(0, 4) * 12 + +start.slice(5, 7) - 1 + months - 1;
+  return `${Math.floor(m / 12)}-${String((m % 12) + 1).padStart(2, '0')}`;
+}
 
 export type Scenario = z.infer<typeof ScenarioSchema>;
 

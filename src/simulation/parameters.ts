@@ -50,12 +50,32 @@ export const TREND_KINDS = ['none', 'linear', 'damped'] as const;
 
 const meta = (unit: string, description: string) => ({ unit, description });
 
+/**
+ * Plausible upper bounds for numbers whose schema gives none, by unit, so that a typo such as a
+ * rate of 1e308 is refused with the field and the bound instead of running out of memory.
+ */
+const UNIT_MAX: Record<string, number> = {
+  'per 10,000 children per month': 10_000,
+  'per 10,000 children': 10_000,
+  'GBP per week': 1_000_000,
+  multiplier: 1_000,
+  'relative weight': 1e9,
+  'negative binomial size': 1e9,
+  months: 1_200,
+  'working days': 1_000,
+};
+const ANY_MAX = 1e9;
+
 function num(unit: string, description: string, opts: { min?: number; max?: number; int?: boolean; gt?: number } = {}) {
   let s = z.number();
   if (opts.int) s = s.int();
   if (opts.gt !== undefined) s = s.gt(opts.gt);
   if (opts.min !== undefined) s = s.min(opts.min);
   if (opts.max !== undefined) s = s.max(opts.max);
+  else {
+    const max = UNIT_MAX[unit] ?? ANY_MAX;
+    s = s.max(max, { message: `Too big: at most ${max.toLocaleString('en-GB')} ${unit} (a plausible bound)` });
+  }
   return s.meta(meta(unit, description));
 }
 

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import type { CaseEvent } from '../events/schema.ts';
 import { IndexedEventStore } from './memory.ts';
 import { NdjsonReader, writeAll } from './ndjson.ts';
+import { withPath } from './atomicFile.ts';
 import type { WarningHandler } from './types.ts';
 
 export interface NdjsonFileStoreOptions {
@@ -81,7 +82,7 @@ export class NdjsonFileStore extends IndexedEventStore {
       } catch {
         // the next open detects and cuts off a torn final line
       }
-      throw err;
+      throw withPath(err, this.path);
     }
     this.size += data.length;
   }

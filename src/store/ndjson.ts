@@ -18,6 +18,7 @@ import { EventValidationError, parseEvent, type CaseEvent } from '../events/sche
 import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
 import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
 import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
+import { stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
 import { fastParseEvent, schemaStrings } from './fastEvent.ts';
 
 const SCHEMA_STRINGS = schemaStrings();
@@ -371,8 +372,6 @@ export interface NdjsonWriterOptions {
   validate?: ValidateMode;
 }
 
-let tmpCounter = 0;
-
 /**
  * Buffered writer of an NDJSON log. Writes go to a temporary file beside `path`; `close()`
  * flushes, syncs and renames it over `path`, so readers only ever see a finished log. `abort()`
@@ -380,6 +379,8 @@ let tmpCounter = 0;
  */
 export class NdjsonWriter {
   private readonly tmpPath: string;
+  /** Where the finished log is renamed to (the staged path while an output set is staged). */
+  private readonly target: string;
   private fd: number | undefined;
   private buffer: string[] = [];
   private buffered = 0;
@@ -393,8 +394,9 @@ export class NdjsonWriter {
     readonly path: string,
     private readonly options: NdjsonWriterOptions = {},
   ) {
-    mkdirSync(dirname(path), { recursive: true });
-    this.tmpPath = join(dirname(path), `.${basename(path)}.${process.pid}.${tmpCounter++}.tmp`);
+    this.target = stagedPath(path);
+    mkdirSync(dirname(this.target), { recursive: true });
+    this.tmpPath = tempPathBeside(this.target);
     this.fd = openSync(this.tmpPath, 'w');
     this.bufferChars = options.bufferChars ?? 1 << 20;
     this.validate = options.validate ?? 'none';
@@ -421,7 +423,11 @@ export class NdjsonWriter {
     const data = Buffer.from(this.buffer.join('\n') + '\n', 'utf8');
     this.buffer = [];
     this.buffered = 0;
-    writeAll(this.fd, data);
+    try {
+      writeAll(this.fd, data);
+    } catch (err) {
+      throw withPath(err, this.path);
+    }
   }
 
   /** Flushes, syncs and renames the log into place. */
@@ -432,11 +438,11 @@ export class NdjsonWriter {
       if (this.options.fsync ?? true) fsyncSync(this.fd);
     } catch (err) {
       this.abort();
-      throw err;
+      throw withPath(err, this.path);
     }
     closeSync(this.fd);
     this.fd = undefined;
-    renameSync(this.tmpPath, this.path);
+    renameSync(this.tmpPath, this.target);
   }
 
   /** Discards everything written; the target file is left as it was. */

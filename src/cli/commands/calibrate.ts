@@ -35,10 +35,12 @@ import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/paramet
 import { formatNumber } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
+import { stagedPath } from '../../store/atomicFile.ts';
+import { trusting } from '../inputs.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
-import { collect, finiteNumber, month, nonNegativeInt, positiveInt } from '../options.ts';
+import { collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
 
 /** The structural base of a calibration from an event history alone: national rates, for what the history does not inform. */
 export const NATIONAL_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
@@ -96,7 +98,7 @@ function estimateFromLog(file: string, base: Scenario, window: { from?: string; 
   const read = (fn: (e: import('../../events/index.ts').CaseEvent) => void, label: string, check: ValidateMode) => {
     const bar = progress(label, size, quiet || size < 32 * 1024 * 1024);
     try {
-      return forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn);
+      return trusting(file, check, () => forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn));
     } catch (err) {
       if (err instanceof LogFormatError) throw new InputError(err.message);
       const code = (err as NodeJS.ErrnoException).code;
@@ -155,17 +157,17 @@ export function register(program: Command): void {
     .option('--scope <parts>', `parts of the flow to simulate, comma-separated (${FLOW_PARTS.join(', ')}; default with --events: the parts with events in the window)`)
     .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
     .option('--events <events.ndjson>', 'event history to estimate transition rates and durations from')
-    .requiredOption('--out <scenario.json>', 'calibrated scenario to write; tables are written beside it')
+    .addOption(outputFile(new Option('--out <scenario.json>', 'calibrated scenario to write; tables are written beside it').makeOptionMandatory()))
     .option('--from <YYYY-MM>', 'first month of the fitting (or reference) window', month('--from'))
     .option('--to <YYYY-MM>', 'last month of the window', month('--to'))
-    .option('--runs <n>', 'replications per ensemble while fitting', positiveInt('--runs'), 20)
-    .option('--seed <n>', 'random seed (default: the base scenario’s seed)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
-    .option('--iterations <n>', 'refinement iterations against ensembles', nonNegativeInt('--iterations'), 8)
+    .option('--runs <n>', 'replications per ensemble while fitting, up to 10,000', runsArg, 20)
+    .option('--seed <n>', 'random seed, 0 to 4294967295 (default: the base scenario’s seed)', seedArg)
+    .option('--workers <n>', 'worker threads (default: all cores)', workersArg)
+    .option('--iterations <n>', 'refinement iterations against ensembles, up to 100', nonNegativeInt('--iterations', 100), 8)
     .option('--exclude <kpi>', 'observed KPI not to fit (repeatable; still compared in the fit table)', collect)
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000, the shared data’s latest reports first)')
     .option('--name <name>', 'name of the calibrated scenario (default: the base name + "-calibrated")')
-    .option('--tables <dir>', 'folder for the fit and estimate tables (default: the folder of --out)')
+    .addOption(outputFolder(new Option('--tables <dir>', 'folder for the fit and estimate tables (default: the folder of --out)')))
     .addOption(new Option('--validate <mode>', 'checks on the event log: full, schema or none').choices(['full', 'schema', 'none']).default('full'))
     .option('-q, --quiet', 'no progress or tables')
     .addHelpText(
@@ -321,7 +323,7 @@ Examples:
       const final = withParameters(scenario, scenario.parameters, name, description);
       writeScenarioFile(final, opts.out, schemaOf(baseFile));
       // the file must load back as a valid scenario
-      loadScenario(opts.out);
+      loadScenario(stagedPath(opts.out));
       written.unshift(opts.out);
       if (!opts.quiet) {
         if (fit && observed) printFit(fit, observed, opts.out, opts.tables);

@@ -3,7 +3,7 @@
  * or simulated) written as statutory returns, with made-up identities (UPNs, postcodes) seeded
  * from each child id so that the same log always gives the same files.
  */
-import { InvalidArgumentError, type Command } from 'commander';
+import { InvalidArgumentError, Option, type Command } from 'commander';
 import { collectionYearOf, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
 import { readEventLog } from '../../returns/assemble.ts';
@@ -12,6 +12,8 @@ import { cinNotRepresented, writeCin } from '../../returns/export/cin.ts';
 import { writeSsda903 } from '../../returns/export/ssda903.ts';
 import { InputError } from '../../errors.ts';
 import { table } from '../terminal.ts';
+import { outputFolder } from '../options.ts';
+import { requireSome } from '../inputs.ts';
 
 interface ExportOptions {
   year: string[];
@@ -21,6 +23,10 @@ interface ExportOptions {
   quiet?: boolean;
 }
 
+/** Collection years the calendar covers (years ending 31 March). */
+const YEAR_MIN = 1991;
+const YEAR_MAX = 2100;
+
 /** Parses one --year value: `2024`, a range `2019-2024`, or `all`. */
 export function yearSpec(v: string, prev: string[] = []): string[] {
   const s = v.trim();
@@ -28,6 +34,9 @@ export function yearSpec(v: string, prev: string[] = []): string[] {
     throw new InvalidArgumentError(`--year must be a year YYYY (the collection year ending 31 March), a range YYYY-YYYY or "all" (got "${v}")`);
   }
   if (/^\d{4}-\d{4}$/.test(s) && +s.slice(5) < +s.slice(0, 4)) throw new InvalidArgumentError(`--year range must go forwards (got "${v}")`);
+  for (const y of s === 'all' ? [] : s.split('-').map(Number)) {
+    if (y < YEAR_MIN || y > YEAR_MAX) throw new InvalidArgumentError(`--year must be between ${YEAR_MIN} and ${YEAR_MAX} (got "${v}")`);
+  }
   return [...prev, s];
 }
 
@@ -58,9 +67,14 @@ export function resolveYears(specs: readonly string[], events: readonly CaseEven
 }
 
 function run(kind: 'ssda903' | 'cin', file: string, opts: ExportOptions): void {
-  const events = readEventLog(file);
+  if (opts.year.length === 0) throw new InputError('--year is required: a collection year YYYY, a range YYYY-YYYY or "all"');
+  const events = readEventLog(file, (m) => process.stderr.write(`warning: ${m}\n`));
+  requireSome(file, events.length, 'the event log holds no events');
   const years = resolveYears(opts.year, events);
   if (years.length === 0) throw new InputError(`${file}: the log has no events, so --year all names no year`);
+  const span = resolveYears(['all'], events);
+  const outside = years.filter((y) => y < span[0] || y > span[span.length - 1]);
+  if (outside.length > 0) process.stderr.write(`warning: ${file} has no events in collection year${outside.length === 1 ? '' : 's'} ${outside.map(collectionYearLabel).join(', ')} (its events run from ${collectionYearLabel(span[0])} to ${collectionYearLabel(span[span.length - 1])}); the files for ${outside.length === 1 ? 'it are' : 'them are'} empty\n`);
   const rows: string[][] = [];
   if (kind === 'ssda903') {
     rows.push(['year', 'children', 'episodes', 'uasc', 'files']);
@@ -87,8 +101,8 @@ export function register(program: Command): void {
   const common = (c: Command): Command =>
     c
       .argument('<events.ndjson>', 'event log (fully validated before export)')
-      .requiredOption('--year <YYYY>', 'collection year ending 31 March YYYY; also a range YYYY-YYYY or "all"; repeatable', yearSpec, [])
-      .requiredOption('-o, --out <dir>', 'output folder')
+      .requiredOption('--year <YYYY>', 'collection year ending 31 March YYYY; also a range YYYY-YYYY or "all"; repeatable', yearSpec)
+      .addOption(outputFolder(new Option('-o, --out <dir>', 'output folder').makeOptionMandatory()))
       .option('--la <number>', 'three-digit LA number used in made-up UPNs (default 852)', laNumber, 852)
       .option('-q, --quiet', 'no summary on stdout')
       .exitOverride();

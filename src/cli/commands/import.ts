@@ -11,8 +11,9 @@ import { importReturns, type ImportInputs } from '../../returns/importer.ts';
 import type { ImportSummary } from '../../returns/report.ts';
 import type { Ssda903Input, YearBasis } from '../../returns/types.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
-import { collect } from '../options.ts';
+import { collect, outputFile, outputFolder } from '../options.ts';
 import { paint, table } from '../terminal.ts';
+import { requireSome } from '../inputs.ts';
 
 interface CommonOptions {
   out: string;
@@ -82,7 +83,12 @@ function summaryText(s: ImportSummary, out: string, reportDir: string): string {
 export function runImport(inputs: ImportInputs, opts: CommonOptions & { yearBasis?: YearBasis; ignoreReferenceDate?: boolean }): ImportSummary {
   const n = (inputs.ssda903?.length ?? 0) + (inputs.cin?.length ?? 0) + (inputs.logs?.length ?? 0);
   if (n === 0) throw new InputError('nothing to import: give SSDA903 tables (--episodes/--header), --xml, CIN census files or event logs');
-  const { events, report } = importReturns(inputs, { yearBasis: opts.yearBasis, ignoreReferenceDate: opts.ignoreReferenceDate });
+  const { events, report } = importReturns(inputs, {
+    yearBasis: opts.yearBasis,
+    ignoreReferenceDate: opts.ignoreReferenceDate,
+    onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
+  });
+  for (const f of report.files) requireSome(f.file, f.rows, `no ${f.kind === 'events' ? 'events' : 'records'} in this ${f.kind} input`);
   const reportDir = opts.reportDir ?? dirname(resolve(opts.out));
   writeEventLog(opts.out, events);
   const summary = report.write(reportDir);
@@ -107,8 +113,8 @@ was given; 2 an input file cannot be read as its kind (missing columns, malforme
 
 function addCommon(c: Command): Command {
   return c
-    .requiredOption('-o, --out <events.ndjson>', 'the event log to write')
-    .option('--report-dir <dir>', 'folder for rejects.csv, repairs.csv, conflicts.csv and import-summary.json (default: the folder of --out)')
+    .addOption(outputFile(new Option('-o, --out <events.ndjson>', 'the event log to write').makeOptionMandatory()))
+    .addOption(outputFolder(new Option('--report-dir <dir>', 'folder for rejects.csv, repairs.csv, conflicts.csv and import-summary.json (default: the folder of --out)')))
     .option('--strict', 'exit with code 1 when any input row is rejected')
     .option('-q, --quiet', 'no summary on stdout');
 }

@@ -11,14 +11,15 @@ import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
+import { requireSome, trusting } from '../inputs.ts';
 import { paint, progress, table } from '../terminal.ts';
-import { month as monthOption, positiveInt } from '../options.ts';
+import { month as monthOption, monthsArg, outputFolder, populationArg } from '../options.ts';
 import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
 import { KpiProjector, summarise, type ProjectorOptions } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { projectorOptionsFor, scenarioMonthParameters } from '../../ensemble/index.ts';
 import { readNdjsonEvents } from '../../store/index.ts';
-import { writeRunOutputs, shown } from '../run.ts';
+import { writeRunOutputs, shown, RUN_FAMILY } from '../run.ts';
 
 interface ReplayCliOptions {
   out: string;
@@ -75,6 +76,7 @@ function fmt(n: number): string {
 
 export async function runReplay(file: string, opts: ReplayCliOptions): Promise<void> {
   const size = eventLogSize(file);
+  requireSome(file, size, 'the event log is empty');
 
   const projection = projectionFor(file, opts);
   let projector = new KpiProjector(projection.options);
@@ -95,11 +97,11 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
   const bar = progress('replay (bytes)', size, opts.quiet || size < PROGRESS_FROM_BYTES);
   let result: ReplayResult;
   try {
-    result = replayLog(file, [counter.sink, project], {
+    result = trusting(file, opts.validate, () => replayLog(file, [counter.sink, project], {
       validate: opts.validate,
       onProgress: (done) => bar.update(done),
       onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
-    });
+    }));
   } catch (err) {
     if (err instanceof LogFormatError) throw new InputError(err.message);
     const code = (err as NodeJS.ErrnoException).code;
@@ -109,16 +111,19 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
     bar.stop();
   }
 
+  requireSome(file, result.events, 'the event log holds no events');
   const outFile = join(opts.out, 'event-counts.csv');
   writeFileAtomic(outFile, counter.toCsv());
   if (!ordered) {
     const events = [...readNdjsonEvents(file, { validate: 'none' })];
     const order = events.map((_, i) => i).sort((a, b) => (events[a].date < events[b].date ? -1 : events[a].date > events[b].date ? 1 : a - b));
     projector = new KpiProjector(projection.options);
-    for (const i of order) projector.apply(events[i]);
+    trusting(file, opts.validate, () => {
+      for (const i of order) projector.apply(events[i]);
+    });
     if (!opts.quiet) process.stderr.write(`note: ${file} is not in date order across children; sorted ${fmt(events.length)} events in memory for the KPIs\n`);
   }
-  const summary = summarise(projection.name, [projector.finish()]);
+  const summary = trusting(file, opts.validate, () => summarise(projection.name, [projector.finish()]));
   const { startMonth, months } = projection.options;
   const written = await writeRunOutputs(opts.out, projection.scenario ? [projection.scenario] : [], [summary], { seed: 0, runs: 1, months }, {
     report: opts.report !== false,
@@ -148,11 +153,11 @@ export function register(program: Command): void {
     .command('replay')
     .description('Validate an NDJSON event log (schema and every child\'s journey) and recompute its KPIs')
     .argument('<events.ndjson>', 'event log, one JSON event per line')
-    .requiredOption('-o, --out <dir>', 'output folder for kpis.csv, kpis.json, report.html and event-counts.csv')
+    .addOption(outputFolder(new Option('-o, --out <dir>', 'output folder for kpis.csv, kpis.json, report.html and event-counts.csv').makeOptionMandatory(), RUN_FAMILY))
     .option('--scenario <file>', 'scenario the log belongs to: its name, start, horizon, population and unit costs are used for the KPIs')
     .option('--start <YYYY-MM>', 'first reported month (default: the scenario’s start, or the log’s first month)', monthOption('--start'))
-    .option('--months <n>', 'months to report (default: the scenario’s horizon, or up to the log’s last month)', positiveInt('--months'))
-    .option('--population <n>', 'children aged 0–17, for rates per 10,000 when no --scenario is given', positiveInt('--population'))
+    .option('--months <n>', 'months to report, up to 600 (default: the scenario’s horizon, or up to the log’s last month)', monthsArg)
+    .option('--population <n>', 'children aged 0–17 (100 to 20,000,000), for rates per 10,000 when no --scenario is given', populationArg)
     .option('--name <name>', 'scenario name in kpis.csv (default: the scenario’s name, or "replay")')
     .option('--no-report', 'do not write report.html')
     .addOption(

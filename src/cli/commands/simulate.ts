@@ -1,4 +1,4 @@
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { replicationParameters } from '../../ensemble/index.ts';
 import { kpiDef } from '../../projections/catalogue.ts';
@@ -9,7 +9,7 @@ import { NdjsonWriter } from '../../store/index.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { InputError } from '../../errors.ts';
-import { isoDay } from '../options.ts';
+import { isoDay, outputFile } from '../options.ts';
 import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
 import { openingFromEvents } from '../../returns/index.ts';
@@ -88,7 +88,7 @@ export function register(program: Command): void {
     .command('simulate')
     .description('Run a scenario: seeded replications of the case-flow microsimulation, KPI outputs, and optionally the full event log of one replication')
     .requiredOption('--scenario <file>', 'scenario JSON (see scenarios/README.md)')
-    .option('--events <file>', 'also write the event log of replication 0 as NDJSON (one event per line, in date order)')
+    .addOption(outputFile(new Option('--events <file>', 'also write the event log of replication 0 as NDJSON (one event per line, in date order)')))
     .option('--opening <events.ndjson>', 'start from the children open in a real event history (e.g. imported returns) instead of the synthesised opening stock')
     .option('--as-at <YYYY-MM-DD>', 'with --opening: the date (a month’s last day) whose open children start the projection; it starts the month after', isoDay('--as-at'));
   addRunOptions(cmd, { out: 'out' })

@@ -8,7 +8,7 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { leverDef, LEVER_NAMES } from '../../scenarios/levers.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
-import { finiteNumber, month, nonNegativeInt, positiveInt } from '../options.ts';
+import { finiteNumber, month, nonNegativeInt, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { progress, table } from '../terminal.ts';
 import { VERSION } from '../../version.ts';
@@ -59,14 +59,14 @@ export function register(program: Command): void {
     .requiredOption('--by <YYYY-MM>', 'month by which the target must be reached', month('--by'))
     .addOption(new Option('--change <kind>', 'kind of change (default: relative, or shift for shift levers)').choices(['relative', 'absolute', 'shift']))
     .option('--from <YYYY-MM>', 'month the change starts (default: the scenario’s start)', month('--from'))
-    .option('--ramp <months>', 'months to full effect', nonNegativeInt('--ramp'), 0)
+    .option('--ramp <months>', 'months to full effect, up to 600', nonNegativeInt('--ramp', 600), 0)
     .option('--min <v>', 'weakest strength to try (default: -0.9 relative, 0 shift)', finiteNumber('--min'))
     .option('--max <v>', 'strongest strength to try (default: +1 relative, 1 shift)', finiteNumber('--max'))
-    .option('--runs <n>', 'replications per evaluation', positiveInt('--runs'), 40)
-    .option('--seed <n>', 'random seed (default: the scenario’s seed)', nonNegativeInt('--seed'))
-    .option('--workers <n>', 'worker threads (default: all cores)', positiveInt('--workers'))
-    .option('--iterations <n>', 'bisection steps after bracketing', positiveInt('--iterations'), 10)
-    .option('--out <dir>', 'output folder for target.csv and target.json', 'out/target')
+    .option('--runs <n>', 'replications per evaluation, up to 10,000', runsArg, 40)
+    .option('--seed <n>', 'random seed, 0 to 4294967295 (default: the scenario’s seed)', seedArg)
+    .option('--workers <n>', 'worker threads (default: all cores)', workersArg)
+    .option('--iterations <n>', 'bisection steps after bracketing, up to 100', positiveInt('--iterations', 100), 10)
+    .addOption(outputFolder(new Option('--out <dir>', 'output folder for target.csv and target.json').default('out/target'), ['target.csv', 'target.json']))
     .option('-q, --quiet', 'no progress output')
     .addHelpText(
       'after',
