@@ -12,6 +12,7 @@
  * A golden file's run settings (seed, runs, months) live beside it in `<name>.run.json`, so a
  * plain `check --scenario … --golden …` reruns exactly what was stored.
  */
+import { textCell } from '../projections/csvCell.ts';
 import { existsSync, readFileSync } from 'node:fs';
 import { monthKey, parseMonth } from '../calendar/index.ts';
 import { InputError } from '../errors.ts';
@@ -23,9 +24,7 @@ import { normalQuantile } from '../simulation/distributions.ts';
 export const STATISTICS = ['mean', 'p5', 'p25', 'p50', 'p75', 'p95'] as const satisfies readonly (keyof KpiStats)[];
 export type Statistic = (typeof STATISTICS)[number];
 
-function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+const csvField = textCell;
 
 /** kpis.csv text for ensemble summaries, byte for byte as `writeKpiOutputs` writes it. */
 export function kpisCsvText(summaries: readonly KpiSummary[]): string {

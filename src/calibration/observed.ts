@@ -77,7 +77,7 @@ function rank(source: string, prefer: readonly string[]): number {
  */
 export function readObserved(path: string, opts: { prefer?: readonly string[] } = {}): ObservedSet {
   // validates every row (InputError with file, line and field)
-  loadComparators(path);
+  loadComparators(path, 'observed-data file');
   const records = readCsvRecords(path, 'observed-data file');
   const header = records[0].fields.map((h) => h.trim());
   const col = (name: string) => header.indexOf(name);
@@ -86,7 +86,9 @@ export function readObserved(path: string, opts: { prefer?: readonly string[] } 
   for (let r = 1; r < records.length; r++) {
     const { fields, line } = records[r];
     const get = (name: string) => (col(name) >= 0 ? fields[col(name)].trim() : '');
-    rows.push({ line, kpi: get('kpi'), period: get('period'), value: Number(get('value')), basis: get('basis'), kind: get('kind'), source: get('source'), note: get('note') });
+    const value = Number(get('value'));
+    if (value < 0) throw new InputError(`${path}: line ${line}: field "value": ${get('value')} is negative (observed counts, rates and percentages are 0 or more)`);
+    rows.push({ line, kpi: get('kpi'), period: get('period'), value, basis: get('basis'), kind: get('kind'), source: get('source'), note: get('note') });
   }
   const skipped: SkippedRow[] = [];
   const skip = (row: ObservedRow, reason: string) => skipped.push({ line: row.line, kpi: row.kpi, period: row.period, basis: row.basis, kind: row.kind, reason });

@@ -14,7 +14,8 @@ import { paint } from './terminal.ts';
 import { EXIT } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { beginOutputs, endOutputs } from './outputs.ts';
-import { outputMark } from './options.ts';
+import { collect, outputMark } from './options.ts';
+import { setScenarioRoots } from '../scenarios/index.ts';
 import { fsReason, isFsError } from './paths.ts';
 import { setAllowEmpty } from './inputs.ts';
 
@@ -37,6 +38,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     .description("Event-sourced case-flow simulation for children's social care in England")
     .version(VERSION)
     .option('--allow-empty', 'accept an empty input (an event log without events, a return without records) instead of refusing it')
+    .option('--scenario-root <dir>', 'a folder whose scenario files `extends` may name, besides the scenario’s own folder and the shipped scenarios (repeatable)', collect, [])
     .exitOverride()
     .configureOutput({
       outputError: (str, write) => write(paint('red', `caseflow: ${oneLine(str.replace(/^error: /, ''))} (run with --help for usage)`, 'err') + '\n'),
@@ -54,6 +56,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   override(program);
   program.hook('preAction', (_self, action) => {
     setAllowEmpty(Boolean(program.opts().allowEmpty));
+    setScenarioRoots(program.opts().scenarioRoot as string[]);
     const set = beginOutputs();
     for (const opt of action.options) {
       const mark = outputMark(opt);
@@ -96,6 +99,7 @@ export async function main(argv: string[]): Promise<number> {
     code = failureCode(err);
   } finally {
     setAllowEmpty(false);
+    setScenarioRoots([]);
   }
   return code;
 }

@@ -17,8 +17,8 @@ const ID = /^[a-z][a-z0-9_]*$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
 
 /** Reads comparators; any bad row is an `InputError` naming the file, line and field. */
-export function loadComparators(path: string): Comparator[] {
-  const rows = readCsvRecords(path, 'comparator file');
+export function loadComparators(path: string, what = 'comparator file'): Comparator[] {
+  const rows = readCsvRecords(path, what);
   if (rows.length === 0) throw new InputError(`${path}: empty file (expected a header la|area,kpi,period,value,basis,kind,source,note)`);
   const header = rows[0].fields.map((h) => h.trim());
   const areaColumn = header[0];

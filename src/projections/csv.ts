@@ -15,7 +15,8 @@ export function readCsvRecords(path: string, what: string): CsvRecord[] {
   try {
     text = readFileSync(path, 'utf8');
   } catch (err) {
-    throw new InputError(`${path}: cannot read ${what}: ${(err as Error).message}`);
+    const code = (err as NodeJS.ErrnoException).code;
+    throw new InputError(`${path}: ${code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code === 'EISDIR' ? 'is a folder, not a file' : code ?? (err as Error).message})`}`);
   }
   let rows: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {

@@ -3,6 +3,7 @@
  * other values rounded to at most 4 decimals, NaN empty. No file access, so the browser workbench
  * writes byte for byte the file `caseflow simulate` writes.
  */
+import { textCell } from './csvCell.ts';
 import { monthKey, parseMonth } from '../calendar/index.ts';
 import { orderedKpiIds } from './summary.ts';
 import type { KpiStats, KpiSummary } from './types.ts';
@@ -19,9 +20,8 @@ export function formatNumber(x: number): string {
   return s === '-0' ? '0' : s;
 }
 
-export function csvField(s: string): string {
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
+/** A text cell of kpis.csv: quoted as needed and neutralised against spreadsheet formulas. */
+export const csvField = textCell;
 
 /** Summaries must have distinct, non-empty names and a full series for every KPI. */
 export function checkSummaries(summaries: readonly KpiSummary[]): void {

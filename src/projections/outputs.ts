@@ -4,6 +4,7 @@
  * deterministically: integers as integers, other values rounded to at most 4 decimals, NaN empty
  * (null in JSON). Both files are written atomically.
  */
+import { fromTextCell } from './csvCell.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
@@ -109,7 +110,7 @@ export function readKpisCsv(path: string): KpiCsvRow[] {
     const { fields: record, line } = records[r];
     const where = `${path}: line ${line}`;
     if (record.length !== KPIS_CSV_HEADER.length) throw new InputError(`${where}: expected ${KPIS_CSV_HEADER.length} fields, found ${record.length}`);
-    const [scenario, month, kpi] = record;
+    const [scenario, month, kpi] = [fromTextCell(record[0]), record[1], fromTextCell(record[2])];
     if (scenario === '') throw new InputError(`${where}: field "scenario": empty`);
     if (tryParseMonth(month) === undefined) throw new InputError(`${where}: field "month": expected YYYY-MM, got "${month}"`);
     if (kpi === '') throw new InputError(`${where}: field "kpi": empty`);

@@ -1,5 +1,7 @@
 /** CSV input for the returns: the header row checked against the columns a table needs, rows with line numbers. */
 import { readFileSync } from 'node:fs';
+import { isUtf8 } from 'node:buffer';
+import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
 
@@ -28,10 +30,16 @@ export interface CsvTable {
 export function readCsvTable(file: string, required: readonly string[], tableName: string): CsvTable {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    const bytes = readFileSync(file);
+    if (!isUtf8(bytes)) {
+      const bad = firstInvalidUtf8(bytes);
+      throw new InputError(`${file}, line ${lineOfOffset(bytes, bad)}: not valid UTF-8 (${badByte(bytes, bad)}); save the ${tableName} file as UTF-8 (ids decoded any other way could collide)`);
+    }
+    text = bytes.toString('utf8');
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(`${file}: cannot read the ${tableName} file (${code === 'ENOENT' ? 'not found' : code ?? (err as Error).message})`);
+    throw new InputError(`${file}: cannot read the ${tableName} file (${code === 'ENOENT' ? 'not found' : code === 'EISDIR' ? 'is a folder, not a file' : code ?? (err as Error).message})`);
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {

@@ -8,6 +8,10 @@
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { writeFileAtomic } from '../store/atomicFile.ts';
+import { neutralised } from '../projections/csvCell.ts';
+
+/** Text cells of the report CSVs are neutralised against spreadsheet formulas (numbers are left as they are). */
+const TEXT_CELLS = { string: (v: string) => neutralised(v) };
 
 export type InputKind = 'ssda903-episodes' | 'ssda903-header' | 'ssda903-uasc' | 'ssda903-xml' | 'cin-xml' | 'events';
 
@@ -171,21 +175,21 @@ export class ImportReport {
   rejectsCsv(): string {
     return stringify(
       this.rejects().map((r) => [r.file.file, r.line, r.child, r.record, r.reason, r.raw]),
-      { header: true, columns: ['file', 'line', 'child', 'record', 'reason', 'row'] },
+      { header: true, columns: ['file', 'line', 'child', 'record', 'reason', 'row'], cast: TEXT_CELLS },
     );
   }
 
   repairsCsv(): string {
     return stringify(
       this.repairs.map((r) => [r.child, r.rule, r.before, r.after, r.file, r.line || '']),
-      { header: true, columns: ['child', 'rule', 'before', 'after', 'file', 'line'] },
+      { header: true, columns: ['child', 'rule', 'before', 'after', 'file', 'line'], cast: TEXT_CELLS },
     );
   }
 
   conflictsCsv(): string {
     return stringify(
       this.conflicts.map((c) => [c.child, c.date, c.rule, c.first, c.second, c.resolution]),
-      { header: true, columns: ['child', 'date', 'rule', 'first', 'second', 'resolution'] },
+      { header: true, columns: ['child', 'date', 'rule', 'first', 'second', 'resolution'], cast: TEXT_CELLS },
     );
   }
 

@@ -7,6 +7,7 @@
 import { openSync, readSync, closeSync } from 'node:fs';
 import { SaxesParser } from 'saxes';
 import { InputError } from '../errors.ts';
+import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 
 export interface XmlNode {
   readonly name: string;
@@ -113,14 +114,29 @@ export function readXmlRecords(file: string, opts: XmlReadOptions): void {
   };
   try {
     const buf = Buffer.allocUnsafe(opts.chunkBytes ?? 64 * 1024);
-    const decoder = new TextDecoder('utf-8');
+    const decoder = new TextDecoder('utf-8', { fatal: true });
+    let line = 1;
     for (;;) {
       const n = readSync(fd, buf, 0, buf.length, null);
       if (n === 0) break;
-      parser.write(decoder.decode(buf.subarray(0, n), { stream: true }));
+      let text: string;
+      try {
+        text = decoder.decode(buf.subarray(0, n), { stream: true });
+      } catch {
+        const bad = Math.max(0, firstInvalidUtf8(buf, 0, n));
+        throw new InputError(`${file}, line ${lineOfOffset(buf, bad, line)}: not valid UTF-8 (${badByte(buf, bad)}); save the file as UTF-8 (ids decoded any other way could collide)`);
+      }
+      for (let i = 0; i < n; i++) if (buf[i] === 10) line++;
+      parser.write(text);
       if (error) throw fail(error);
     }
-    parser.write(decoder.decode());
+    let rest: string;
+    try {
+      rest = decoder.decode();
+    } catch {
+      throw new InputError(`${file}, line ${line}: not valid UTF-8 at the end of the file (a character cut off)`);
+    }
+    parser.write(rest);
     parser.close();
     if (error) throw fail(error);
   } finally {

@@ -8,8 +8,8 @@
  * `comparators` relative to the file that names it, validates the result, and throws a
  * `ScenarioError` naming the file, the field path and the reason on any failure.
  */
-import { readFileSync } from 'node:fs';
-import { dirname, resolve, relative } from 'node:path';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { dirname, resolve, relative, sep } from 'node:path';
 import { ScenarioError, isPlainObject, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
 
 export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, LAST_PROJECTED_MONTH, projectionEnd, type Scenario } from './schema.ts';
@@ -26,10 +26,57 @@ function lineColumn(text: string, position: number): string {
   return `line ${line}, column ${col}`;
 }
 
+/** The shipped scenarios' folder: a scenario anywhere may extend the files in it. */
+const SHIPPED = resolve(decodeURIComponent(new URL('../../scenarios/', import.meta.url).pathname));
+
+let extraRoots: string[] = [];
+
+/** Folders (besides the scenario's own folder tree and the shipped scenarios) that `extends` may name files in. */
+export function setScenarioRoots(dirs: readonly string[]): void {
+  extraRoots = dirs.map((d) => resolve(d));
+}
+
+function real(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+function inside(file: string, dir: string): boolean {
+  const d = real(dir);
+  return file === d || file.startsWith(d.endsWith(sep) ? d : d + sep);
+}
+
+/**
+ * `extends` may name only a scenario file (.json) inside the top scenario's folder tree, the
+ * shipped scenarios or a folder named with --scenario-root; anything else is refused before it
+ * is read, so that a scenario cannot make caseflow read (and quote) an unrelated file.
+ */
+function checkExtends(target: string, from: string, top: string): void {
+  if (!/\.json$/i.test(target)) throw new ScenarioError(`${display(from)}: extends: ${display(target)} is not a scenario file (.json)`, from, 'extends');
+  const t = real(target);
+  const roots = [dirname(top), SHIPPED, ...extraRoots];
+  if (!roots.some((r) => inside(t, r))) {
+    throw new ScenarioError(`${display(from)}: extends: ${display(target)} is outside the scenario's folder (${display(dirname(top))}) and the shipped scenarios; name its folder with --scenario-root <dir> to allow it`, from, 'extends');
+  }
+}
+
+/** A JSON.parse message without any of the text it was parsing. */
+function jsonReason(msg: string): string {
+  if (/^Unexpected token/.test(msg)) return 'unexpected character';
+  if (/^Unexpected end/.test(msg)) return 'unexpected end of the text';
+  if (/is not valid JSON/.test(msg)) return 'unexpected character';
+  return msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
+}
+
 function readJson(file: string, from?: { file: string }): Json {
   let text: string;
   try {
+    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
     text = readFileSync(file, 'utf8');
+    if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
@@ -43,13 +90,13 @@ function readJson(file: string, from?: { file: string }): Json {
     const msg = (err as Error).message;
     const pos = /position (\d+)/.exec(msg);
     const where = pos ? ` at ${lineColumn(text, +pos[1])}` : '';
-    throw new ScenarioError(`${display(file)}: not valid JSON${where}: ${msg.replace(/ in JSON at position \d+.*$/, '')}`, file, '');
+    throw new ScenarioError(`${display(file)}: not valid JSON${where}: ${jsonReason(msg)}`, file, '');
   }
   if (!isPlainObject(value)) throw new ScenarioError(`${display(file)}: a scenario must be a JSON object`, file, '');
   return value;
 }
 
-function readResolved(file: string, chain: string[], from?: { file: string }): Json {
+function readResolved(file: string, chain: string[], from?: { file: string }, top = file): Json {
   if (chain.includes(file)) {
     const cycle = [...chain.slice(chain.indexOf(file)), file].map(display).join(' → ');
     throw new ScenarioError(`${display(chain[chain.length - 1])}: extends: circular (${cycle})`, chain[chain.length - 1], 'extends');
@@ -58,12 +105,15 @@ function readResolved(file: string, chain: string[], from?: { file: string }): J
   const dir = dirname(file);
   if (own.comparators !== undefined) {
     if (typeof own.comparators !== 'string' || own.comparators === '') throw new ScenarioError(`${display(file)}: comparators: must be a path to a CSV file`, file, 'comparators');
+    if (!/\.csv$/i.test(own.comparators)) throw new ScenarioError(`${display(file)}: comparators: ${own.comparators} is not a CSV file (.csv)`, file, 'comparators');
     own.comparators = resolve(dir, own.comparators);
   }
   labelOwnParameters(own);
   if (own.extends === undefined) return own;
   if (typeof own.extends !== 'string' || own.extends === '') throw new ScenarioError(`${display(file)}: extends: must be a path to a scenario file`, file, 'extends');
-  const parent = readResolved(resolve(dir, own.extends), [...chain, file], { file });
+  const target = resolve(dir, own.extends);
+  checkExtends(target, file, top);
+  const parent = readResolved(target, [...chain, file], { file }, top);
   return mergeExtended(parent, own, file, display(file));
 }
 

@@ -19,6 +19,8 @@ import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
 import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
 import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
 import { stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
+import { badByte, firstInvalidUtf8, lineOfOffset } from './utf8.ts';
+import { isUtf8 } from 'node:buffer';
 import { fastParseEvent, schemaStrings } from './fastEvent.ts';
 
 const SCHEMA_STRINGS = schemaStrings();
@@ -250,6 +252,13 @@ export class NdjsonReader {
     }
     const buf = scanner.rawBuf;
     const end = scanner.rawEnd;
+    if (!isUtf8(buf.subarray(scanner.rawStart, end))) {
+      const bad = firstInvalidUtf8(buf, scanner.rawStart, end);
+      // a final line cut inside a character is a torn write, handled below
+      if (bad >= 0 && !(scanner.unterminated && bad >= end - 3)) {
+        throw new LogFormatError(this.path, lineOfOffset(buf, bad, scanner.firstLine, scanner.rawStart), `not valid UTF-8 (${badByte(buf, bad)}); event logs are UTF-8, and ids decoded any other way could collide`);
+      }
+    }
     const out: CaseEvent[] = [];
     let a = scanner.rawStart;
     for (let line = scanner.firstLine; ; line++) {

@@ -23,7 +23,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { VERSION } from '../../version.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
-import { finiteNumber, positiveInt } from '../options.ts';
+import { finiteNumber, populationArg, positiveInt } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
 import { parseHorizons, parseTrends, runRolling, type RollingOptions } from './backtestRolling.ts';
@@ -57,8 +57,8 @@ export function register(program: Command): void {
     .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs'))
     .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations'))
     .option('--trend <kinds>', 'with --events: trend of the arrival rates into care, none, linear or damped; several (comma-separated) or all: each is back-tested on the same origins and the best kept (default none)', parseTrends)
-    .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', positiveInt('--population'))
-    .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind'))
+    .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', populationArg)
+    .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind', 600))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
     .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', finiteNumber('--max-mape'))
     .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', finiteNumber('--min-in-band'));
@@ -120,6 +120,13 @@ Examples:
       if (scaledObs.scaled > 0 && !opts.quiet) process.stderr.write(`${scaledObs.scaled} counts scaled from the observed population (population_0_17) to the scenario's ${scenario.population.toLocaleString('en-GB')} children\n`);
       let rebase: (RebaseResult & { start: number; last: number }) | undefined;
       if (opts.rewind !== undefined) {
+        const months = observed.observations.map((o) => o.month);
+        const first = Math.min(...months);
+        const lastObs = Math.max(...months);
+        const span = months.length > 0 ? lastObs - first + 1 : 0;
+        if (opts.rewind >= span) {
+          throw new InputError(`--rewind ${opts.rewind}: ${opts.observed} holds ${span} month${span === 1 ? '' : 's'} of observations (${span > 0 ? `${monthKey(first)} to ${monthKey(lastObs)}` : 'none'}); rewind by fewer months than that, so that there is an observed position to start from`);
+        }
         rebase = rewindScenario(scenario, observed.observations, opts.rewind, opts.scenario);
         scenario = rebase.scenario;
       }

@@ -10,6 +10,7 @@ import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNa
 import { paint, progress, table } from '../terminal.ts';
 import { InputError } from '../../errors.ts';
 import { isoDay, outputFile } from '../options.ts';
+import { requireSome } from '../inputs.ts';
 import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
 import { openingFromEvents } from '../../returns/index.ts';
@@ -41,6 +42,11 @@ function openingFrom(file: string, asAt: string | undefined): { opening: Opening
     if (code === 'ENOENT') throw new InputError(`--opening ${file}: events file not found`);
     throw err;
   }
+  requireSome(file, events.length, 'the event log holds no events');
+  let last = '';
+  for (const e of events) if (e.date > last) last = e.date;
+  const lastMonthEnd = last ? lastDayOfMonth(monthIndexOfDay(parseIsoDate(last))) : day;
+  if (day > lastMonthEnd) throw new InputError(`--as-at ${asAt} is after the end of ${file} (its last event is on ${last}); the children open then are not known`);
   const opening = openingFromEvents(events, asAt);
   if (opening.children.length === 0) throw new InputError(`--opening ${file}: no child is open on ${asAt}`);
   return { opening, start: monthKey(m + 1) };

@@ -9,7 +9,7 @@ import { leverDef, LEVER_NAMES } from '../../scenarios/levers.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber, month, nonNegativeInt, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
-import { commandLine, shown } from '../run.ts';
+import { checkHorizon, commandLine, shown } from '../run.ts';
 import { progress, table } from '../terminal.ts';
 import { VERSION } from '../../version.ts';
 
@@ -96,6 +96,10 @@ Examples:
       const lo = opts.min ?? (change === 'relative' ? -0.9 : change === 'shift' ? 0 : -1);
       const hi = opts.max ?? (change === 'relative' ? 1 : 1);
       if (!(lo < hi)) throw new InputError(`--min ${lo} must be below --max ${hi}`);
+      if (change === 'relative' && lo < -1) throw new InputError(`--min ${lo}: a relative change below -1 (−100%) would make ${opts.lever} negative`);
+      if (change === 'shift' && (lo < 0 || hi > 1)) throw new InputError(`--min/--max: a shift moves a share between 0 and 1 (got ${lo} to ${hi})`);
+      if (change === 'relative' && hi > 100) throw new InputError(`--max ${hi}: a relative change above 100 (+10,000%) is not plausible`);
+      checkHorizon(base.start, months);
       const seed = opts.seed ?? base.seed;
       const evaluations: Evaluation[] = [];
 
