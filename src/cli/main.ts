@@ -63,7 +63,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
       const value = action.getOptionValue(opt.attributeName()) as unknown;
       if (!mark || typeof value !== 'string') continue;
       const name = opt.long ?? opt.flags;
-      if (mark.kind === 'folder') set.folder(value, name, mark.family);
+      if (mark.kind === 'folder') set.folder(value, name, mark.family, mark.checkpoints);
       else set.file(value, name);
     }
   });

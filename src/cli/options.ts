@@ -84,19 +84,21 @@ export interface OutputMark {
   readonly kind: 'folder' | 'file';
   /** Files of the family a folder holds (the ones a new set lacks are removed). */
   readonly family: readonly string[];
+  /** Subfolders written as the run goes (checkpoints a resumed run reads), not staged. */
+  readonly checkpoints: readonly string[];
 }
 
 const OUTPUTS = new WeakMap<Option, OutputMark>();
 
 /** Marks an option as naming an output folder: it is created and checked before the run. */
-export function outputFolder(opt: Option, family: readonly string[] = []): Option {
-  OUTPUTS.set(opt, { kind: 'folder', family });
+export function outputFolder(opt: Option, family: readonly string[] = [], checkpoints: readonly string[] = []): Option {
+  OUTPUTS.set(opt, { kind: 'folder', family, checkpoints });
   return opt;
 }
 
 /** Marks an option as naming an output file: its folder is created and checked before the run. */
 export function outputFile(opt: Option): Option {
-  OUTPUTS.set(opt, { kind: 'file', family: [] });
+  OUTPUTS.set(opt, { kind: 'file', family: [], checkpoints: [] });
   return opt;
 }
 

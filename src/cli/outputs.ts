@@ -91,6 +91,8 @@ let counter = 0;
 export class OutputSet {
   private readonly staged = new Map<string, string>();
   private readonly families = new Map<string, readonly string[]>();
+  /** Folders whose files are written in place as the run goes (a resumable run's checkpoints). */
+  private readonly checkpoints: string[] = [];
   /** Folders this set created, removed again (when empty) if the run fails. */
   private readonly created: string[] = [];
 
@@ -99,10 +101,11 @@ export class OutputSet {
    * read-only or virtual file system), cleans up after killed runs and makes its staging folder.
    * `family`: the file names this command may write there; the ones the new set lacks are removed.
    */
-  folder(dir: string, what: string, family: readonly string[] = []): void {
+  folder(dir: string, what: string, family: readonly string[] = [], checkpoints: readonly string[] = []): void {
     const abs = resolve(dir);
     this.open(abs, what);
     if (family.length > 0) this.families.set(abs, family);
+    for (const c of checkpoints) this.checkpoints.push(join(abs, c));
   }
 
   /** Declares an output file before any work is done (its folder is checked as for `folder`). */
@@ -139,6 +142,7 @@ export class OutputSet {
     const abs = resolve(path);
     const folder = dirname(abs);
     if (MARK.test(basename(folder))) return abs;
+    if (this.checkpoints.some((c) => folder === c || folder.startsWith(c + '/'))) return abs;
     return join(this.open(folder, 'output'), basename(abs));
   }
 

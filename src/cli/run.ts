@@ -61,6 +61,8 @@ export const RUN_FAMILY = [
   'backtest.csv',
   'backtest-summary.csv',
   'backtest.json',
+  'backtest-origins.csv',
+  'backtest-scores.csv',
   'moved.csv',
 ] as const;
 

@@ -6,7 +6,7 @@ import { checkRedis, DEFAULT_QUEUE_NAME } from '../../sweep/queue.ts';
 import { loadSweepSpec } from '../../sweep/spec.ts';
 import { jobCount, pointCount } from '../../sweep/plan.ts';
 import { CheckFailed } from '../../errors.ts';
-import { positiveInt } from '../options.ts';
+import { outputFolder, workersArg } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 
@@ -27,10 +27,10 @@ export function register(program: Command): void {
     .command('sweep')
     .description('Run a parameter sweep or sensitivity analysis: many points of a design, each an ensemble, on local worker threads or on a Redis queue')
     .requiredOption('--spec <file>', 'sweep spec JSON (see scenarios/sweeps/ and the README)')
-    .requiredOption('--out <dir>', 'output folder (job results are kept in <dir>/jobs)')
+    .addOption(outputFolder(new Option('--out <dir>', 'output folder (job results are kept in <dir>/jobs)').makeOptionMandatory(), [], ['jobs']))
     .option('--queue <redis://host:port>', 'put the jobs on this Redis (BullMQ) for `caseflow worker` processes instead of running them here')
     .option('--queue-name <name>', 'queue name (workers must use the same)', DEFAULT_QUEUE_NAME)
-    .option('--workers <n>', 'local worker threads, without --queue (default: all cores)', positiveInt('--workers'))
+    .option('--workers <n>', 'local worker threads, without --queue (default: all cores)', workersArg)
     .option('--resume', 'keep the job results already in <dir>/jobs and run only the rest')
     .option('--allow-failed', 'exit 0 when some jobs failed (their points are left out and listed in failed.csv)')
     .option('--no-report', 'do not write report.html')
