@@ -77,3 +77,14 @@ export class LogFormatError extends Error {
     this.name = 'LogFormatError';
   }
 }
+
+/** An event log another running process has open for writing (its lock file names the process). */
+export class LogLockedError extends InputError {
+  constructor(
+    readonly path: string,
+    readonly owner: number,
+  ) {
+    super(`${path}: the log is open for writing in process ${owner} (lock file ${path}.lock); wait for it to finish`);
+    this.name = 'LogLockedError';
+  }
+}

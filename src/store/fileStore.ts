@@ -6,7 +6,8 @@
  * file is truncated back to the last complete event and a warning names the file and line.
  * Any other bad line is a `LogFormatError`. Each append is one write of the whole batch, after
  * validation; if the write fails the file is truncated back, so the log never keeps half a batch.
- * One process writes a log at a time.
+ * One process writes a log at a time: the store holds an exclusive lock (`<log>.lock`, holding
+ * its process id) from opening to `close()`; a lock left by a killed process is taken over.
  */
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
@@ -14,6 +15,7 @@ import type { CaseEvent } from '../events/schema.ts';
 import { IndexedEventStore } from './memory.ts';
 import { NdjsonReader, writeAll } from './ndjson.ts';
 import { withPath } from './atomicFile.ts';
+import { lockFile, type FileLock } from './lock.ts';
 import type { WarningHandler } from './types.ts';
 
 export interface NdjsonFileStoreOptions {
@@ -25,6 +27,7 @@ export interface NdjsonFileStoreOptions {
 
 export class NdjsonFileStore extends IndexedEventStore {
   private fd: number;
+  private readonly lock: FileLock;
   /** Size of the log in bytes. */
   private size = 0;
   private readonly fsync: boolean;
@@ -40,6 +43,17 @@ export class NdjsonFileStore extends IndexedEventStore {
       options.onWarning?.(message);
     };
     mkdirSync(dirname(path), { recursive: true });
+    this.lock = lockFile(path);
+    try {
+      this.fd = this.open(path, warn);
+    } catch (err) {
+      this.lock.release();
+      throw err;
+    }
+    this.size = fstatSync(this.fd).size;
+  }
+
+  private open(path: string, warn: (message: string) => void): number {
     let needsNewline = false;
     let truncateTo: number | undefined;
     if (existsSync(path)) {
@@ -62,10 +76,10 @@ export class NdjsonFileStore extends IndexedEventStore {
         warn(`${path}, line ${reader.scanner.lines}: final line had no line ending; one was added`);
       }
     }
-    this.fd = openSync(path, 'a');
-    if (truncateTo !== undefined) ftruncateSync(this.fd, truncateTo);
-    if (needsNewline) writeAll(this.fd, Buffer.from('\n'));
-    this.size = fstatSync(this.fd).size;
+    const fd = openSync(path, 'a');
+    if (truncateTo !== undefined) ftruncateSync(fd, truncateTo);
+    if (needsNewline) writeAll(fd, Buffer.from('\n'));
+    return fd;
   }
 
   protected persist(events: readonly CaseEvent[]): void {
@@ -90,6 +104,10 @@ export class NdjsonFileStore extends IndexedEventStore {
   override close(): void {
     if (this.closed) return;
     super.close();
-    closeSync(this.fd);
+    try {
+      closeSync(this.fd);
+    } finally {
+      this.lock.release();
+    }
   }
 }

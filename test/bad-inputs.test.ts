@@ -1,0 +1,92 @@
+/**
+ * The bad-input corpus (test/corpus/bad-inputs.tsv): every case runs through the CLI's main() in
+ * this process and must end with its exit code and message, one line on stderr for bad input,
+ * never an internal error or a stack trace, and never another file's contents. A new case is one
+ * line of the TSV.
+ */
+import { describe, expect, it } from 'vitest';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { buildProgram, main } from '../src/cli/main.ts';
+
+const root = resolve(import.meta.dirname, '..');
+const corpus = join(root, 'test/corpus');
+
+interface Case {
+  line: number;
+  command: string;
+  args: string;
+  exit: number;
+  fragment: string;
+  never?: string;
+}
+
+function readCorpus(): Case[] {
+  const out: Case[] = [];
+  readFileSync(join(corpus, 'bad-inputs.tsv'), 'utf8')
+    .split('\n')
+    .forEach((text, i) => {
+      if (text.trim() === '' || text.startsWith('#')) return;
+      const [command, args, exit, fragment = '', never] = text.split('\t');
+      out.push({ line: i + 1, command, args, exit: Number(exit), fragment, never: never || undefined });
+    });
+  return out;
+}
+
+export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const w1 = process.stdout.write;
+  const w2 = process.stderr.write;
+  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
+  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
+  try {
+    const code = await main(args);
+    return { code, stdout, stderr };
+  } finally {
+    process.stdout.write = w1;
+    process.stderr.write = w2;
+  }
+}
+
+function expand(c: Case): string[] {
+  const tmp = mkdtempSync(join(tmpdir(), 'caseflow-corpus-'));
+  writeFileSync(join(tmp, 'file'), 'a file where a folder is expected\n');
+  const vars: Record<string, string> = {
+    in: join(corpus, 'inputs'),
+    tmp,
+    file: join(tmp, 'file'),
+    root,
+    baseline: join(root, 'scenarios/southampton-baseline.json'),
+    fs: join(root, 'scenarios/family-safeguarding.json'),
+  };
+  return c.args.split(' ').map((a) => a.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`));
+}
+
+const cases = readCorpus();
+
+describe('bad-input corpus', () => {
+  it('covers every command', () => {
+    const commands = buildProgram().commands.map((c) => c.name());
+    const covered = new Set(cases.map((c) => c.command));
+    expect(commands.filter((c) => !covered.has(c))).toEqual([]);
+  });
+
+  for (const c of cases) {
+    it(`line ${c.line}: caseflow ${c.args} → ${c.exit}`, async () => {
+      const r = await runCli(expand(c));
+      const all = r.stdout + r.stderr;
+      expect(all).not.toMatch(/internal error/);
+      expect(all).not.toMatch(/^\s+at .+:\d+:\d+\)?$/m);
+      if (c.never) expect(all).not.toContain(c.never);
+      expect(all).toContain(c.fragment);
+      expect(r.code, all).toBe(c.exit);
+      if (c.exit === 2) {
+        const lines = r.stderr.split('\n').filter((l) => l !== '' && !/^(warning|note):/.test(l));
+        expect(lines.at(-1)).toMatch(/^caseflow: /);
+        expect(lines.filter((l) => /^caseflow: /.test(l))).toHaveLength(1);
+      }
+    });
+  }
+});
