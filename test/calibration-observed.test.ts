@@ -222,7 +222,7 @@ describe('bad observed files', () => {
   it('a bad period and a missing column are refused', () => {
     expect(() => readObserved(write('bad-period.csv', 'la,kpi,period,value,basis,kind\nx,contacts,2022-13,1,month_count,actual\n'))).toThrow(/line 2: field "period"/);
     expect(() => readObserved(write('no-basis.csv', 'la,kpi,period,value,kind\nx,contacts,2022-01,1,actual\n'))).toThrow(/missing column "basis"/);
-    expect(() => readObserved(join(dir, 'absent.csv'))).toThrow(/absent\.csv: cannot read/);
+    expect(() => readObserved(join(dir, 'absent.csv'))).toThrow(/absent\.csv: observed-data file not found/);
   });
 
   it('a file with nothing usable is reported as such by the commands (rows counted by reason)', () => {

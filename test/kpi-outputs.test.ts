@@ -159,7 +159,7 @@ describe('readKpisCsv errors', () => {
     });
   }
   it('reports a missing file as bad input', () => {
-    expect(() => readKpisCsv(join(dir, 'nope.csv'))).toThrow(/nope\.csv: cannot read KPI file/);
+    expect(() => readKpisCsv(join(dir, 'nope.csv'))).toThrow(/nope\.csv: KPI file not found/);
   });
 });
 

@@ -39,7 +39,9 @@ function eventMonths(file: string): { first: number; last: number } | undefined 
   let last = -Infinity;
   try {
     for (const e of readNdjsonEvents(file, { validate: 'none' })) {
-      const m = monthIndexOfIso(e.date);
+      // a quick pass: an event without a usable date is found by the validating pass
+      const m = typeof e.date === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(e.date) ? monthIndexOfIso(e.date) : NaN;
+      if (!Number.isFinite(m)) continue;
       if (m < first) first = m;
       if (m > last) last = m;
     }
