@@ -67,8 +67,8 @@ function expand(c: Case): string[] {
 const cases = readCorpus();
 
 describe('bad-input corpus', () => {
-  it('covers every command', () => {
-    const commands = buildProgram().commands.map((c) => c.name());
+  it('covers every command', async () => {
+    const commands = (await buildProgram()).commands.map((c) => c.name());
     const covered = new Set(cases.map((c) => c.command));
     expect(commands.filter((c) => !covered.has(c))).toEqual([]);
   });
