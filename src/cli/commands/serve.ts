@@ -16,7 +16,7 @@ export function register(program: Command): void {
   program
     .command('serve')
     .description('Serve the scenario workbench on localhost: build, run and compare scenarios in the browser')
-    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', nonNegativeInt('--port'), 5178)
+    .option('--port <n>', 'port on 127.0.0.1 (0: any free port)', nonNegativeInt('--port', 65535), 5178)
     .option('--open', 'open the workbench in the default browser')
     .addHelpText(
       'after',
