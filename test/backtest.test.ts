@@ -114,7 +114,7 @@ describe('caseflow backtest', () => {
     const json = JSON.parse(readFileSync(join(dir, 'backtest.json'), 'utf8'));
     expect(json.scenario.start).toBe('2022-09');
     expect(json.months).toBe(6);
-    expect(json.opening.set.map((s: { kpi: string; month: string }) => `${s.kpi} ${s.month}`)).toEqual(['cla_open 2022-08', 'uasc_open 2022-08', 'cp_open 2022-08', 'cin_open 2022-08']);
+    expect(json.opening.set.map((s: { kpi: string; month: string }) => `${s.kpi} ${s.month}`)).toEqual(['cla_open 2022-08', 'uasc_open 2022-08', 'cp_open 2022-08', 'cin_plans_open 2022-08']);
     expect(json.skippedByReason.find((r: { reason: string }) => r.reason === 'before the projection start 2022-09').rows).toBeGreaterThan(400);
     expect(existsSync(join(dir, 'kpis.csv'))).toBe(true);
     expect(existsSync(join(dir, 'report.html'))).toBe(false);

@@ -129,8 +129,10 @@ describe('caseflow calibrate --observed on the Southampton series', () => {
     expect(by.get('contacts/month_count')![9]).toBe('contact_volume');
     expect(by.get('contacts/month_count')![10]).toBe('contacts.perMonthPer10k');
     expect(by.get('cp_open/month_end_stock')![10]).toMatch(/cp\.durationMonths.*opening\.cpPer10k/);
-    expect(by.get('cin_open/month_end_stock')![9]).toBe('');
-    expect(by.get('cin_open/month_end_stock')![11]).toMatch(/also counts open assessments/);
+    // Southampton's CIN* series (filed as cin_open) is compared with cin_plans_open
+    expect(by.has('cin_open/month_end_stock')).toBe(false);
+    expect(by.get('cin_plans_open/month_end_stock')![9]).toBe('');
+    expect(by.get('cin_plans_open/month_end_stock')![11]).toMatch(/local CIN\* series.*sets opening\.cinPlansPer10k/);
     // the year-to-date rates from April 2022 are compared (the run starts in December 2021)
     expect(Number(by.get('referral_rate/ytd_cumulative_rate_per_10k')![2])).toBe(5);
     // fitted series moved towards the observations

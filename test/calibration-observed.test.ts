@@ -138,7 +138,7 @@ describe('reading the observed Southampton series', () => {
   });
 
   it('prefers the later report where two print the same month (001 > 002 > 000)', () => {
-    const cin = set.observations.find((o) => o.kpi === 'cin_open' && o.period === '2022-04')!;
+    const cin = set.observations.find((o) => o.kpi === 'cin_plans_open' && o.period === '2022-04')!;
     expect(cin.value).toBe(516);
     expect(cin.source).toMatch(/^002_/);
     const moves = set.observations.find((o) => o.kpi === 'cla_3plus_moves_pct' && o.period === '2022-06')!;
@@ -148,7 +148,22 @@ describe('reading the observed Southampton series', () => {
     expect(dups.map((d) => d.dropped.value).sort()).toEqual([20, 25]);
     // with another preference the earlier report wins
     const other = readObserved(OBSERVED, { prefer: ['000', '002', '001'] });
-    expect(other.observations.find((o) => o.kpi === 'cin_open' && o.period === '2022-04')!.value).toBe(466);
+    expect(other.observations.find((o) => o.kpi === 'cin_plans_open' && o.period === '2022-04')!.value).toBe(466);
+  });
+
+  it('reads local definitions as the engine KPI they match: CIN* as cin_plans_open; the 2015–16 CIN series as neither', () => {
+    const filed = lines.map((l) => l.split(',')).filter((c) => c[1] === 'cin_open' && c[5] === 'actual');
+    const cinStar = set.observations.filter((o) => o.filedAs === 'cin_open');
+    expect(cinStar.length).toBeGreaterThan(10);
+    expect(cinStar.every((o) => o.kpi === 'cin_plans_open' && o.month >= parseMonth('2021-12'))).toBe(true);
+    expect(set.observations.some((o) => o.kpi === 'cin_open')).toBe(false);
+    // Sep 2015 – Sep 2016: 13 months of open CIN cases excluding CP plans and children looked after
+    const local = set.skipped.filter((s) => s.kpi === 'cin_open' && /^local measure/.test(s.reason));
+    expect(local.map((s) => s.period)).toEqual(filed.filter((c) => c[2] < '2017').map((c) => c[2]));
+    expect(local).toHaveLength(13);
+    // the month counted twice (two reports) keeps one observation
+    const dropped = set.duplicates.filter((d) => d.kept.kpi === 'cin_plans_open').length;
+    expect(cinStar.length + dropped).toBe(filed.length - 13);
   });
 
   it('the default window is the latest unbroken run of observed months', () => {

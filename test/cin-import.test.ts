@@ -5,13 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cinCensuses, importReturns, writeCin } from '../src/returns/index.ts';
+import { cinNotRepresented } from '../src/returns/export/cin.ts';
+import { project } from '../src/projections/index.ts';
 import { readCinCensus, type RawChild } from '../src/returns/cin/read.ts';
 import { ImportReport } from '../src/returns/report.ts';
 import { readXmlRecords } from '../src/returns/xmlRecords.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
-import { collectionYearOf, parseIsoDate } from '../src/calendar/index.ts';
+import { collectionYearOf, parseIsoDate, workingDaysBetween } from '../src/calendar/index.ts';
 import { InputError } from '../src/errors.ts';
-import type { CaseEvent } from '../src/events/index.ts';
+import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/cin-census/', import.meta.url));
 const FIX = fileURLToPath(new URL('./fixtures/returns/', import.meta.url));
@@ -182,6 +184,39 @@ describe('CIN census export and import round trip', () => {
     expect(a.xml).toContain('<S47ActualStartDate>2023-03-10</S47ActualStartDate>');
     expect(a.children).toBe(1);
     expect(a.episodes).toBe(2);
+  });
+});
+
+describe('CIN census export: the S47 start is the strategy discussion that started it', () => {
+  it('writes the discussion date as S47ActualStartDate, so the ICPC is timed from it after a round trip', () => {
+    let version = 0;
+    const ev = (type: CaseEvent['type'], date: string, fields: Record<string, unknown> = {}): CaseEvent =>
+      parseEvent({ type, childId: 'S1', date, version: ++version, schema: SCHEMA_VERSION, ...fields });
+    const events = [
+      ev('ChildRegistered', '2023-06-01', { dateOfBirth: '2015-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false }),
+      ev('ReferralAccepted', '2024-01-02', { referralId: 'R1', source: '1A', isRereferral: false }),
+      ev('AssessmentStarted', '2024-01-02'),
+      ev('AssessmentAuthorised', '2024-01-05', { factors: ['3A'], outcome: 's47' }),
+      // discussion on Monday 8 January, enquiry recorded on Wednesday 10th, ICPC on Friday 26th
+      ev('StrategyDiscussionHeld', '2024-01-08'),
+      ev('Section47Started', '2024-01-10'),
+      ev('Section47Concluded', '2024-01-26', { outcome: 'icpc' }),
+      ev('IcpcHeld', '2024-01-26', { resultedInCpPlan: true }),
+      ev('CpPlanStarted', '2024-01-26', { category: 'NEG', previousPlans: 0 }),
+    ];
+    const [census] = cinCensuses(events, [2024]);
+    expect(census.xml).toContain('<S47ActualStartDate>2024-01-08</S47ActualStartDate>');
+    expect(cinNotRepresented(events).StrategyDiscussionHeld).toBeUndefined();
+    const dir = tmp();
+    const back = importReturns({ cin: writeCin(events, [2024], dir).map((f) => f.file) }).events;
+    expect(back.filter((e) => e.type === 'StrategyDiscussionHeld' || e.type === 'Section47Started').map((e) => e.date)).toEqual(['2024-01-08', '2024-01-08']);
+    // 14 working days from the discussion (8 January) to the ICPC (26 January) either way
+    const opts = { startMonth: '2024-01', months: 1, population: 10_000 };
+    for (const log of [events, back]) {
+      const run = project(log, opts);
+      expect([run.numerators.icpc_15d_pct[0], run.denominators.icpc_15d_pct[0]]).toEqual([1, 1]);
+    }
+    expect(workingDaysBetween(parseIsoDate('2024-01-08'), parseIsoDate('2024-01-26'))).toBe(14);
   });
 });
 

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { from } from 'rxjs';
 import type { CaseEvent, NewEvent } from '../src/events/index.ts';
-import { PLACEMENT_GROUPS, placementGroup } from '../src/events/index.ts';
+import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, placementGroup } from '../src/events/index.ts';
 import { dayOf, firstDayOfMonth, isoDate, lastDayOfMonth, monthIndexOfDay, parseMonth } from '../src/calendar/index.ts';
 import { KpiProjector, project, projectFromStore, KPIS, RATIO_KPI_IDS, type ProjectorOptions } from '../src/projections/index.ts';
 
@@ -164,7 +164,7 @@ const streamArb = fc.array(childSpec, { minLength: 1, maxLength: 30, size: 'medi
 
 const START = '2018-01';
 const MONTHS = 60;
-const UNIT_COSTS = { in_house_foster: 700, ifa: 1050, kinship_foster: 350, residential: 5600, supported: 1400, placed_with_parents: 70, placed_for_adoption: 140, other: 2100 };
+const UNIT_COSTS = { in_house_foster: 700, other_public_foster: 800, ifa: 1050, kinship_foster: 350, residential: 5600, supported: 1400, other_residential: 3000, residential_schools: 2500, community: 1200, placed_with_parents: 70, placed_for_adoption: 140, other: 2100 };
 const OPTS: ProjectorOptions = { startMonth: START, months: MONTHS, population: 12_345, unitCosts: UNIT_COSTS, socialWorkers: 7 };
 
 // --- a brute-force oracle: replays the stream day by day with the simplest possible state
@@ -173,6 +173,7 @@ interface OracleMonth {
   claOpen: number;
   cpOpen: number;
   cinOpen: number;
+  cinPlans: number;
   openCases: number;
   groups: Record<string, number>;
   threePlus: number;
@@ -228,7 +229,7 @@ function oracle(events: CaseEvent[], startMonth: string, months: number): Oracle
     for (const k of kids.values()) if (k.cla) cost += weekly[k.group] / 7;
     if (d === lastDayOfMonth(m) && m >= start) {
       const groups: Record<string, number> = Object.fromEntries(PLACEMENT_GROUPS.map((g) => [g, 0]));
-      let claOpen = 0, cpOpen = 0, cinOpen = 0, openCases = 0, threePlus = 0;
+      let claOpen = 0, cpOpen = 0, cinOpen = 0, cinPlans = 0, openCases = 0, threePlus = 0;
       const ws = firstDayOfMonth(m - 11);
       const openAtWs = openAtMonthStart.get(m - 11) ?? new Map<string, number>();
       for (const [id, k] of kids) {
@@ -241,9 +242,11 @@ function oracle(events: CaseEvent[], startMonth: string, months: number): Oracle
         }
         if (k.cp) cpOpen++;
         if (k.case || k.cp || k.cla) openCases++;
-        if (k.case && (k.a || k.s47 || k.cin) && !k.cp && !k.cla) cinOpen++;
+        // the DfE's children in need: an open episode of need, a CP plan or looked after
+        if (k.case || k.cp || k.cla) cinOpen++;
+        if (k.cin && !k.cp && !k.cla) cinPlans++;
       }
-      out.push({ claOpen, cpOpen, cinOpen, openCases, groups, threePlus, cost });
+      out.push({ claOpen, cpOpen, cinOpen, cinPlans, openCases, groups, threePlus, cost });
     }
   }
   return out;
@@ -280,6 +283,7 @@ describe('KPI projections of random valid journeys', () => {
           expect(v.cla_open[m]).toBe(w.claOpen);
           expect(v.cp_open[m]).toBe(w.cpOpen);
           expect(v.cin_open[m]).toBe(w.cinOpen);
+          expect(v.cin_plans_open[m]).toBe(w.cinPlans);
           expect(v.open_cases[m]).toBe(w.openCases);
           for (const g of PLACEMENT_GROUPS) expect(v[`cla_placement_${g}`][m]).toBe(w.groups[g]);
           expect(run.numerators.cla_3plus_moves_pct[m]).toBe(w.threePlus);
@@ -315,9 +319,12 @@ describe('KPI projections of random valid journeys', () => {
         for (let m = 0; m < MONTHS; m++) {
           const sum = PLACEMENT_GROUPS.reduce((s, g) => s + run.values[`cla_placement_${g}`][m], 0);
           expect(sum).toBe(run.values.cla_open[m]);
-          const ends = ['return_home', 'sgo', 'cao', 'adoption', 'age18', 'other'].reduce((s, g) => s + run.values[`cla_ends_${g}`][m], 0);
+          const ends = LEAVING_CARE_GROUPS.reduce((s, g) => s + run.values[`cla_ends_${g}`][m], 0);
           expect(ends).toBe(run.values.cla_ends[m]);
-          expect(run.values.cin_open[m]).toBeLessThanOrEqual(run.values.open_cases[m]);
+          expect(run.values.cla_ends_age18[m]).toBeLessThanOrEqual(run.values.cla_ends[m]);
+          expect(run.values.cin_open[m]).toBe(run.values.open_cases[m]);
+          expect(run.values.cin_plans_open[m]).toBeLessThanOrEqual(run.values.cin_open[m]);
+          expect(run.numerators.cp_repeat_2yr_pct[m]).toBeLessThanOrEqual(run.numerators.cp_repeat_pct[m]);
           expect(run.values.uasc_open[m]).toBeLessThanOrEqual(run.values.cla_open[m]);
           expect(run.values.caseload_avg[m]).toBeCloseTo(run.values.open_cases[m] / 7, 12);
         }

@@ -114,7 +114,7 @@ describe.skipIf(skipReason !== undefined)('report.html in headless Chromium', ()
       expect(c!.texts, `${id} axis text`).toBeGreaterThan(8);
     }
     const mix = charts.find((x) => x.kpi === 'cla_placement_mix');
-    expect(mix?.areas).toBeGreaterThanOrEqual(16); // 8 placement groups x 2 scenarios
+    expect(mix?.areas).toBeGreaterThanOrEqual(24); // 12 placement groups x 2 scenarios
   });
 
   it('lays charts out without overlapping one another', async () => {

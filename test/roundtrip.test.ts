@@ -6,6 +6,7 @@ import { main } from '../src/cli/main.ts';
 import { loadScenario } from '../src/scenarios/index.ts';
 import { runReplication } from '../src/ensemble/index.ts';
 import { KPI_IDS } from '../src/projections/catalogue.ts';
+import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../src/events/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const quietly = async (args: string[]) => {
@@ -48,10 +49,12 @@ describe('stock-flow identities over a 10-year simulated run', () => {
         expect(v.cla_open[m], `cla month ${m}`).toBe(prevCla + v.cla_starts[m] - v.cla_ends[m]);
         expect(v.cp_open[m], `cp month ${m}`).toBe(prevCp + v.cp_starts[m] - v.cp_ends[m]);
       }
-      const groups = ['in_house_foster', 'ifa', 'kinship_foster', 'residential', 'supported', 'placed_with_parents', 'placed_for_adoption', 'other'].reduce((a, g) => a + v[`cla_placement_${g}`][m], 0);
+      const groups = PLACEMENT_GROUPS.reduce((a, g) => a + v[`cla_placement_${g}`][m], 0);
       expect(groups).toBe(v.cla_open[m]);
-      const reasons = ['return_home', 'sgo', 'cao', 'adoption', 'age18', 'other'].reduce((a, g) => a + v[`cla_ends_${g}`][m], 0);
+      const reasons = LEAVING_CARE_GROUPS.reduce((a, g) => a + v[`cla_ends_${g}`][m], 0);
       expect(reasons).toBe(v.cla_ends[m]);
+      expect(v.cla_ends_age18[m]).toBeLessThanOrEqual(v.cla_ends[m]);
+      expect(v.cin_plans_open[m]).toBeLessThanOrEqual(v.cin_open[m] - v.cp_open[m]);
       prevCla = v.cla_open[m];
       prevCp = v.cp_open[m];
     }

@@ -4,7 +4,7 @@
  * run through the journey rules.
  *
  * The model's CIN figure here is children on a CIN plan, which is what Southampton's 2022-23
- * "CIN*" series counts (data README); the catalogue KPI cin_open also counts open assessments.
+ * "CIN*" series (filed as cin_open) counts (data README): the catalogue KPI cin_plans_open.
  */
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';

@@ -37,7 +37,17 @@ const NONE = -2147483648;
 const GROUP_PFA = PLACEMENT_GROUPS.indexOf('placed_for_adoption');
 const MOVE_RNE = new Set(['P', 'B', 'U', 'T']);
 const ENTRY_INDEX = new Map<string, number>(ENTRY_PLACEMENT_GROUPS.map((g, i) => [g, i]));
-const REASON_OF_GROUP: Partial<Record<LeavingCareGroup, number>> = { return_home: 0, sgo: 1, cao: 2, adoption: 3, other: 4 };
+/**
+ * The model's reason for leaving care (index in EXIT_REASONS) of a REC group, or -1 for ageing
+ * out (the model's remainder: independent living, staying put, and any other reason on or after
+ * the 18th birthday). The model's return home covers E13 as well as E4A/E4B.
+ */
+const REASON_OF_GROUP: Partial<Record<LeavingCareGroup, number>> = { return_home: 0, relatives_no_pr: 0, sgo: 1, cao: 2, adoption: 3, other: 4 };
+
+function modelReason(group: LeavingCareGroup, aged18: boolean): number {
+  if (group === 'other' && aged18) return -1;
+  return REASON_OF_GROUP[group] ?? -1;
+}
 
 /** The part of the flow an event belongs to (what a history covers). */
 const PART_OF_EVENT: Partial<Record<CaseEvent['type'], 'front_door' | 'cin' | 'cp' | 'care'>> = {
@@ -77,6 +87,8 @@ interface CareRecord {
   /** Whether each episode is a new placement (entry or move; not a legal change or adoption placement). */
   moves: boolean[];
   reasonGroup: number; // index in LEAVING_CARE_GROUPS, -1 while open
+  /** The model's reason for leaving (see modelReason); -1 while open or for ageing out. */
+  reason: number;
   adoptionPlacedOn: number;
 }
 
@@ -356,7 +368,7 @@ export class EventEstimator {
     const group = PLACEMENT_GROUPS.indexOf(placementGroup(e.placement, e.provider));
     // a start made by an import repair is not an entry: the child was already in care, since a date no return gives
     const entry = e.repair === undefined;
-    k.care = { start: day, end: NONE, route: r, band, uasc, repaired: !entry, cohort: entry && this.inWindow(day), dob: k.dob, b18: k.b18, days: [day], groups: [group], moves: [true], reasonGroup: -1, adoptionPlacedOn: NONE };
+    k.care = { start: day, end: NONE, route: r, band, uasc, repaired: !entry, cohort: entry && this.inWindow(day), dob: k.dob, b18: k.b18, days: [day], groups: [group], moves: [true], reasonGroup: -1, reason: -1, adoptionPlacedOn: NONE };
     if (!this.inWindow(day)) return;
     if (!entry) {
       this.t.repairedStarts++;
@@ -410,10 +422,11 @@ export class EventEstimator {
       return;
     }
     c.end = day;
-    const group = leavingCareGroup(rec, day >= k.b18);
+    const group = leavingCareGroup(rec);
     c.reasonGroup = LEAVING_CARE_GROUPS.indexOf(group);
+    c.reason = modelReason(group, day >= k.b18);
     this.closeCare(c, day);
-    if (group === 'return_home' && this.inWindow(day)) {
+    if (c.reason === 0 && this.inWindow(day)) {
       k.follow = F_RETURN_HOME;
       k.followDay = day;
     }
@@ -443,11 +456,11 @@ export class EventEstimator {
     // periods already running at the window's start (with a recorded start) count from there: left-truncated
     const running = !c.cohort && !c.repaired && c.start < this.windowStart && stop > this.windowStart;
     if (running) {
-      const reason = ended && c.reasonGroup >= 0 ? (REASON_OF_GROUP[LEAVING_CARE_GROUPS[c.reasonGroup]] ?? -1) : -1;
+      const reason = ended ? c.reason : -1;
       this.t.careSpells.push({ band: c.band, route: c.route, uasc: c.uasc, time: (stop - c.start) / DAYS_PER_MONTH, reason, entry: (this.windowStart - c.start) / DAYS_PER_MONTH });
     }
     if (c.cohort) {
-      const reason = ended && c.reasonGroup >= 0 ? (REASON_OF_GROUP[LEAVING_CARE_GROUPS[c.reasonGroup]] ?? -1) : -1;
+      const reason = ended ? c.reason : -1;
       this.t.careSpells.push({ band: c.band, route: c.route, uasc: c.uasc, time: (stop - c.start) / DAYS_PER_MONTH, reason, entry: 0 });
       if (ended && LEAVING_CARE_GROUPS[c.reasonGroup] === 'adoption') {
         if (c.adoptionPlacedOn !== NONE) this.t.adoptionLead.add((c.end - c.adoptionPlacedOn) / DAYS_PER_MONTH, true);

@@ -525,7 +525,7 @@ function momFactor(def: TargetDef, plan: Plan, start: Parameters, obsOf: (kpi: s
 
 /** Known differences between observed series and the engine's KPI of the same id. */
 const DEFINITION_NOTES: Readonly<Record<string, string>> = {
-  cin_open: "the engine's cin_open also counts open assessments and S47 enquiries; LA series usually count CIN plans only",
+  cin_plans_open: 'local CIN* series: children on CIN plans, the Children with Disabilities team left out',
 };
 
 /** Largest change of a factor in one refinement step (ln 1.5). */

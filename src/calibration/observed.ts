@@ -9,9 +9,13 @@
  * is kept and the other reported as a duplicate: sources are ranked by the prefix of their
  * `source` field (the shared data's seed files: later reports first, 001 > 002 > 000), and
  * within a rank the row further down the file wins.
+ *
+ * Some councils' series carry a KPI id whose local definition is another engine KPI's: those
+ * rows are read as that KPI (`LOCAL_DEFINITIONS` in projections/comparators.ts), or skipped
+ * where no engine KPI matches.
  */
 import { InputError } from '../errors.ts';
-import { loadComparators } from '../projections/comparators.ts';
+import { loadComparators, matchLocalDefinition } from '../projections/comparators.ts';
 import { readCsvRecords } from '../projections/csv.ts';
 import { comparableSpec, type ComparableSpec } from './compare.ts';
 
@@ -21,7 +25,10 @@ export const DEFAULT_SOURCE_PREFERENCE: readonly string[] = ['001', '002', '000'
 export interface ObservedRow {
   /** 1-based line of the row in the file. */
   readonly line: number;
+  /** The engine KPI the row is compared with (the file's id, or the one its local definition matches). */
   readonly kpi: string;
+  /** The file's KPI id, where the row's local definition made it another engine KPI. */
+  readonly filedAs?: string;
   /** `YYYY-MM` or `FYyyyy-yy`. */
   readonly period: string;
   readonly value: number;
@@ -66,6 +73,13 @@ export interface ObservedSet {
   readonly duplicates: readonly DuplicateRow[];
 }
 
+/** The row as the engine KPI its local definition matches, or the reason no engine KPI does. */
+export function engineRow(row: ObservedRow): ObservedRow | { reason: string } {
+  const m = matchLocalDefinition(row.kpi, row.note);
+  if (!m) return row;
+  return 'reason' in m ? m : { ...row, kpi: m.kpi, filedAs: row.kpi };
+}
+
 function rank(source: string, prefer: readonly string[]): number {
   for (let i = 0; i < prefer.length; i++) if (source.startsWith(prefer[i])) return prefer.length - i;
   return 0;
@@ -95,7 +109,13 @@ export function readObserved(path: string, opts: { prefer?: readonly string[] } 
   const best = new Map<string, { row: ObservedRow; spec: ComparableSpec; month: number }>();
   const duplicates: DuplicateRow[] = [];
   const populations = new Map<string, number>();
-  for (const row of rows) {
+  for (const filed of rows) {
+    const mapped = engineRow(filed);
+    if ('reason' in mapped) {
+      skip(filed, mapped.reason);
+      continue;
+    }
+    const row = mapped;
     if (row.kpi === 'population_0_17' && row.kind === 'actual') {
       populations.set(row.period, row.value);
       skip(row, 'population: scales counts to the scenario’s population');

@@ -14,9 +14,7 @@ export const OPENING_FROM_STOCK: readonly { readonly path: 'claPer10k' | 'uascPe
   { path: 'claPer10k', kpi: 'cla_open' },
   { path: 'uascPer10k', kpi: 'uasc_open' },
   { path: 'cpPer10k', kpi: 'cp_open' },
-  // observed "children in need" series count children on CIN plans (the engine's cin_open also
-  // counts open assessments and S47 enquiries), which is what cinPlansPer10k describes
-  { path: 'cinPlansPer10k', kpi: 'cin_open' },
+  { path: 'cinPlansPer10k', kpi: 'cin_plans_open' },
 ];
 
 export interface OpeningSet {

@@ -20,7 +20,7 @@
  * | CpPlanStarted | previousPlans | |
  * | PeriodOfCareStarted | placement group (index in PLACEMENT_GROUPS) | 1 if route is uasc |
  * | EpisodeChanged | placement group | 1 if RNE starts a new placement (P, T, B, U) |
- * | PeriodOfCareEnded | leaving-care group of the REC, not counting age (index in LEAVING_CARE_GROUPS) | |
+ * | PeriodOfCareEnded | leaving-care group of the REC (index in LEAVING_CARE_GROUPS) | |
  * | CaseClosed | 1 if referralNfa | |
  */
 import { EVENT_TYPES, type CaseEvent, type EventType } from './schema.ts';
@@ -78,10 +78,7 @@ export function placementGroupIndex(place: string, provider: string): number {
   return GROUP_INDEX.get(placementGroup(place, provider))!;
 }
 
-/** Leaving-care group index of a REC code, not counting the 18th birthday. */
+/** Leaving-care group index of a REC code. */
 export function leavingGroupIndex(rec: string): number {
-  return LEAVING_INDEX.get(leavingCareGroup(rec, false))!;
+  return LEAVING_INDEX.get(leavingCareGroup(rec))!;
 }
-
-export const LEAVING_OTHER = LEAVING_CARE_GROUPS.indexOf('other');
-export const LEAVING_AGE18 = LEAVING_CARE_GROUPS.indexOf('age18');

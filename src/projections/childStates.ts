@@ -15,9 +15,9 @@ export const F_CIN_PLAN = 8;
 export const F_CP = 16;
 export const F_CLA = 32;
 export const F_UASC_IN_CARE = 64;
-/** Counted in cin_open. */
-export const F_IN_CIN = 128;
-/** Counted in open_cases. */
+/** Counted in cin_plans_open. */
+export const F_IN_CIN_PLANS = 128;
+/** Counted in open_cases (and cin_open, the same children). */
 export const F_IN_OPEN = 256;
 
 /**
@@ -32,9 +32,17 @@ export class ChildStates {
   /** Month index of the referral that opened the current case; -1 when none. */
   referralMonth = new Int32Array(0);
   lastReferralDay = new Int32Array(0);
+  /** Day of a referral not yet followed by an assessment (NEVER when none): the assessment clock. */
+  referralClock = new Int32Array(0);
+  /** Day the clock of the assessment in progress started (its referral, or its own start). */
   assessmentStart = new Int32Array(0);
+  /** Day of the latest strategy discussion in the case. */
   strategyDay = new Int32Array(0);
+  /** Strategy discussion that started the latest S47 enquiry in the case (NEVER: no S47; OPEN: an S47 with none). */
+  s47Strategy = new Int32Array(0);
   cpPlans = new Int32Array(0);
+  /** End day of the child's latest CP plan (NEVER: none in the stream). */
+  cpLastEnd = new Int32Array(0);
   cpTwoYears = new Int32Array(0);
   /** Index into the placement arrays (0: never looked after). */
   care = new Int32Array(0);
@@ -62,9 +70,12 @@ export class ChildStates {
     this.flags[s] = 0;
     this.referralMonth[s] = -1;
     this.lastReferralDay[s] = NEVER;
+    this.referralClock[s] = NEVER;
     this.assessmentStart[s] = NEVER;
     this.strategyDay[s] = NEVER;
+    this.s47Strategy[s] = NEVER;
     this.cpPlans[s] = 0;
+    this.cpLastEnd[s] = NEVER;
     this.cpTwoYears[s] = OPEN;
     this.care[s] = 0;
     return s;
@@ -94,9 +105,12 @@ export class ChildStates {
     this.flags = f;
     this.referralMonth = grow32(this.referralMonth, cap);
     this.lastReferralDay = grow32(this.lastReferralDay, cap);
+    this.referralClock = grow32(this.referralClock, cap);
     this.assessmentStart = grow32(this.assessmentStart, cap);
     this.strategyDay = grow32(this.strategyDay, cap);
+    this.s47Strategy = grow32(this.s47Strategy, cap);
     this.cpPlans = grow32(this.cpPlans, cap);
+    this.cpLastEnd = grow32(this.cpLastEnd, cap);
     this.cpTwoYears = grow32(this.cpTwoYears, cap);
     this.care = grow32(this.care, cap);
   }

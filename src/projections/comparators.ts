@@ -5,6 +5,10 @@
  *
  * In an `area` file (national figures) the `actual` rows describe that area, so their kind
  * becomes the area (`england`); in an `la` file `actual` rows stay `actual` (the LA's own values).
+ *
+ * Rows whose note names a local definition that is another engine KPI's are read as that KPI
+ * (`LOCAL_DEFINITIONS`); rows whose local definition matches no engine KPI keep their id and carry
+ * the reason, so that nothing compares them with the KPI of that id.
  */
 import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
@@ -15,6 +19,33 @@ const OPTIONAL = ['source', 'note'] as const;
 const PERIOD = /^(\d{4}-(0[1-9]|1[0-2])|FY\d{4}-\d{2})$/;
 const ID = /^[a-z][a-z0-9_]*$/;
 const NUMBER = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+
+/**
+ * Local definitions, told apart by the row's note: the engine KPI each matches, or null with the
+ * reason none does. Southampton's 2022–23 "children in need" series is CIN* (children with an
+ * active CIN plan): cin_plans_open. Its 2015–16 series (open CIN cases excluding CP plans and
+ * children looked after, open assessments included) matches neither cin_open (the DfE's count,
+ * CP plans and children looked after included) nor cin_plans_open.
+ */
+export const LOCAL_DEFINITIONS: readonly { readonly kpi: string; readonly note: RegExp; readonly as: string | null; readonly reason: string }[] = [
+  { kpi: 'cin_open', note: /CIN\*|active CIN plan/i, as: 'cin_plans_open', reason: 'local CIN* series: children on CIN plans' },
+  {
+    kpi: 'cin_open',
+    note: /excluding .*CP plans and LAC/i,
+    as: null,
+    reason: 'local measure (open CIN cases excluding CP plans and children looked after): neither cin_open (CP and CLA included) nor cin_plans_open (CIN plans only)',
+  },
+];
+
+/** The engine KPI a row of `kpi` with this note is, where its local definition differs; the reason where none matches. */
+export function matchLocalDefinition(kpi: string, note: string | undefined): { kpi: string } | { reason: string } | undefined {
+  if (!note) return undefined;
+  for (const d of LOCAL_DEFINITIONS) {
+    if (d.kpi !== kpi || !d.note.test(note)) continue;
+    return d.as === null ? { reason: d.reason } : { kpi: d.as };
+  }
+  return undefined;
+}
 
 /** Reads comparators; any bad row is an `InputError` naming the file, line and field. */
 export function loadComparators(path: string, what = 'comparator file'): Comparator[] {
@@ -63,6 +94,11 @@ export function loadComparators(path: string, what = 'comparator file'): Compara
     const c: { -readonly [K in keyof Comparator]: Comparator[K] } = { kpi, kind, period, value, basis, area };
     if (col.has('source') && field('source') !== '') c.source = field('source');
     if (col.has('note') && field('note') !== '') c.note = field('note');
+    const local = matchLocalDefinition(kpi, c.note);
+    if (local && 'kpi' in local) {
+      c.kpi = local.kpi;
+      c.filedAs = kpi;
+    } else if (local) c.unmatched = local.reason;
     out.push(c);
   }
   return out;

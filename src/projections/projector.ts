@@ -26,8 +26,6 @@ import type { KpiRun } from './types.ts';
 import {
   FIELD_SINK,
   type FieldSink,
-  LEAVING_AGE18,
-  LEAVING_OTHER,
   leavingGroupIndex,
   OUT_EARLY_HELP,
   OUT_NFA,
@@ -52,7 +50,7 @@ import {
   T_S47_STARTED,
   T_STRATEGY_DISCUSSION,
 } from '../events/fields.ts';
-import { F_ASSESSMENT, F_CASE_OPEN, F_CIN_PLAN, F_CLA, F_CP, F_S47, F_UASC_IN_CARE, NEVER, PLACEMENT_STARTS_NEW } from './childStates.ts';
+import { F_ASSESSMENT, F_CASE_OPEN, F_CIN_PLAN, F_CLA, F_CP, F_S47, F_UASC_IN_CARE, NEVER, OPEN, PLACEMENT_STARTS_NEW } from './childStates.ts';
 import { age18DayOf, type MonthSnapshot, type ProjectorDiagnostics, type ProjectorOptions, ProjectorState, RATIO_KPI_IDS, workingDays } from './projectorState.ts';
 
 export { RATIO_KPI_IDS, fastDayNumber };
@@ -245,19 +243,26 @@ export class KpiProjector extends ProjectorState {
         const re = last !== NEVER ? day <= addYearsFast(last, 1) : a === 1;
         if (re) this.rereferrals++;
         st.lastReferralDay[c] = day;
+        st.referralClock[c] = day;
         st.referralMonth[c] = mi;
         this.refresh(c, f | F_CASE_OPEN);
         return;
       }
-      case T_ASSESSMENT_STARTED:
-        st.assessmentStart[c] = day;
+      case T_ASSESSMENT_STARTED: {
+        // the first assessment after a referral runs on the referral's clock
+        const referred = st.referralClock[c];
+        st.assessmentStart[c] = referred !== NEVER ? referred : day;
+        st.referralClock[c] = NEVER;
         this.refresh(c, f | F_ASSESSMENT);
         return;
+      }
       case T_ASSESSMENT_AUTHORISED: {
         this.assessments++;
         if (a === OUT_NFA) this.assessmentNfa++;
         else if (a === OUT_EARLY_HELP) this.earlyHelp++;
-        const started = st.assessmentStart[c];
+        let started = st.assessmentStart[c];
+        if (started === NEVER) started = st.referralClock[c];
+        st.referralClock[c] = NEVER;
         if (started !== NEVER) {
           this.assessmentsTimed++;
           if (workingDays(started, day, e) <= 45) this.assessmentsIn45++;
@@ -272,6 +277,7 @@ export class KpiProjector extends ProjectorState {
         return;
       case T_S47_STARTED:
         this.s47++;
+        st.s47Strategy[c] = st.strategyDay[c] === NEVER ? OPEN : st.strategyDay[c];
         this.refresh(c, f | F_S47);
         return;
       case T_S47_CONCLUDED:
@@ -279,8 +285,10 @@ export class KpiProjector extends ProjectorState {
         return;
       case T_ICPC_HELD: {
         this.icpc++;
-        const strategy = st.strategyDay[c];
-        if (strategy !== NEVER) {
+        // timed from the discussion that started the S47 leading to it (with no S47 in the case, the latest discussion)
+        const s47 = st.s47Strategy[c];
+        const strategy = s47 === NEVER ? st.strategyDay[c] : s47;
+        if (strategy !== NEVER && strategy !== OPEN) {
           this.icpcTimed++;
           if (workingDays(strategy, day, e) <= 15) this.icpcIn15++;
         } else this.diag.icpcWithoutStrategyDiscussion++;
@@ -299,6 +307,7 @@ export class KpiProjector extends ProjectorState {
         }
         this.cpStarts++;
         if (a > 0 || st.cpPlans[c] > 0) this.cpRepeat++;
+        if (st.cpLastEnd[c] !== NEVER && day <= addYearsFast(st.cpLastEnd[c], 2)) this.cpRepeat2y++;
         st.cpPlans[c]++;
         st.cpTwoYears[c] = addYearsFast(day, 2);
         this.cpOpen++;
@@ -311,6 +320,7 @@ export class KpiProjector extends ProjectorState {
         }
         this.cpEnds++;
         if (day >= st.cpTwoYears[c]) this.cpEnds2y++;
+        st.cpLastEnd[c] = day;
         this.cpOpen--;
         this.refresh(c, f & ~F_CP);
         return;
@@ -355,7 +365,8 @@ export class KpiProjector extends ProjectorState {
           return;
         }
         this.claEnds++;
-        this.endsByGroup[a === LEAVING_OTHER && day >= reg.age18Day[k] ? LEAVING_AGE18 : a]++;
+        this.endsByGroup[a]++;
+        if (day >= reg.age18Day[k]) this.endsAge18++;
         const p = st.care[c];
         this.leaveGroup(p, day);
         st.p1e[p] = day;
@@ -376,7 +387,10 @@ export class KpiProjector extends ProjectorState {
         if (!(f & F_CASE_OPEN)) this.diag.caseClosedNotOpen++;
         else if (a === 1 && from >= this.start) this.numerators.referral_nfa_pct[from - this.start]++;
         st.referralMonth[c] = -1;
+        st.referralClock[c] = NEVER;
         st.assessmentStart[c] = NEVER;
+        st.strategyDay[c] = NEVER;
+        st.s47Strategy[c] = NEVER;
         this.refresh(c, f & ~(F_CASE_OPEN | F_ASSESSMENT | F_S47 | F_CIN_PLAN));
         return;
       }

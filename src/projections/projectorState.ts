@@ -24,7 +24,7 @@ import {
   F_CIN_PLAN,
   F_CLA,
   F_CP,
-  F_IN_CIN,
+  F_IN_CIN_PLANS,
   F_IN_OPEN,
   F_S47,
   GROUP_INDEX,
@@ -77,9 +77,9 @@ export interface ProjectorDiagnostics {
   readonly careEndNotInCare: number;
   readonly episodeChangeNotInCare: number;
   readonly caseClosedNotOpen: number;
-  /** AssessmentAuthorised with no AssessmentStarted: left out of assessments_45d_pct. */
+  /** AssessmentAuthorised with neither a referral nor an AssessmentStarted before it: left out of assessments_45d_pct. */
   readonly assessmentWithoutStart: number;
-  /** IcpcHeld with no earlier StrategyDiscussionHeld: left out of icpc_15d_pct. */
+  /** IcpcHeld with no strategy discussion to time it from (none in the case, or its S47 had none): left out of icpc_15d_pct. */
   readonly icpcWithoutStrategyDiscussion: number;
 }
 
@@ -160,15 +160,17 @@ export abstract class ProjectorState {
   protected icpcIn15 = 0;
   protected cpStarts = 0;
   protected cpRepeat = 0;
+  protected cpRepeat2y = 0;
   protected cpEnds = 0;
   protected cpEnds2y = 0;
   protected claStarts = 0;
   protected claEnds = 0;
   protected readonly endsByGroup = new Int32Array(LEAVING_CARE_GROUPS.length);
+  protected endsAge18 = 0;
 
   // stocks
   protected cpOpen = 0;
-  protected cinOpen = 0;
+  protected cinPlansOpen = 0;
   protected openCases = 0;
   protected claOpen = 0;
   protected uascOpen = 0;
@@ -277,17 +279,17 @@ export abstract class ProjectorState {
     for (let g = 0; g < this.groupDays.length; g++) this.groupDays[g] = this.groupCount[g] * dim;
   }
 
-  /** Sets slot `c`'s flags to `f` and updates the open_cases and cin_open stocks. */
+  /** Sets slot `c`'s flags to `f` and updates the open_cases (= cin_open) and cin_plans_open stocks. */
   protected refresh(c: number, f: number): void {
     const open = (f & (F_CASE_OPEN | F_CP | F_CLA)) !== 0;
     if (open !== ((f & F_IN_OPEN) !== 0)) {
       f ^= F_IN_OPEN;
       this.openCases += open ? 1 : -1;
     }
-    const cin = (f & F_CASE_OPEN) !== 0 && (f & (F_CIN_PLAN | F_ASSESSMENT | F_S47)) !== 0 && (f & (F_CP | F_CLA)) === 0;
-    if (cin !== ((f & F_IN_CIN) !== 0)) {
-      f ^= F_IN_CIN;
-      this.cinOpen += cin ? 1 : -1;
+    const plan = (f & F_CIN_PLAN) !== 0 && (f & (F_CP | F_CLA)) === 0;
+    if (plan !== ((f & F_IN_CIN_PLANS) !== 0)) {
+      f ^= F_IN_CIN_PLANS;
+      this.cinPlansOpen += plan ? 1 : -1;
     }
     this.st.flags[c] = f;
   }
@@ -328,8 +330,8 @@ export abstract class ProjectorState {
     this.referrals = this.rereferrals = 0;
     this.assessments = this.assessmentNfa = this.assessmentsTimed = this.assessmentsIn45 = 0;
     this.strategy = this.s47 = this.icpc = this.icpcTimed = this.icpcIn15 = 0;
-    this.cpStarts = this.cpRepeat = this.cpEnds = this.cpEnds2y = 0;
-    this.claStarts = this.claEnds = 0;
+    this.cpStarts = this.cpRepeat = this.cpRepeat2y = this.cpEnds = this.cpEnds2y = 0;
+    this.claStarts = this.claEnds = this.endsAge18 = 0;
     this.endsByGroup.fill(0);
   }
 
@@ -384,9 +386,12 @@ export abstract class ProjectorState {
     count('cp_open', this.cpOpen);
     rate('cp_rate', this.cpOpen);
     pct('cp_repeat_pct', this.cpRepeat, this.cpStarts);
+    pct('cp_repeat_2yr_pct', this.cpRepeat2y, this.cpStarts);
     pct('cp_2yr_pct', this.cpEnds2y, this.cpEnds);
-    count('cin_open', this.cinOpen);
-    rate('cin_rate', this.cinOpen);
+    // the DfE's children in need: every open episode of need, CP plans and children looked after included
+    count('cin_open', this.openCases);
+    rate('cin_rate', this.openCases);
+    count('cin_plans_open', this.cinPlansOpen);
     count('open_cases', this.openCases);
     rate('open_rate', this.openCases);
     count('cla_starts', this.claStarts);
@@ -394,6 +399,7 @@ export abstract class ProjectorState {
     count('cla_open', this.claOpen);
     rate('cla_rate', this.claOpen);
     for (let i = 0; i < LEAVING_CARE_GROUPS.length; i++) count(`cla_ends_${LEAVING_CARE_GROUPS[i]}`, this.endsByGroup[i]);
+    count('cla_ends_age18', this.endsAge18);
     count('uasc_open', this.uascOpen);
     for (let g = 0; g < PLACEMENT_GROUPS.length; g++) count(`cla_placement_${PLACEMENT_GROUPS[g]}`, this.groupCount[g]);
     pct('cla_placement_ifa_pct', this.groupCount[IFA], this.claOpen);

@@ -52,4 +52,8 @@ export interface Comparator {
   /** The data file's first column (`la` or `area`): the LA whose report the row comes from, or the area of a national file. */
   readonly area?: string;
   readonly note?: string;
+  /** The file's KPI id, where the row's local definition (its note) made it another engine KPI. */
+  readonly filedAs?: string;
+  /** Why the row's local definition matches no engine KPI (the row is not compared with `kpi`). */
+  readonly unmatched?: string;
 }

@@ -120,6 +120,10 @@ export function planComparators(
       skip(SKIP_REASONS.unknownKpi, c);
       continue;
     }
+    if (c.unmatched) {
+      skip(`local definition: ${c.unmatched}`, c);
+      continue;
+    }
     if (!basisMatches(def, c.basis)) {
       skip(SKIP_REASONS.basis, c);
       continue;

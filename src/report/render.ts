@@ -28,7 +28,29 @@ import { backtestSection } from './backtest.ts';
 
 export const BASELINE_COLOR = '#6b6b6b';
 export const SCENARIO_COLORS = ['#0b6fb8', '#d95f02', '#1b9e77', '#7570b3', '#e7298a', '#66a61e', '#a6761d'];
-export const PLACEMENT_COLORS = ['#4e79a7', '#f28e2b', '#59a14f', '#e15759', '#76b7b2', '#edc948', '#b07aa1', '#9c755f', '#bab0ac'];
+/**
+ * Colours of the placement groups (the DfE's groups, stacked in the catalogue's order): foster
+ * placements in blues and green, IFA in orange, residential settings in reds and purples.
+ */
+export const PLACEMENT_COLORS: Readonly<Record<string, string>> = {
+  cla_placement_in_house_foster: '#2f6fa8',
+  cla_placement_other_public_foster: '#8cb8e0',
+  cla_placement_ifa: '#f28e2b',
+  cla_placement_kinship_foster: '#59a14f',
+  cla_placement_residential: '#c8393b',
+  cla_placement_supported: '#ff9d9a',
+  cla_placement_other_residential: '#8f5b8a',
+  cla_placement_residential_schools: '#d4a6c8',
+  cla_placement_community: '#76b7b2',
+  cla_placement_placed_with_parents: '#edc948',
+  cla_placement_placed_for_adoption: '#9c755f',
+  cla_placement_other: '#bab0ac',
+};
+
+/** The colour of a placement-group KPI in the placement chart. */
+export function placementColor(kpi: string): string {
+  return PLACEMENT_COLORS[kpi] ?? '#7f7f7f';
+}
 
 /** KPI chart width and height (whole chart, in SVG pixels; scaled to the page by CSS). */
 const HALF = { width: 290, height: 180 };
@@ -252,7 +274,7 @@ class ReportBuilder {
     }
     const n = scenarios.length;
     const panelWidth = n === 1 ? 760 : Math.max(220, Math.floor((780 - 24 * (n - 1)) / n));
-    const colored = groups.map((g, i) => ({ label: labelOf(g), color: PLACEMENT_COLORS[i % PLACEMENT_COLORS.length] }));
+    const colored = groups.map((g) => ({ label: labelOf(g), color: placementColor(g.id) }));
     const spec = stackedAreaSpec({
       yTitle: 'Children at month end',
       months: this.input.months,

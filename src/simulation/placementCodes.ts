@@ -35,6 +35,11 @@ const OPTIONS: Record<PlacementGroup, readonly Option[]> = {
     ['U6', 'PR1', 0.6],
     ['U4', 'PR1', 0.4],
   ],
+  other_public_foster: [
+    ['U6', 'PR2', 0.7],
+    ['U4', 'PR2', 0.2],
+    ['U6', 'PR3', 0.1],
+  ],
   ifa: [
     ['U6', 'PR4', 0.55],
     ['U4', 'PR4', 0.35],
@@ -50,16 +55,26 @@ const OPTIONS: Record<PlacementGroup, readonly Option[]> = {
     ['K1', 'PR1', 0.05],
   ],
   supported: [['H5', 'PR4', 1]],
+  other_residential: [
+    ['R1', 'PR4', 0.3],
+    ['R3', 'PR4', 0.3],
+    ['R2', 'PR3', 0.1],
+    ['R5', 'PR3', 0.3],
+  ],
+  residential_schools: [
+    ['S1', 'PR4', 0.8],
+    ['S1', 'PR1', 0.2],
+  ],
+  community: [
+    ['P2', 'PR4', 0.9],
+    ['P3', 'PR4', 0.1],
+  ],
   placed_with_parents: [['P1', 'PR0', 1]],
   placed_for_adoption: [
     ['A6', 'PR1', 0.7],
     ['A5', 'PR1', 0.3],
   ],
-  other: [
-    ['Z1', 'PR4', 0.6],
-    ['S1', 'PR4', 0.2],
-    ['R5', 'PR3', 0.2],
-  ],
+  other: [['Z1', 'PR4', 1]],
 };
 
 interface Compiled {

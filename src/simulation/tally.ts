@@ -45,6 +45,10 @@ export class MonthlyTally {
   private readonly child = new Map<string, number>();
   private readonly assessStart = new Map<string, number>();
   private readonly strategy = new Map<string, number>();
+  /** Referrals not yet followed by an assessment: the clock of the next assessment (as the KPIs time it). */
+  private readonly referred = new Map<string, number>();
+  /** The strategy discussion that started each child's latest S47 enquiry (ICPCs are timed from it). */
+  private readonly s47Strategy = new Map<string, number | undefined>();
   private readonly counts = { cla: 0, uasc: 0, cp: 0, cinPlan: 0, assessment: 0, s47: 0, ifa: 0, placedForAdoption: 0 };
   private current = -1;
   private openingTaken = false;
@@ -122,21 +126,24 @@ export class MonthlyTally {
         if (inRange && e.outcome === 'early_help') flows.earlyHelp[m]++;
         break;
       case 'ReferralAccepted':
+        this.referred.set(id, this.dayOf(e.date));
         if (inRange) {
           flows.referrals[m]++;
           if (e.isRereferral) flows.rereferrals[m]++;
         }
         break;
       case 'AssessmentStarted':
-        this.assessStart.set(id, this.dayOf(e.date));
+        this.assessStart.set(id, this.referred.get(id) ?? this.dayOf(e.date));
+        this.referred.delete(id);
         if (!this.has(id, B_ASSESS)) c.assessment++;
         this.set(id, B_ASSESS, true);
         break;
       case 'AssessmentAuthorised': {
         if (this.has(id, B_ASSESS)) c.assessment--;
         this.set(id, B_ASSESS, false);
-        const start = this.assessStart.get(id);
+        const start = this.assessStart.get(id) ?? this.referred.get(id);
         this.assessStart.delete(id);
+        this.referred.delete(id);
         if (inRange) {
           flows.assessments[m]++;
           if (e.outcome === 'early_help') flows.earlyHelp[m]++;
@@ -148,6 +155,7 @@ export class MonthlyTally {
         this.strategy.set(id, this.dayOf(e.date));
         break;
       case 'Section47Started':
+        this.s47Strategy.set(id, this.strategy.get(id));
         if (!this.has(id, B_S47)) c.s47++;
         this.set(id, B_S47, true);
         if (inRange) flows.s47[m]++;
@@ -159,7 +167,7 @@ export class MonthlyTally {
       case 'IcpcHeld': {
         if (inRange) {
           flows.icpc[m]++;
-          const s = this.strategy.get(id);
+          const s = this.s47Strategy.has(id) ? this.s47Strategy.get(id) : this.strategy.get(id);
           if (s !== undefined && this.workingDays(s, this.dayOf(e.date)) <= 15) flows.icpc15[m]++;
         }
         break;
@@ -210,6 +218,9 @@ export class MonthlyTally {
         break;
       case 'CaseClosed':
         this.strategy.delete(id);
+        this.s47Strategy.delete(id);
+        this.referred.delete(id);
+        this.assessStart.delete(id);
         break;
     }
   }

@@ -36,31 +36,41 @@ const SEASON = [1.0, 1.02, 1.04, 0.98, 1.02, 1.0, 0.95, 0.84, 1.12, 1.08, 1.02, 
 const POPULATION = 49_500;
 const WEEKLY_COST: Record<string, number> = {
   in_house_foster: 480,
+  other_public_foster: 620,
   ifa: 980,
   kinship_foster: 310,
   residential: 5_600,
   supported: 1_900,
+  other_residential: 2_300,
+  residential_schools: 2_600,
+  community: 1_400,
   placed_with_parents: 160,
   placed_for_adoption: 320,
   other: 2_400,
 };
 const BASE_SHARE: Record<string, number> = {
-  in_house_foster: 0.27,
+  in_house_foster: 0.25,
+  other_public_foster: 0.02,
   ifa: 0.28,
   kinship_foster: 0.13,
   residential: 0.1,
-  supported: 0.09,
+  supported: 0.08,
+  other_residential: 0.01,
+  residential_schools: 0.005,
+  community: 0.01,
   placed_with_parents: 0.06,
   placed_for_adoption: 0.03,
-  other: 0.04,
+  other: 0.015,
 };
 const END_REASONS: [string, number][] = [
-  ['return_home', 0.3],
+  ['return_home', 0.22],
+  ['relatives_no_pr', 0.06],
   ['sgo', 0.12],
   ['cao', 0.03],
   ['adoption', 0.08],
-  ['age18', 0.3],
-  ['other', 0.17],
+  ['independent_living', 0.14],
+  ['staying_put', 0.16],
+  ['other', 0.19],
 ];
 
 export interface ScenarioEffect {
@@ -126,11 +136,12 @@ function simulateRun(rng: Rng, startMonth: number, months: number, effect: Scena
     set('cp_ends', i, cpEnds);
     set('cp_open', i, cpOpen);
     set('cp_rate', i, (cpOpen / POPULATION) * 10_000);
-    set('cp_repeat_pct', i, clamp(24 + 6 * normal(rng), 0, 100));
+    const repeat = clamp(24 + 6 * normal(rng), 0, 100);
+    set('cp_repeat_pct', i, repeat);
+    set('cp_repeat_2yr_pct', i, repeat * 0.45);
     set('cp_2yr_pct', i, clamp(3 + 2 * normal(rng), 0, 100));
     cinOpen = Math.max(600, Math.round(cinOpen + 25 * normal(rng) - 0.02 * (cinOpen - 1_100)));
-    set('cin_open', i, cinOpen);
-    set('cin_rate', i, (cinOpen / POPULATION) * 10_000);
+    set('cin_plans_open', i, Math.round(cinOpen * 0.45));
     const claStarts = poisson(rng, 14.2 * (1 + effect.claStarts * on));
     const claEnds = Math.min(claOpen, poisson(rng, claOpen / 40));
     claOpen += claStarts - claEnds;
@@ -138,7 +149,7 @@ function simulateRun(rng: Rng, startMonth: number, months: number, effect: Scena
     set('cla_ends', i, claEnds);
     set('cla_open', i, claOpen);
     set('cla_rate', i, (claOpen / POPULATION) * 10_000);
-    const reasons: Record<string, number> = { return_home: 0, sgo: 0, cao: 0, adoption: 0, age18: 0, other: 0 };
+    const reasons: Record<string, number> = Object.fromEntries(END_REASONS.map(([r]) => [r, 0]));
     for (let e = 0; e < claEnds; e++) {
       let u = rng.uniform();
       for (const [r, p] of END_REASONS) {
@@ -150,8 +161,12 @@ function simulateRun(rng: Rng, startMonth: number, months: number, effect: Scena
       }
     }
     for (const [r, n] of Object.entries(reasons)) set(`cla_ends_${r}`, i, n);
+    set('cla_ends_age18', i, reasons.independent_living + reasons.staying_put);
+    // the DfE's children in need: every open case, CP plans and children looked after included
     set('open_cases', i, cinOpen + cpOpen + claOpen);
     set('open_rate', i, ((cinOpen + cpOpen + claOpen) / POPULATION) * 10_000);
+    set('cin_open', i, cinOpen + cpOpen + claOpen);
+    set('cin_rate', i, ((cinOpen + cpOpen + claOpen) / POPULATION) * 10_000);
     uasc = Math.max(0, uasc + poisson(rng, 1.2) - poisson(rng, 1.2));
     set('uasc_open', i, uasc);
     // placement mix: shares with noise, agency fostering moving in-house as recruitment ramps up

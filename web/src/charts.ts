@@ -10,7 +10,7 @@ import type { Comparator, KpiSummary } from '../../src/projections/types.ts';
 import { fanChartSpec, stackedAreaSpec, type FanRow, type StackRow } from '../../src/report/charts.ts';
 import { OBSERVED_MAX_AGE_MONTHS, basisMatches, planComparators, type ComparatorPlan } from '../../src/report/comparators.ts';
 import { axisTitle, formatKpiValue, monthLabel, monthTimestamp, unitNote } from '../../src/report/format.ts';
-import { BASELINE_COLOR, PLACEMENT_COLORS, SCENARIO_COLORS, ruleSpecs } from '../../src/report/render.ts';
+import { BASELINE_COLOR, SCENARIO_COLORS, placementColor, ruleSpecs } from '../../src/report/render.ts';
 import { parseMonth } from '../../src/calendar/index.ts';
 
 export interface ChartScenario {
@@ -135,7 +135,7 @@ function placementLabel(k: KpiDef): string {
 export function placementSpec(data: ChartData, panelWidth: number): { spec: TopLevelSpec; label: string; groups: { label: string; color: string }[] } | undefined {
   const groups = KPIS.filter((k) => k.id.startsWith('cla_placement_') && k.unit === 'count' && data.present.has(k.id));
   if (groups.length === 0) return undefined;
-  const colored = groups.map((g, i) => ({ label: placementLabel(g), color: PLACEMENT_COLORS[i % PLACEMENT_COLORS.length] }));
+  const colored = groups.map((g) => ({ label: placementLabel(g), color: placementColor(g.id) }));
   const rows: StackRow[] = [];
   const described: string[] = [];
   for (const s of data.scenarios) {

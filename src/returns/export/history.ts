@@ -128,10 +128,13 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
         break;
       }
       case 'Section47Started': {
-        if (ep) ep.s47s.push({ start: e.date, icpc: undefined });
+        // S47ActualStartDate is the date of the strategy discussion that started the enquiry: the
+        // latest discussion in the episode on or before the S47 (else the S47's own date)
+        const sd = discussions.length > 0 ? discussions[discussions.length - 1] : undefined;
+        const fromSd = sd !== undefined && (ep ? sd >= ep.referral : sd === e.date);
+        if (fromSd) discussions.pop();
+        if (ep) ep.s47s.push({ start: fromSd ? sd : e.date, icpc: undefined });
         else skip(e.type);
-        const i = discussions.indexOf(e.date);
-        if (i >= 0) discussions.splice(i, 1);
         break;
       }
       case 'IcpcHeld': {
@@ -174,7 +177,7 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
         } else skip(e.type);
         break;
       case 'StrategyDiscussionHeld':
-        // the census has no strategy discussions: one is implied by an S47 that starts the same day
+        // the census has no strategy discussions: the S47 the discussion starts carries its date
         discussions.push(e.date);
         break;
       case 'Section47Concluded':
