@@ -87,6 +87,8 @@ export type Rec = Extract<CaseEvent, { type: 'PeriodOfCareEnded' }>['rec'];
 /**
  * REC codes within each reason group, weighted by England's children ceasing to be looked after
  * in 2023-24 (national.csv) where the split is published; SGO and adoption splits are assumptions.
+ * The model's return home covers E13 (to relatives without parental responsibility) beside
+ * E4A/E4B, and its ageing out E17, E5 and E6: the KPIs report each in the DfE's own group.
  */
 export const REC_OPTIONS: readonly (readonly [Rec, number, number][])[] = [
   // returnHome
