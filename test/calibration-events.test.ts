@@ -58,7 +58,7 @@ const HAND = history([
   { type: 'ContactReceived', childId: 'B', date: '2022-03-01', source: '5A' },
   { type: 'ContactConcluded', childId: 'B', date: '2022-03-01', outcome: 'referral' },
   { type: 'ReferralAccepted', childId: 'B', date: '2022-03-01', referralId: 'B-1', source: '5A', isRereferral: false },
-  { type: 'PeriodOfCareStarted', childId: 'B', date: '2022-03-01', legalStatus: 'V2', placement: 'R1', provider: 'PR1', needCode: 'N1', route: 'direct' },
+  { type: 'PeriodOfCareStarted', childId: 'B', date: '2022-03-01', legalStatus: 'V2', placement: 'K2', provider: 'PR1', needCode: 'N1', route: 'direct' },
   // C: a first contact closed with no further action
   reg('C', '2012-02-02', '2022-02-01'),
   { type: 'ContactReceived', childId: 'C', date: '2022-02-01', source: '6' },
