@@ -46,7 +46,7 @@ export function register(program: Command): void {
     .command('backtest')
     .description('Score projections against what happened: from many origins inside an event history or observed series (rolling origins, with naive and Markov benchmarks), or from one start')
     .option('--scenario <file>', 'scenario JSON (with --events: the base for what the history does not inform; default the national-rates scenario)')
-    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in scenarios/data/southampton-observed.csv)')
     .option('--events <[label=]events.ndjson>', 'event history (e.g. imported SSDA903 returns) to back-test on, at rolling origins (repeatable: one per council)', collect)
     .addOption(new Option('--every <step>', 'rolling origins at every quarter end or every month (with --observed: turns on the rolling back-test)').choices(['quarter', 'month']))
     .option('--horizons <months>', 'months ahead to score, comma-separated (default 3,6,12,24)', parseHorizons)
@@ -99,9 +99,9 @@ Examples:
   $ caseflow backtest --events imported.ndjson --history-from 2017-04 --runs 20 --out out/bt
   $ caseflow backtest --events Bromley=bromley.ndjson --events Southwark=southwark.ndjson --history-from 2017-04 --trend all
   $ caseflow backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month --population 49500
-  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --runs 100
-  $ caseflow backtest --scenario scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --rewind 6 --runs 50 --out out/rewind
-  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed ../shared/data/southampton/observed.csv --max-mape 15 --no-report`,
+  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed scenarios/data/southampton-observed.csv --runs 100
+  $ caseflow backtest --scenario scenarios/southampton-baseline.json --observed scenarios/data/southampton-observed.csv --rewind 6 --runs 50 --out out/rewind
+  $ caseflow backtest --scenario scenarios/calibration/southampton-fit-to-2022-08.json --observed scenarios/data/southampton-observed.csv --max-mape 15 --no-report`,
     )
     .action(async (opts: BacktestOptions) => {
       if ((opts.events && opts.events.length > 0) || opts.every !== undefined) {

@@ -155,7 +155,7 @@ export function register(program: Command): void {
     .addOption(new Option('--trend <kind>', 'trend of the arrival rates into care over the window: none (the window’s mean), linear or damped (each month’s step a fraction --damping of the last)').choices([...TREND_KINDS]).default('none'))
     .option('--damping <ratio>', `monthly damping of a damped trend (default ${DEFAULT_DAMPING})`, finiteNumber('--damping'))
     .option('--scope <parts>', `parts of the flow to simulate, comma-separated (${FLOW_PARTS.join(', ')}; default with --events: the parts with events in the window)`)
-    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in shared/data)')
+    .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in scenarios/data/southampton-observed.csv)')
     .option('--events <events.ndjson>', 'event history to estimate transition rates and durations from')
     .addOption(outputFile(new Option('--out <scenario.json>', 'calibrated scenario to write; tables are written beside it').makeOptionMandatory()))
     .option('--from <YYYY-MM>', 'first month of the fitting (or reference) window', month('--from'))
@@ -193,8 +193,8 @@ parameters it informed), <name>.fit-parameters.csv and <name>.fit.json; with --e
 <name>.estimates.csv, <name>.transitions.csv and <name>.durations.csv.
 
 Examples:
-  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --to 2022-08 --out out/fit-to-2022-08.json
-  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed ../shared/data/southampton/observed.csv --from 2021-12 --to 2022-08 --runs 40 --out out/fit.json
+  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed scenarios/data/southampton-observed.csv --to 2022-08 --out out/fit-to-2022-08.json
+  $ caseflow calibrate --base scenarios/southampton-baseline.json --observed scenarios/data/southampton-observed.csv --from 2021-12 --to 2022-08 --runs 40 --out out/fit.json
   $ caseflow calibrate --base scenarios/southampton-baseline.json --events out/events.ndjson --from 2025-03 --to 2027-02 --out out/estimated.json`,
     )
     .action(async (opts: CalibrateOptions) => {
