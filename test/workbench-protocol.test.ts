@@ -46,17 +46,19 @@ class FakeWorker implements WorkerLike {
 describe('worker side', () => {
   it('answers a replication with the command line’s result for the same seed and replication', () => {
     const side = new WorkerSide();
-    expect(side.handle({ type: 'replicate', job: 1, replication: 0 })?.reply).toMatchObject({ type: 'error', job: 1, message: expect.stringMatching(/before its job/) });
+    expect(side.handle({ type: 'replicate', job: 1, replication: 0, scenario: 0 })?.reply).toMatchObject({ type: 'error', job: 1, message: expect.stringMatching(/before its job/) });
     expect(side.handle({ type: 'job', job: 1, scenarios: SCENARIOS, seed: SEED, months: MONTHS })).toBeUndefined();
-    const out = side.handle({ type: 'replicate', job: 1, replication: 2 });
+    const out = side.handle({ type: 'replicate', job: 1, replication: 2, scenario: 1 });
     expect(out?.reply.type).toBe('result');
     if (out?.reply.type !== 'result') return;
+    // the paired task the command line runs, scenario by scenario
     const direct = runReplicationTask({ scenarios: SCENARIOS, seed: SEED, replication: 2, months: MONTHS });
-    expect(out.reply.runs).toEqual(direct.runs);
-    expect(out.reply.events).toEqual(direct.events);
-    expect(out.reply.replication).toBe(2);
+    expect(out.reply.run).toEqual(direct.runs[1]);
+    expect(out.reply.events).toBe(direct.events[1]);
+    expect([out.reply.replication, out.reply.scenario]).toEqual([2, 1]);
     expect(out.transfer.length).toBeGreaterThan(10); // the KPI arrays travel without copying
-    expect(side.handle({ type: 'replicate', job: 2, replication: 0 })?.reply.type).toBe('error'); // a stale job
+    expect(side.handle({ type: 'replicate', job: 2, replication: 0, scenario: 0 })?.reply.type).toBe('error'); // a stale job
+    expect(side.handle({ type: 'replicate', job: 1, replication: 0, scenario: 2 })?.reply).toMatchObject({ type: 'error', message: 'run 1 has no scenario 2' });
   });
 
   it('turns an engine error into an error message for that replication', () => {
@@ -64,7 +66,7 @@ describe('worker side', () => {
       throw new Error('boom');
     });
     side.handle({ type: 'job', job: 4, scenarios: SCENARIOS, seed: SEED, months: MONTHS });
-    expect(side.handle({ type: 'replicate', job: 4, replication: 3 })?.reply).toEqual({ type: 'error', job: 4, replication: 3, message: 'boom' });
+    expect(side.handle({ type: 'replicate', job: 4, replication: 3, scenario: 1 })?.reply).toEqual({ type: 'error', job: 4, replication: 3, scenario: 1, message: 'boom' });
   });
 });
 
@@ -92,7 +94,7 @@ describe('engine pool', () => {
     }
   });
 
-  it('sends each worker the job once, then one replication at a time', async () => {
+  it('sends each worker the job once, then one scenario’s replication at a time, replication by replication', async () => {
     const logs: ToWorker[][] = [];
     const pool = new EnginePool(2, () => {
       const log: ToWorker[] = [];
@@ -105,8 +107,13 @@ describe('engine pool', () => {
       expect(log[0].type).toBe('job');
       expect(log.slice(1).every((m) => m.type === 'replicate')).toBe(true);
     }
-    const reps = logs.flatMap((l) => l.filter((m) => m.type === 'replicate').map((m) => (m as { replication: number }).replication));
-    expect(reps.sort()).toEqual([0, 1, 2, 3]);
+    const tasks = logs.flatMap((l) => l.filter((m) => m.type === 'replicate').map((m) => { const t = m as { replication: number; scenario: number }; return `${t.replication}:${t.scenario}`; }));
+    expect(tasks.sort()).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0', '2:1', '3:0', '3:1']);
+    // the two workers start on the first replication's two scenarios
+    expect(logs.map((l) => l[1])).toEqual([
+      { type: 'replicate', job: 1, replication: 0, scenario: 0 },
+      { type: 'replicate', job: 1, replication: 0, scenario: 1 },
+    ]);
     // a second run reuses the workers
     await pool.run(request);
     expect(logs).toHaveLength(2);

@@ -2,8 +2,10 @@
  * How the page and its engine workers talk, and the pool that hands replications out.
  *
  * Page → worker: `job` (the scenarios, seed and months of a run; sent once per run) then one
- * `replicate` per replication. Worker → page: `result` (one KPI run per scenario, its arrays
- * transferred, not copied) or `error`. Replication r of every scenario uses the seed stream
+ * `replicate` per scenario and replication, replication by replication, so that the scenarios of
+ * the first replication run side by side and the first comparison arrives as soon as possible.
+ * Worker → page: `result` (one KPI run, its arrays transferred, not copied) or `error`.
+ * Replication r of every scenario uses the seed stream
  * (seed, r), exactly as `caseflow simulate` and `compare` do, so the results do not depend on
  * how many workers ran or in which order they finished. Cancelling terminates the workers (a
  * replication cannot be interrupted half-way); the next run starts fresh ones.
@@ -13,11 +15,11 @@ import type { Scenario } from '../../src/scenarios/schema.ts';
 
 export type ToWorker =
   | { readonly type: 'job'; readonly job: number; readonly scenarios: readonly Scenario[]; readonly seed: number; readonly months: number }
-  | { readonly type: 'replicate'; readonly job: number; readonly replication: number };
+  | { readonly type: 'replicate'; readonly job: number; readonly replication: number; readonly scenario: number };
 
 export type FromWorker =
-  | { readonly type: 'result'; readonly job: number; readonly replication: number; readonly runs: KpiRun[]; readonly events: number[] }
-  | { readonly type: 'error'; readonly job: number; readonly replication: number; readonly message: string };
+  | { readonly type: 'result'; readonly job: number; readonly replication: number; readonly scenario: number; readonly run: KpiRun; readonly events: number }
+  | { readonly type: 'error'; readonly job: number; readonly replication: number; readonly scenario: number; readonly message: string };
 
 /** What the pool needs of a worker (a DOM Worker, or a stand-in in tests). */
 export interface WorkerLike {
@@ -35,6 +37,7 @@ export interface RunRequest {
 }
 
 export interface RunProgress {
+  /** Replications finished for every scenario. */
   readonly done: number;
   readonly total: number;
   /** runs[s][r]: scenario s, replication r (undefined until it arrives). */
@@ -44,8 +47,9 @@ export interface RunProgress {
 export type RunOutcome = { readonly status: 'done'; readonly runs: KpiRun[][]; readonly events: number[] } | { readonly status: 'cancelled' } | { readonly status: 'failed'; readonly message: string };
 
 /**
- * Keeps up to `size` workers busy, one replication each; results are stored by replication, so
- * `onResult` sees the runs so far and the outcome lists them in replication order.
+ * Keeps up to `size` workers busy, one scenario's replication each; results are stored by
+ * scenario and replication, so `onResult` (called when a replication has finished for every
+ * scenario) sees the runs so far, and the outcome lists them in replication order.
  */
 export class EnginePool {
   private workers: WorkerLike[] = [];
@@ -68,8 +72,10 @@ export class EnginePool {
     this.cancel();
     const job = ++this.job;
     const total = req.runs;
+    const count = req.scenarios.length;
     const runs: (KpiRun | undefined)[][] = req.scenarios.map(() => new Array<KpiRun | undefined>(total).fill(undefined));
     const events = req.scenarios.map(() => 0);
+    const arrived = new Array<number>(total).fill(0);
     let next = 0;
     let done = 0;
     return new Promise<RunOutcome>((resolve) => {
@@ -77,10 +83,12 @@ export class EnginePool {
         this.finish = undefined;
         resolve(o);
       };
-      const n = Math.min(this.size, total);
+      const n = Math.min(this.size, total * count);
       while (this.workers.length < n) this.workers.push(this.makeWorker());
       const dispatch = (w: WorkerLike) => {
-        if (next < total) w.postMessage({ type: 'replicate', job, replication: next++ });
+        if (next >= total * count) return;
+        const task = next++;
+        w.postMessage({ type: 'replicate', job, replication: Math.floor(task / count), scenario: task % count });
       };
       for (const w of this.workers.slice(0, n)) {
         w.onmessage = (ev) => {
@@ -91,10 +99,12 @@ export class EnginePool {
             this.finish({ status: 'failed', message: msg.message });
             return;
           }
-          msg.runs.forEach((r, s) => (runs[s][msg.replication] = r));
-          msg.events.forEach((e, s) => (events[s] += e));
-          done++;
-          onResult?.({ done, total, runs });
+          runs[msg.scenario][msg.replication] = msg.run;
+          events[msg.scenario] += msg.events;
+          if (++arrived[msg.replication] === count) {
+            done++;
+            onResult?.({ done, total, runs });
+          }
           if (done === total) this.finish({ status: 'done', runs: runs as KpiRun[][], events });
           else dispatch(w);
         };
