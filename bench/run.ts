@@ -13,6 +13,7 @@ import { benchEnsemble, benchProjection, benchReplay, benchScale, benchSimulatio
 import { machine } from './lib.ts';
 import type { ScaleRunResult } from './england.ts';
 import { benchSweep } from './sweep.ts';
+import { benchStartup, benchWorkers } from './processes.ts';
 
 const RESULTS = fileURLToPath(new URL('./results.json', import.meta.url));
 const README = fileURLToPath(new URL('./README.md', import.meta.url));
@@ -29,6 +30,14 @@ export const GOALS = {
   ensemble200x5ySeconds: 60,
   /** Queue worker throughput as a share of a local worker thread's. */
   sweepQueueVsThread: 0.9,
+  /** CPU of `caseflow --help` over a bare `node -e 0`. */
+  helpOverNode: 3,
+  /** CPU seconds of `caseflow simulate`, 1 run × 60 months of the Southampton baseline. */
+  simulate1x60CpuSeconds: 1.5,
+  /** simulate + project throughput as a share of the plain loop's. */
+  simulateProjectShareOfLoop: 0.25,
+  /** Extra CPU of the same ensemble on 2 workers over 1. */
+  twoWorkersExtraCpu: 0.05,
 } as const;
 
 interface Options {
@@ -38,7 +47,7 @@ interface Options {
   readme: boolean;
 }
 
-const ALL = ['simulate', 'projection', 'replay', 'ensemble', 'scale', 'sweep'] as const;
+const ALL = ['simulate', 'projection', 'replay', 'ensemble', 'scale', 'sweep', 'startup', 'workers'] as const;
 type Part = (typeof ALL)[number];
 
 function parts(only: string | undefined): Set<Part> {
@@ -57,6 +66,7 @@ function log(line: string): void {
 const M = (v: number) => (Number.isFinite(v) ? `${(v / 1e6).toFixed(2)} M/s` : '–');
 const S = (v: number) => (Number.isFinite(v) ? `${v.toFixed(1)} s` : '–');
 const X = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)}×` : '–');
+const S2 = (v: number) => (Number.isFinite(v) ? `${v.toFixed(2)} s` : '–');
 const MB = (v: number) => (Number.isFinite(v) ? `${v.toFixed(0)} MB/s` : '–');
 
 type Results = Record<string, unknown>;
@@ -80,6 +90,14 @@ export function tableRows(r: Results): string[][] {
     const b = n('replay_baseline_mb_per_sec');
     rows.push(['replay NDJSON, full validation', `${M(n('replay_events_per_sec'))}, ${MB(n('replay_mb_per_sec'))}`, MB(b), ratio(n('replay_mb_per_sec'), b)]);
     rows.push(['replay NDJSON, no validation', `${M(n('replay_none_events_per_sec'))}, ${MB(n('replay_none_mb_per_sec'))}`, MB(b), ratio(n('replay_none_mb_per_sec'), b)]);
+  }
+  if ('startup_help_cpu_seconds' in r) {
+    const node = n('startup_node_cpu_seconds');
+    rows.push(['caseflow --help, CPU (built JavaScript)', S2(n('startup_help_cpu_seconds')), `${S2(node)} (node -e 0)`, ratio(n('startup_help_cpu_seconds'), node)]);
+    rows.push(['caseflow simulate, 1 run x 60 months, CPU', S2(n('startup_simulate_cpu_seconds')), `${S2(node)} (node -e 0)`, ratio(n('startup_simulate_cpu_seconds'), node)]);
+  }
+  if ('workers_two_cpu_seconds' in r) {
+    rows.push([`ensemble ${n('workers_runs')} x 5-year, CPU on 2 workers against 1`, S2(n('workers_two_cpu_seconds')), `${S2(n('workers_one_cpu_seconds'))} (1 worker)`, ratio(n('workers_two_cpu_seconds'), n('workers_one_cpu_seconds'))]);
   }
   const points = (r.ensemble_points as EnsemblePoint[] | undefined) ?? [];
   for (const p of points) {
@@ -119,6 +137,19 @@ export function goals(r: Results): { goal: string; value: string; met: boolean }
   const out: { goal: string; value: string; met: boolean }[] = [];
   if ('simulate_project_events_per_sec' in r) {
     out.push({ goal: '>= 3 M events/s per core, simulate and project', value: M(n('simulate_project_events_per_sec')), met: n('simulate_project_events_per_sec') >= GOALS.simulateProjectEventsPerSec });
+  }
+  if ('simulate_project_events_per_sec' in r) {
+    const share = n('simulate_project_events_per_sec') / n('baseline_events_per_sec');
+    out.push({ goal: `simulate and project at >= ${GOALS.simulateProjectShareOfLoop * 100}% of the plain loop`, value: `${(share * 100).toFixed(0)}%`, met: share >= GOALS.simulateProjectShareOfLoop });
+  }
+  if ('startup_help_cpu_seconds' in r) {
+    const x = n('startup_help_cpu_seconds') / n('startup_node_cpu_seconds');
+    out.push({ goal: `caseflow --help under ${GOALS.helpOverNode}x the CPU of node -e 0`, value: X(x), met: x < GOALS.helpOverNode });
+    out.push({ goal: `simulate 1 x 60-month Southampton under ${GOALS.simulate1x60CpuSeconds} s of CPU`, value: S2(n('startup_simulate_cpu_seconds')), met: n('startup_simulate_cpu_seconds') < GOALS.simulate1x60CpuSeconds });
+  }
+  if ('workers_two_cpu_seconds' in r) {
+    const extra = n('workers_two_cpu_seconds') / n('workers_one_cpu_seconds') - 1;
+    out.push({ goal: `2 workers cost under ${GOALS.twoWorkersExtraCpu * 100}% more CPU than 1`, value: `${(extra * 100).toFixed(1)}%`, met: extra < GOALS.twoWorkersExtraCpu });
   }
   if ('replay_events_per_sec' in r) {
     out.push({ goal: '>= 1 M events/s NDJSON replay, full validation', value: M(n('replay_events_per_sec')), met: n('replay_events_per_sec') >= GOALS.replayEventsPerSec });
@@ -285,6 +316,14 @@ Examples:
       sweep_events_per_job: sw.eventsPerJob,
       sweep_outputs_identical: sw.identical,
     });
+  }
+  if (which.has('startup')) {
+    const st = benchStartup({ runs: quick ? 3 : 5, log });
+    Object.assign(r, { startup_node_cpu_seconds: st.nodeSeconds, startup_help_cpu_seconds: st.helpSeconds, startup_simulate_cpu_seconds: st.simulateSeconds });
+  }
+  if (which.has('workers')) {
+    const wk = benchWorkers({ runs: quick ? 4 : 8, repeats: quick ? 1 : 3, log });
+    Object.assign(r, { workers_runs: wk.runs, workers_one_cpu_seconds: wk.oneWorkerSeconds, workers_two_cpu_seconds: wk.twoWorkersSeconds });
   }
   r.total_seconds = (performance.now() - started) / 1000;
   r.goals = goals(r);
