@@ -15,7 +15,8 @@ import {
 } from '../src/events/journey.ts';
 import { EVENT_TYPES, SCHEMA_VERSION, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
 import { isoDate, parseIsoDate } from '../src/calendar/index.ts';
-import { sampleCommand } from '../src/store/sample.ts';
+import { sampleCommand } from './helpers/sample.ts';
+import { given, recorded } from './helpers/journey.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The specification, written independently of the implementation: for each event type, the
@@ -223,6 +224,30 @@ describe('dates, streams and rule order', () => {
       expect(e.message).toContain('CpPlanEnded');
       expect(e.message).toContain('cp-plan-not-open');
     }
+  });
+});
+
+describe('journey stories', () => {
+  const start = recorded([sampleCommand('ChildRegistered', 'c1', DAY), sampleCommand('ContactReceived', 'c1', DAY)]);
+
+  it('a contact concluded after it was received is recorded as the next version', () => {
+    given(start)
+      .when(sampleCommand('ContactConcluded', 'c1', DAY))
+      .then([{ ...sampleCommand('ContactConcluded', 'c1', DAY), version: 3, schema: SCHEMA_VERSION } as CaseEvent]);
+  });
+
+  it('a second contact while one is open is refused, and so is a contact for another child', () => {
+    given(start).when(sampleCommand('ContactReceived', 'c1', DAY)).thenRefused('contact-already-open');
+    given(start).when(sampleCommand('ContactConcluded', 'c2', DAY)).thenRefused('wrong-stream');
+  });
+
+  it('an opening-stock child on a third plan: the next plan must carry the running count', () => {
+    const onThirdPlan = recorded([sampleCommand('ChildRegistered', 'c1', DAY), sampleCommand('CpPlanStarted', 'c1', DAY, 2), sampleCommand('CpPlanEnded', 'c1', DAY)]);
+    given(onThirdPlan).when(sampleCommand('CpPlanStarted', 'c1', DAY, 2)).thenRefused('cp-previous-plans-mismatch');
+    const after = given(onThirdPlan)
+      .when(sampleCommand('CpPlanStarted', 'c1', DAY, 3))
+      .then([{ ...sampleCommand('CpPlanStarted', 'c1', DAY, 3), version: 4, schema: SCHEMA_VERSION } as CaseEvent]);
+    expect(after.cpPlans).toBe(4);
   });
 });
 

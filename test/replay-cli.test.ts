@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
-import { sampleCommand, sampleLog } from '../src/store/index.ts';
+import { sampleCommand, sampleLog } from './helpers/sample.ts';
 import { EVENT_TYPES, SCHEMA_VERSION, type CaseEvent, type EventType } from '../src/events/schema.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));

@@ -9,7 +9,7 @@ import { importReturns, isValidUpn, ssda903FileNames, ssda903Tables, writeSsda90
 import { childIdentity, hash32, isPostcodeShape, upnCheckLetter } from '../src/returns/export/identity.ts';
 import { collectionYearOf, dayOf, isoDate, parseIsoDate } from '../src/calendar/index.ts';
 import type { CaseEvent } from '../src/events/index.ts';
-import { sampleLog } from '../src/store/sample.ts';
+import { sampleLog } from './helpers/sample.ts';
 import { writeCin } from '../src/returns/index.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/', import.meta.url));

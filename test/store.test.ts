@@ -12,10 +12,9 @@ import {
   NdjsonWriter,
   readNdjsonEvents,
   replayLog,
-  sampleCommand,
-  sampleLog,
   type EventStore,
 } from '../src/store/index.ts';
+import { sampleCommand, sampleLog } from './helpers/sample.ts';
 import { EventValidationError, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
 import { JourneyRuleError } from '../src/events/journey.ts';
 

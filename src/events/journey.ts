@@ -352,3 +352,14 @@ export class JourneyValidator {
     return this.states.size;
   }
 }
+
+/**
+ * The journey as one decider: the state before a stream's first event, `decide` (a command and
+ * the state → the events to record, or a `JourneyRuleError`) and `evolve` (a state and an event →
+ * the next state).
+ */
+export const journeyDecider = {
+  initialState: initialJourney,
+  decide,
+  evolve,
+} as const;

@@ -4,4 +4,3 @@ export * from './fileStore.ts';
 export * from './ndjson.ts';
 export * from './replay.ts';
 export { writeFileAtomic } from './atomicFile.ts';
-export * from './sample.ts';

@@ -4,11 +4,11 @@
  * the event types the journey rules allow, so every path through the state machine occurs.
  * Deterministic for a given seed.
  */
-import { Rng } from '../simulation/random.ts';
-import { isoDate, parseIsoDate } from '../calendar/index.ts';
-import { EVENT_TYPES, type CaseEvent, type EventType, type NewEvent } from '../events/schema.ts';
-import { brokenRule, evolveInPlace, initialJourney, type JourneyState } from '../events/journey.ts';
-import { SCHEMA_VERSION } from '../events/schema.ts';
+import { Rng } from '../../src/simulation/random.ts';
+import { isoDate, parseIsoDate } from '../../src/calendar/index.ts';
+import { EVENT_TYPES, type CaseEvent, type EventType, type NewEvent } from '../../src/events/schema.ts';
+import { brokenRule, evolveInPlace, initialJourney, type JourneyState } from '../../src/events/journey.ts';
+import { SCHEMA_VERSION } from '../../src/events/schema.ts';
 
 /**
  * A schema-valid command of `type` with fixed, valid field values. `previousPlans` (CpPlanStarted)
