@@ -41,6 +41,7 @@ const NODE_ADAPTERS_TO_MOVE = new Set([
   'store/ndjson.ts',
   'store/fileStore.ts',
   'store/atomicFile.ts',
+  'store/lock.ts',
 ]);
 
 function sources(dir: string): string[] {
