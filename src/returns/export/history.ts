@@ -72,6 +72,10 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
   let placements = 0;
   let ep: CinEpisodeOut | undefined;
   const discussions: string[] = [];
+  const dropDiscussions = (): void => {
+    for (let i = 0; i < discussions.length; i++) skip('StrategyDiscussionHeld');
+    discussions.length = 0;
+  };
   for (const e of events.slice(1)) {
     switch (e.type) {
       case 'PeriodOfCareStarted':
@@ -129,15 +133,19 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
       }
       case 'Section47Started': {
         // S47ActualStartDate is the date of the strategy discussion that started the enquiry: the
-        // latest discussion in the episode on or before the S47 (else the S47's own date)
+        // latest discussion in the episode on or before the S47 (else the S47's own date); earlier
+        // discussions that started no enquiry have no place in the census and are counted as skipped
         const sd = discussions.length > 0 ? discussions[discussions.length - 1] : undefined;
         const fromSd = sd !== undefined && (ep ? sd >= ep.referral : sd === e.date);
         if (fromSd) discussions.pop();
+        dropDiscussions();
         if (ep) ep.s47s.push({ start: fromSd ? sd : e.date, icpc: undefined });
         else skip(e.type);
         break;
       }
       case 'IcpcHeld': {
+        // a discussion before the conference belongs to the enquiry under way, not to a later one
+        dropDiscussions();
         if (!ep) {
           skip(e.type);
           break;
@@ -187,6 +195,6 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
         skip(e.type);
     }
   }
-  for (let i = 0; i < discussions.length; i++) skip('StrategyDiscussionHeld');
+  dropDiscussions();
   return { registered: first, care, cin, notRepresented };
 }
