@@ -53,6 +53,10 @@ export interface SimulationBench {
   readonly projectObjectsEventsPerSec: number;
   /** The plain loop: the same draws and 5 array writes an event, events a second. */
   readonly baselineEventsPerSec: number;
+  /** Events of a 1-month run: almost all of them the opening stock's back-dated history. */
+  readonly historyEvents: number;
+  /** Events a second of that 1-month run through all KPI projections (the ensemble path). */
+  readonly historyProjectEventsPerSec: number;
   /** The events of the kept log (for the projection and replay benchmarks). */
   readonly log: CaseEvent[];
 }
@@ -98,6 +102,16 @@ export function benchSimulation(opts: RunSize & { months: number; scenario?: str
     return r;
   };
   const fused = timeRuns(project(false), { ...opts, onRun: each('simulate + project') });
+  // the opening history: a 1-month run is the history and one month of events
+  const first = { scenario: s.scenario, params: s.params.slice(0, 1) };
+  const projectFirst = () => {
+    const projector = new KpiProjector(projectorOptionsFor(first.scenario, first.params));
+    const r = simulate(first, projector.sink);
+    projector.finish();
+    return r;
+  };
+  const historyEvents = projectFirst().events;
+  const history = timeRuns(projectFirst, { ...opts, warmup: opts.warmup + 2, runs: opts.runs * 3, onRun: (i, sec) => log(`  opening history + 1 month run ${i + 1}: ${sec.toFixed(3)} s (${(historyEvents / sec / 1e6).toFixed(2)} M events/s)`) });
   const objects = timeRuns(project(true), { ...opts, onRun: each('simulate + project (event objects)') });
   const base = timeRuns(() => plainLoop(events, draws), { ...opts, onRun: (i, sec) => log(`  baseline run ${i + 1}/${opts.runs}: ${sec.toFixed(3)} s`) });
   return {
@@ -110,6 +124,8 @@ export function benchSimulation(opts: RunSize & { months: number; scenario?: str
     projectEventsPerSec: rate(events, fused.median),
     projectObjectsEventsPerSec: rate(events, objects.median),
     baselineEventsPerSec: rate(events, base.median),
+    historyEvents,
+    historyProjectEventsPerSec: rate(historyEvents, history.median),
     log: kept,
   };
 }

@@ -50,7 +50,7 @@ export abstract class Emitters extends ChildTable {
 
   /** True when events go to the field sink as numbers (no event object is built). */
   protected get asFields(): boolean {
-    return this.fs !== undefined && !this.inHistory;
+    return this.fs !== undefined;
   }
 
   /** One event to the field sink (see src/events/fields.ts). */

@@ -22,6 +22,7 @@ import {
   F_KNOWN,
   F_NO_EPISODE,
   F_UASC,
+  GROUP_OF,
   GROUP_PFA,
   L_C1,
   L_C2,
@@ -32,6 +33,7 @@ import {
   N8,
   NEVER,
   NO_DAY,
+  PROVIDERS,
   R_CP,
   R_DIRECT,
   R_UASC,
@@ -191,17 +193,21 @@ export abstract class HistoryReplay extends JourneyTransitions {
     const p = this.compiled[0];
     const dob = this.dob[c];
     const last = this.startDay - 1;
-    const clamp = (d: number) => Math.min(last, Math.max(dob, d));
-    const since = clamp(ch.since);
+    const since = Math.min(last, Math.max(dob, ch.since));
     const activity = ch.state === 'cin' ? (ch.cinActivity ?? 'plan') : undefined;
-    let refDay = clamp(Math.min(ch.lastReferral ?? since, since));
-    if (ch.state === 'cp' || activity === 's47') refDay = Math.min(refDay, clamp(since - 20));
+    let refDay = Math.min(last, Math.max(dob, Math.min(ch.lastReferral ?? since, since)));
+    if (ch.state === 'cp' || activity === 's47') refDay = Math.min(refDay, Math.min(last, Math.max(dob, since - 20)));
     t.op(refDay, OP_REG, 0);
     t.op(refDay, OP_CONTACT, 0);
     t.op(refDay, OP_CONTACT_REF, 0);
     t.op(refDay, OP_REFERRAL, 0);
     if (ch.state === 'cla') {
-      const starts = [...(ch.placementStarts ?? [])].map(clamp).filter((d) => d >= since).sort((a, b) => a - b);
+      const starts: number[] = [];
+      for (const d of ch.placementStarts ?? []) {
+        const day = Math.min(last, Math.max(dob, d));
+        if (day >= since) starts.push(day);
+      }
+      starts.sort((a, b) => a - b);
       const route = ch.route ? ROUTE_NAMES.indexOf(ch.route) : ch.uasc ? R_UASC : R_DIRECT;
       const need = route === R_CP ? N1 : route === R_UASC ? N8 : p.careNeed.sample(rng);
       const legal = LEGAL_INDEX.get(ch.legalStatus ?? 'V2') ?? L_V2;
@@ -284,67 +290,102 @@ export abstract class HistoryReplay extends JourneyTransitions {
     return d;
   }
 
-  /** Emits one script op of slot `c` and folds it. */
+  /**
+   * Emits one script op of slot `c` and folds it. With a field sink the events go as numbers,
+   * as simulated events do; the bookkeeping is folded from the op itself, not from an event.
+   */
   protected runOp(c: number, day: number, op: number, arg: number): void {
-    let e: CaseEvent | undefined;
+    const t = this.track;
+    t.lastActivity[c] = day;
     switch (op) {
       case OP_REG:
-        e = this.eRegistered(c, day);
+        this.eRegistered(c, day);
         break;
       case OP_CONTACT:
-        e = this.eContact(c, day);
+        this.eContact(c, day);
+        t.flags[c] |= H_CONTACT;
         break;
       case OP_CONTACT_REF:
-        e = this.eContactConcluded(c, day, CONTACT_OUT.referral);
+        this.eContactConcluded(c, day, CONTACT_OUT.referral);
+        t.flags[c] &= ~H_CONTACT;
         break;
       case OP_REFERRAL:
-        e = this.eReferral(c, day, false);
+        this.eReferral(c, day, false);
+        this.lastRef[c] = day;
+        this.flags[c] |= F_KNOWN;
+        t.flags[c] = (t.flags[c] | H_EPISODE) & ~H_CLOSED;
+        t.episodeSince[c] = day;
         break;
       case OP_ASSESS_START:
-        e = this.eSimple(c, day, 'AssessmentStarted');
+        this.eSimple(c, day, 'AssessmentStarted');
+        t.flags[c] |= H_ASSESS;
+        t.assessSince[c] = day;
         break;
       case OP_ASSESS_AUTH:
-        e = this.eAuthorised(c, day, this.drawFactors(this.compiled[0], arg === ASSESS_OUT.nfa), arg);
+        this.eAuthorised(c, day, this.drawFactors(this.compiled[0], arg === ASSESS_OUT.nfa), arg);
+        t.flags[c] &= ~H_ASSESS;
         break;
       case OP_STRATEGY:
-        e = this.eSimple(c, day, 'StrategyDiscussionHeld');
+        this.eSimple(c, day, 'StrategyDiscussionHeld');
+        t.strategy[c] = day;
+        this.strat[c] = day;
         break;
       case OP_S47_START:
-        e = this.eSimple(c, day, 'Section47Started');
+        this.eSimple(c, day, 'Section47Started');
+        t.flags[c] |= H_S47;
+        if (t.strategy[c] < t.episodeSince[c]) t.strategy[c] = day;
         break;
       case OP_S47_END:
-        e = this.eS47Concluded(c, day, arg);
+        this.eS47Concluded(c, day, arg);
+        t.flags[c] &= ~H_S47;
+        if (arg === S47_OUT.icpc) t.flags[c] |= H_AWAIT_ICPC;
         break;
       case OP_ICPC:
-        e = this.eIcpc(c, day, arg === 1);
+        this.eIcpc(c, day, arg === 1);
+        t.flags[c] &= ~H_AWAIT_ICPC;
+        if (arg === 1) t.flags[c] |= H_AWAIT_CP;
         break;
-      case OP_CP_START:
-        e = this.eCpStarted(c, day, arg >> 8, arg & 0xff);
+      case OP_CP_START: {
+        const previous = arg & 0xff;
+        this.eCpStarted(c, day, arg >> 8, previous);
+        t.flags[c] = (t.flags[c] | H_CP) & ~H_AWAIT_CP;
+        t.cpSince[c] = day;
+        this.cpPlans[c] = Math.min(255, Math.max(this.cpPlans[c], previous) + 1);
         break;
+      }
       case OP_CIN_START:
-        e = this.eCinStarted(c, day, arg);
+        this.eCinStarted(c, day, arg);
+        t.flags[c] |= H_CIN;
+        t.cinSince[c] = day;
         break;
       case OP_CIN_END:
-        e = this.eSimple(c, day, 'CinPlanEnded');
+        this.eSimple(c, day, 'CinPlanEnded');
+        t.flags[c] &= ~H_CIN;
         break;
       case OP_POC_START:
         this.place[c] = arg & 0xff;
         this.prov[c] = (arg >>> 8) & 0xff;
         this.legal[c] = (arg >>> 16) & 0xff;
         this.route[c] = (arg >>> 24) & 0xf;
-        e = this.ePocStarted(c, day, (arg >>> 28) & 0xf);
+        this.group[c] = GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]];
+        this.ePocStarted(c, day, (arg >>> 28) & 0xf);
+        t.flags[c] |= H_CARE;
+        t.careSince[c] = day;
         break;
       case OP_EPISODE:
         this.place[c] = arg & 0xff;
         this.prov[c] = (arg >>> 8) & 0xff;
         this.legal[c] = (arg >>> 16) & 0xff;
-        e = this.eEpisode(c, day, (arg >>> 24) & 3 ? (((arg >>> 24) & 3) === 2 ? 'T' : 'P') : 'L', (arg >>> 26) & 0xf);
+        this.group[c] = GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]];
+        this.eEpisode(c, day, (arg >>> 24) & 3 ? (((arg >>> 24) & 3) === 2 ? 'T' : 'P') : 'L', (arg >>> 26) & 0xf);
         break;
       default:
-        e = this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);
+        this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);
+        t.flags[c] = (t.flags[c] & H_CONTACT) | H_CLOSED;
+        t.closedOn[c] = day;
+        t.closeReason[c] = arg & 0xff;
         break;
     }
-    this.fold(c, e!, day, false);
   }
 
   /** Emits the opening history (synthesised scripts and/or imported events) in date order. */
@@ -437,26 +478,28 @@ export abstract class HistoryReplay extends JourneyTransitions {
     t.reserve(maxOps);
     // a scripted child's id given twice is taken once (the first time)
     const scriptedIds = new ChildIndex();
-    const hasImported = importedIds.size > 0;
-    const addScripted = (ch: OpeningChild | RecentlyClosedChild, closed: boolean) => {
-      if (hasImported && importedIds.has(ch.childId)) return;
-      const before = scriptedIds.count;
-      if (scriptedIds.get(ch.childId) <= before) return;
-      const c = this.alloc(ch.childId);
-      t.ensure(c + 1);
-      slots.push(c);
-      this.dob[c] = ch.dateOfBirth;
-      this.b18[c] = plus18(ch.dateOfBirth);
-      this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
-      this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
-      this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
-      this.state[c] = S_HISTORY;
-      t.building = c;
-      if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);
-      else this.buildScript(c, ch as OpeningChild);
-    };
-    for (const ch of children) addScripted(ch, false);
-    for (const ch of closedList) addScripted(ch, true);
+    for (const ch of children) this.addScripted(ch, false, importedIds, scriptedIds, slots);
+    for (const ch of closedList) this.addScripted(ch, true, importedIds, scriptedIds, slots);
+  }
+
+  /** Gives one synthesised opening child a slot and its backdated script. */
+  private addScripted(ch: OpeningChild | RecentlyClosedChild, closed: boolean, importedIds: ReadonlySet<string>, scriptedIds: ChildIndex, slots: number[]): void {
+    if (importedIds.size > 0 && importedIds.has(ch.childId)) return;
+    const before = scriptedIds.count;
+    if (scriptedIds.get(ch.childId) <= before) return;
+    const t = this.track;
+    const c = this.alloc(ch.childId);
+    t.ensure(c + 1);
+    slots.push(c);
+    this.dob[c] = ch.dateOfBirth;
+    this.b18[c] = plus18(ch.dateOfBirth);
+    this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
+    this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
+    this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
+    this.state[c] = S_HISTORY;
+    t.building = c;
+    if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);
+    else this.buildScript(c, ch as OpeningChild);
   }
 
   /** Continues every opening child's journey from the state its history implies. */
