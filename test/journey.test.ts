@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import {
   brokenRule,
+  checkAndApply,
   dayOfIso,
   decide,
   evolve,
@@ -316,6 +317,50 @@ describe('a whole journey that cycles', () => {
 });
 
 describe('evolve and the validator', () => {
+  it('the validator (dense states) agrees with checkAndApply on a Map of states for any interleaved log, good or bad', () => {
+    const ids = ['N1', 'N2', 'O7', 'child-x'];
+    const dates = ['2023-03-14', '2023-03-15', '2023-03-16', '2023-02-30x', '2023-03-15'];
+    const step = fc.record({ child: fc.nat(ids.length - 1), type: fc.nat(EVENT_TYPES.length - 1), date: fc.nat(dates.length - 1), versionOff: fc.constantFrom(0, 0, 0, 0, 1, -1), plans: fc.nat(3), allowed: fc.boolean() });
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 120 }), (steps) => {
+        const v = new JourneyValidator();
+        const ref = new Map<string, JourneyState>();
+        for (const s of steps) {
+          const id = ids[s.child];
+          const refState = ref.get(id) ?? initialJourney(id);
+          // half the steps are events the rules allow (right version, no earlier date), so that streams get far
+          let e: CaseEvent;
+          if (s.allowed) {
+            const date = refState.lastDay > dayOfIso(DAY) ? '2023-03-16' : DAY;
+            const ok = EVENT_TYPES.filter((t) => brokenRule(refState, sampleCommand(t, id, date, Math.max(0, refState.cpPlans))) === undefined);
+            e = { ...sampleCommand(ok[s.type % ok.length], id, date, Math.max(0, refState.cpPlans)), version: refState.version + 1, schema: SCHEMA_VERSION } as CaseEvent;
+          } else {
+            const cmd = sampleCommand(EVENT_TYPES[s.type], id, DAY, s.plans);
+            e = { ...cmd, date: dates[s.date], version: refState.version + 1 + s.versionOff, schema: SCHEMA_VERSION } as CaseEvent;
+          }
+          let want: string | undefined;
+          try {
+            const next = { ...refState };
+            checkAndApply(next, e);
+            ref.set(id, next);
+          } catch (err) {
+            want = (err as JourneyRuleError).rule;
+          }
+          let got: string | undefined;
+          try {
+            v.check(e);
+          } catch (err) {
+            got = (err as JourneyRuleError).rule;
+          }
+          expect(got).toBe(want);
+          expect(v.state(id)).toEqual(ref.get(id));
+        }
+        expect(v.streams).toBe(ref.size);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('evolve never modifies its input; evolveInPlace does', () => {
     const s = Object.freeze(registeredState(flagsOf(0)));
     const [e] = decide(sampleCommand('ReferralAccepted', 'c1', DAY), s);

@@ -46,6 +46,7 @@
  */
 import { dayOfIso } from '../calendar/civil.ts';
 import { SCHEMA_VERSION, type CaseEvent, type NewEvent } from './schema.ts';
+import { ChildIndex } from './childIndex.ts';
 
 export { dayOfIso };
 
@@ -326,30 +327,202 @@ export function checkAndApply(state: JourneyState, event: CaseEvent): void {
   apply(state, event, event.version, day);
 }
 
-/** Validates a whole log in global order, keeping one small state per child. */
+// journey flags of the validator's dense state
+const J_REGISTERED = 1;
+const J_CONTACT = 2;
+const J_CASE = 4;
+const J_ASSESSMENT = 8;
+const J_S47 = 16;
+const J_CIN = 32;
+const J_CP = 64;
+const J_LOOKED_AFTER = 128;
+
+/**
+ * Validates a whole log in global order, keeping one small state per child: children are
+ * numbered densely (`ChildIndex`) and their states kept in typed arrays, so a log of millions of
+ * events costs no Map lookup or state object per event. The rules are `checkAndApply`'s: an
+ * event the fast check here is not sure of goes through `checkAndApply` on the child's state as
+ * an object, which gives the error (or, if it accepts the event, the new state).
+ */
 export class JourneyValidator {
-  private readonly states = new Map<string, JourneyState>();
+  private readonly ids = new ChildIndex();
+  private cap = 0;
+  private flags = new Uint8Array(0);
+  private version = new Int32Array(0);
+  private lastDay = new Float64Array(0);
+  private dob = new Float64Array(0);
+  private cpPlans = new Int32Array(0);
+  private referrals = new Int32Array(0);
+  private periodsOfCare = new Int32Array(0);
+  private seen = 0;
+  // consecutive events mostly share a date: it is parsed when it changes
+  private lastDate = '';
+  private lastDateDay = Number.NaN;
 
   /** Throws `JourneyRuleError` if `event` may not follow its stream's earlier events; otherwise records it. */
   check(event: CaseEvent): void {
-    let state = this.states.get(event.childId);
-    if (state === undefined) {
-      state = initialJourney(event.childId);
-      checkAndApply(state, event);
-      this.states.set(event.childId, state);
-    } else {
-      checkAndApply(state, event);
+    const k = this.ids.get(event.childId);
+    if (k >= this.cap) this.grow(k + 1);
+    const date = event.date;
+    let day = this.lastDateDay;
+    if (date !== this.lastDate) {
+      day = typeof date === 'string' ? dayOfIso(date) : Number.NaN;
+      this.lastDate = date;
+      this.lastDateDay = day;
     }
+    const f = this.flags[k];
+    const v = this.version[k];
+    // anything out of the ordinary (a broken rule, a new type) is decided by checkAndApply
+    if (event.version !== v + 1 || !(day >= this.lastDay[k])) return this.slow(k, event);
+    let next: number;
+    switch (event.type) {
+      case 'ChildRegistered':
+        if (f & J_REGISTERED) return this.slow(k, event);
+        this.dob[k] = dayOfIso(event.dateOfBirth);
+        next = f | J_REGISTERED;
+        break;
+      case 'ContactReceived':
+        next = (f & (J_REGISTERED | J_CONTACT)) === J_REGISTERED ? f | J_CONTACT : -1;
+        break;
+      case 'ContactConcluded':
+        next = (f & (J_REGISTERED | J_CONTACT)) === (J_REGISTERED | J_CONTACT) ? f & ~J_CONTACT : -1;
+        break;
+      case 'ReferralAccepted':
+        next = (f & (J_REGISTERED | J_CASE)) === J_REGISTERED ? f | J_CASE : -1;
+        if (next >= 0) this.referrals[k]++;
+        break;
+      case 'AssessmentStarted':
+        next = (f & (J_REGISTERED | J_CASE | J_ASSESSMENT)) === (J_REGISTERED | J_CASE) ? f | J_ASSESSMENT : -1;
+        break;
+      case 'AssessmentAuthorised':
+        next = (f & (J_REGISTERED | J_ASSESSMENT)) === (J_REGISTERED | J_ASSESSMENT) ? f & ~J_ASSESSMENT : -1;
+        break;
+      case 'StrategyDiscussionHeld':
+      case 'IcpcHeld':
+        next = (f & (J_REGISTERED | J_CASE)) === (J_REGISTERED | J_CASE) ? f : -1;
+        break;
+      case 'Section47Started':
+        next = (f & (J_REGISTERED | J_CASE | J_S47)) === (J_REGISTERED | J_CASE) ? f | J_S47 : -1;
+        break;
+      case 'Section47Concluded':
+        next = (f & (J_REGISTERED | J_S47)) === (J_REGISTERED | J_S47) ? f & ~J_S47 : -1;
+        break;
+      case 'CinPlanStarted':
+        next = (f & (J_REGISTERED | J_CIN)) === J_REGISTERED ? f | J_CIN : -1;
+        break;
+      case 'CinPlanEnded':
+        next = (f & (J_REGISTERED | J_CIN)) === (J_REGISTERED | J_CIN) ? f & ~J_CIN : -1;
+        break;
+      case 'CpPlanStarted': {
+        const plans = this.cpPlans[k];
+        if ((f & (J_REGISTERED | J_CP)) !== J_REGISTERED || (plans >= 0 && event.previousPlans !== plans)) return this.slow(k, event);
+        this.cpPlans[k] = event.previousPlans + 1;
+        next = f | J_CP;
+        break;
+      }
+      case 'CpPlanEnded':
+        next = (f & (J_REGISTERED | J_CP)) === (J_REGISTERED | J_CP) ? f & ~J_CP : -1;
+        break;
+      case 'PeriodOfCareStarted':
+        next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === J_REGISTERED ? f | J_LOOKED_AFTER : -1;
+        if (next >= 0) this.periodsOfCare[k]++;
+        break;
+      case 'EpisodeChanged':
+        next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === (J_REGISTERED | J_LOOKED_AFTER) ? f : -1;
+        break;
+      case 'PeriodOfCareEnded':
+        next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === (J_REGISTERED | J_LOOKED_AFTER) ? f & ~J_LOOKED_AFTER : -1;
+        break;
+      case 'CaseClosed':
+        next = (f & (J_REGISTERED | J_CASE | J_ASSESSMENT | J_S47 | J_CIN | J_CP | J_LOOKED_AFTER)) === (J_REGISTERED | J_CASE) ? f & ~J_CASE : -1;
+        break;
+      default:
+        next = -1;
+    }
+    if (next < 0) return this.slow(k, event);
+    if (v === 0) this.seen++;
+    this.flags[k] = next;
+    this.version[k] = v + 1;
+    this.lastDay[k] = day;
   }
 
-  /** The current state of a child's stream (undefined if it has no events). Do not modify it. */
+  /** `checkAndApply` on child `k`'s state as an object: throws the broken rule, or stores the new state. */
+  private slow(k: number, event: CaseEvent): void {
+    const state = this.stateOf(k, event.childId);
+    checkAndApply(state, event);
+    if (this.version[k] === 0) this.seen++;
+    this.flags[k] =
+      (state.registered ? J_REGISTERED : 0) |
+      (state.contactOpen ? J_CONTACT : 0) |
+      (state.caseOpen ? J_CASE : 0) |
+      (state.assessmentOpen ? J_ASSESSMENT : 0) |
+      (state.s47Open ? J_S47 : 0) |
+      (state.cinPlanOpen ? J_CIN : 0) |
+      (state.cpPlanOpen ? J_CP : 0) |
+      (state.lookedAfter ? J_LOOKED_AFTER : 0);
+    this.version[k] = state.version;
+    this.lastDay[k] = state.lastDay;
+    this.dob[k] = state.dob;
+    this.cpPlans[k] = state.cpPlans;
+    this.referrals[k] = state.referrals;
+    this.periodsOfCare[k] = state.periodsOfCare;
+  }
+
+  private stateOf(k: number, childId: string): JourneyState {
+    const f = this.flags[k];
+    return {
+      childId,
+      version: this.version[k],
+      lastDay: this.lastDay[k],
+      dob: this.dob[k],
+      registered: (f & J_REGISTERED) !== 0,
+      contactOpen: (f & J_CONTACT) !== 0,
+      caseOpen: (f & J_CASE) !== 0,
+      assessmentOpen: (f & J_ASSESSMENT) !== 0,
+      s47Open: (f & J_S47) !== 0,
+      cinPlanOpen: (f & J_CIN) !== 0,
+      cpPlanOpen: (f & J_CP) !== 0,
+      lookedAfter: (f & J_LOOKED_AFTER) !== 0,
+      cpPlans: this.cpPlans[k],
+      referrals: this.referrals[k],
+      periodsOfCare: this.periodsOfCare[k],
+    };
+  }
+
+  private grow(n: number): void {
+    const cap = Math.max(n, this.cap * 2, 1024);
+    const old = this.cap;
+    const g = <T extends Uint8Array | Int32Array | Float64Array>(a: T, fill?: number): T => {
+      const b = new (a.constructor as { new (n: number): T })(cap);
+      b.set(a);
+      if (fill !== undefined) b.fill(fill, old);
+      return b;
+    };
+    this.flags = g(this.flags);
+    this.version = g(this.version);
+    this.lastDay = g(this.lastDay, Number.NEGATIVE_INFINITY);
+    this.dob = g(this.dob, Number.NaN);
+    this.cpPlans = g(this.cpPlans, -1);
+    this.referrals = g(this.referrals);
+    this.periodsOfCare = g(this.periodsOfCare);
+    this.cap = cap;
+  }
+
+  /** The current state of a child's stream (undefined if it has no events): a copy. */
   state(childId: string): Readonly<JourneyState> | undefined {
-    return this.states.get(childId);
+    const before = this.ids.count;
+    const k = this.ids.get(childId);
+    if (k > before) {
+      // not seen: the number stays allocated, with no events
+      if (k >= this.cap) this.grow(k + 1);
+      return undefined;
+    }
+    return this.version[k] > 0 ? this.stateOf(k, childId) : undefined;
   }
 
   /** Number of streams seen. */
   get streams(): number {
-    return this.states.size;
+    return this.seen;
   }
 }
 
