@@ -316,6 +316,29 @@ describe('assessments and child protection', () => {
 });
 
 describe('children looked after', () => {
+  it('counts re-entries to care, and starters who left care in the previous 12 months, 29 February to 28 February', () => {
+    const s = new Stream();
+    s.add('PeriodOfCareStarted', 'back', '2022-01-10').add('PeriodOfCareEnded', 'back', '2023-03-15', { rec: 'E4A' });
+    s.add('PeriodOfCareStarted', 'back', '2024-03-15'); // the same date a year on: within 12 months
+    s.add('PeriodOfCareStarted', 'late', '2022-01-10').add('PeriodOfCareEnded', 'late', '2023-03-14', { rec: 'E45' });
+    s.add('PeriodOfCareStarted', 'late', '2024-03-15'); // a day past: a re-entry, not within 12 months
+    s.add('PeriodOfCareStarted', 'twice', '2024-03-01').add('PeriodOfCareEnded', 'twice', '2024-03-05', { rec: 'E41' });
+    s.add('PeriodOfCareStarted', 'twice', '2024-03-20'); // two starts in one month: the second is a re-entry
+    s.add('PeriodOfCareStarted', 'first', '2024-03-10');
+    s.add('PeriodOfCareStarted', 'leap', '2023-01-01').add('PeriodOfCareEnded', 'leap', '2024-02-29', { rec: 'E13' });
+    s.add('PeriodOfCareStarted', 'leap', '2025-02-28'); // a year on from 29 February 2024 is 28 February 2025
+    const run = project(s.events(), opts('2024-03', 12));
+    expect(at(run, 'cla_starts', '2024-03')).toBe(5);
+    expect(at(run, 'cla_reentries', '2024-03')).toBe(3); // back, late, twice
+    expect(run.numerators.cla_reentry_12m_pct[0]).toBe(2); // back, twice
+    expect(run.denominators.cla_reentry_12m_pct[0]).toBe(5);
+    expect(at(run, 'cla_reentry_12m_pct', '2024-03')).toBe(40);
+    expect(at(run, 'cla_reentries', '2025-02')).toBe(1);
+    expect(at(run, 'cla_reentry_12m_pct', '2025-02')).toBe(100);
+    expect(at(run, 'cla_reentries', '2024-04')).toBe(0);
+    expect(at(run, 'cla_reentry_12m_pct', '2024-04')).toBeNaN();
+  });
+
   it('counts a child entering and leaving care in the same month as a start and an end, not in the stock', () => {
     const s = new Stream();
     s.add('PeriodOfCareStarted', 'stayer', '2023-12-01');

@@ -322,6 +322,8 @@ describe('KPI projections of random valid journeys', () => {
           const ends = LEAVING_CARE_GROUPS.reduce((s, g) => s + run.values[`cla_ends_${g}`][m], 0);
           expect(ends).toBe(run.values.cla_ends[m]);
           expect(run.values.cla_ends_age18[m]).toBeLessThanOrEqual(run.values.cla_ends[m]);
+          expect(run.values.cla_reentries[m]).toBeLessThanOrEqual(run.values.cla_starts[m]);
+          expect(run.numerators.cla_reentry_12m_pct[m]).toBeLessThanOrEqual(run.values.cla_reentries[m]);
           expect(run.values.cin_open[m]).toBe(run.values.open_cases[m]);
           expect(run.values.cin_plans_open[m]).toBeLessThanOrEqual(run.values.cin_open[m]);
           expect(run.numerators.cp_repeat_2yr_pct[m]).toBeLessThanOrEqual(run.numerators.cp_repeat_pct[m]);

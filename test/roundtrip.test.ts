@@ -54,6 +54,7 @@ describe('stock-flow identities over a 10-year simulated run', () => {
       const reasons = LEAVING_CARE_GROUPS.reduce((a, g) => a + v[`cla_ends_${g}`][m], 0);
       expect(reasons).toBe(v.cla_ends[m]);
       expect(v.cla_ends_age18[m]).toBeLessThanOrEqual(v.cla_ends[m]);
+      expect(v.cla_reentries[m]).toBeLessThanOrEqual(v.cla_starts[m]);
       expect(v.cin_plans_open[m]).toBeLessThanOrEqual(v.cin_open[m] - v.cp_open[m]);
       prevCla = v.cla_open[m];
       prevCp = v.cp_open[m];

@@ -23,7 +23,7 @@
  */
 import { fastDayNumber, firstDayOfMonth, lastDayOfMonth, monthIndexOfDay, monthKey, workingDaysBetween, addYearsFast as addYears, ageFast as ageOn } from '../calendar/index.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, leavingCareGroup, placementGroup, type CaseEvent, type LeavingCareGroup } from '../events/index.ts';
-import { CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, ageBandIndex } from '../simulation/parameters.ts';
+import { CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, REENTRY_ROUTES, ageBandIndex } from '../simulation/parameters.ts';
 import { buildEstimates } from './estimateBuild.ts';
 import { DAYS_PER_MONTH, Spells, Tallies, type EstimatorOptions, type EventEstimates } from './estimateTypes.ts';
 
@@ -120,6 +120,9 @@ class Child {
   // awaiting a re-contact after closure
   closedOn = NONE;
   closedAfterCp = false;
+  // left care by return home, SGO or CAO (before 18): awaiting a re-entry
+  leftOn = NONE;
+  leftReason = -1;
 }
 
 export class EventEstimator {
@@ -132,7 +135,10 @@ export class EventEstimator {
   private readonly monthEnds: Int32Array;
 
   readonly t: Tallies;
+  /** The base has a re-entry table: re-entries are its, not direct entries. */
+  private readonly reentryModelled: boolean;
   constructor(private readonly opts: EstimatorOptions) {
+    this.reentryModelled = opts.base.care.reentry !== undefined;
     if (!(opts.to >= opts.from)) throw new RangeError(`the window must end on or after it starts (${monthKey(opts.from)} to ${monthKey(opts.to)})`);
     this.t = new Tallies(opts.from, opts.to);
     this.windowStart = firstDayOfMonth(opts.from);
@@ -363,6 +369,9 @@ export class EventEstimator {
     const route = e.route ?? (k.uasc ? 'uasc' : 'direct');
     const r = CARE_ROUTES.indexOf(route);
     const uasc = route === 'uasc';
+    // a child who left by return home, SGO or CAO: its time to re-entry ends here (censored by a repair's start)
+    const reentry = k.leftOn !== NONE && e.repair === undefined;
+    if (k.leftOn !== NONE) this.endReentryWait(k, day, reentry);
     const age = ageOn(k.dob, day);
     const band = ageBandIndex(age);
     const group = PLACEMENT_GROUPS.indexOf(placementGroup(e.placement, e.provider));
@@ -377,7 +386,11 @@ export class EventEstimator {
     const m = this.windowMonth(day);
     const a = Math.min(17, Math.max(0, age));
     const sx = k.sex === 'M' ? 0 : k.sex === 'F' ? 1 : 2;
-    if (route === 'direct') {
+    // the re-entry table brings a child back who left by return home, SGO or CAO: not an arrival as well
+    // (direct entries; and every entry but UASC when no plans are simulated)
+    const asReentry = reentry && this.reentryModelled;
+    if (asReentry) this.t.reentryStarts++;
+    if (route === 'direct' && !asReentry) {
       this.t.directEntries[m]++;
       this.t.directAge[a]++;
       this.t.directSex[sx]++;
@@ -386,7 +399,7 @@ export class EventEstimator {
       this.t.uascEntries[m]++;
       this.t.uascAge[a]++;
       this.t.uascSex[sx]++;
-    } else {
+    } else if (!asReentry) {
       this.t.careEntries[m]++;
       this.t.careAge[a]++;
       this.t.careSex[sx]++;
@@ -426,6 +439,10 @@ export class EventEstimator {
     c.reasonGroup = LEAVING_CARE_GROUPS.indexOf(group);
     c.reason = modelReason(group, day >= k.b18);
     this.closeCare(c, day);
+    if (c.reason >= 0 && c.reason < REENTRY_ROUTES.length && day < k.b18) {
+      k.leftOn = day;
+      k.leftReason = c.reason;
+    }
     if (c.reason === 0 && this.inWindow(day)) {
       k.follow = F_RETURN_HOME;
       k.followDay = day;
@@ -446,6 +463,21 @@ export class EventEstimator {
     const spells = k.closedAfterCp ? this.t.recontactAfterCp : this.t.recontact;
     if (contacted && day < k.b18 && day < this.windowEnd) spells.add((day - start) / DAYS_PER_MONTH, true);
     else spells.add((Math.min(day, k.b18, this.windowEnd) - start) / DAYS_PER_MONTH, false);
+  }
+
+  /**
+   * Ends the wait for a re-entry of a child who left care by return home, SGO or CAO (at any time
+   * before the window's end): a re-entry on `day` when `returned`, else censored there; censored
+   * at the window's end and the 18th birthday.
+   */
+  private endReentryWait(k: Child, day: number, returned: boolean): void {
+    const left = k.leftOn;
+    const spells = this.t.reentry[k.leftReason];
+    k.leftOn = NONE;
+    k.leftReason = -1;
+    if (left >= this.windowEnd) return;
+    if (returned && day < this.windowEnd && day < k.b18) spells.add((day - left) / DAYS_PER_MONTH, true);
+    else spells.add(Math.max(0, Math.min(day, k.b18, this.windowEnd) - left) / DAYS_PER_MONTH, false);
   }
 
   /** Folds a finished (or, at the end, censored) period of care into the tables. */
@@ -524,6 +556,7 @@ export class EventEstimator {
         this.resolve(k, { type: 'ChildRegistered' } as CaseEvent, NONE);
       }
       if (k.closedOn !== NONE) this.endRecontactWait(k, endDay, false);
+      if (k.leftOn !== NONE) this.endReentryWait(k, endDay, false);
       if (k.assessStart !== NONE && this.inWindow(k.assessStart)) this.t.assessDays.add(Math.max(0, workingDaysBetween(k.assessStart, endDay - 1)), false);
       if (k.cpStart !== NONE && this.inWindow(k.cpStart)) this.t.cpMonths.add((Math.min(endDay, k.b18) - k.cpStart) / DAYS_PER_MONTH, false);
       if (k.cinStart !== NONE && this.inWindow(k.cinStart)) this.t.cinMonths.add((Math.min(endDay, k.b18) - k.cinStart) / DAYS_PER_MONTH, false);

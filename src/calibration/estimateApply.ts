@@ -1,6 +1,15 @@
 /** Writing estimates into parameters, and listing what no estimate informed. */
 import { produce } from 'immer';
-import { AGE_BANDS, type Parameters } from '../simulation/parameters.ts';
+import { AGE_BANDS, REENTRY_ROUTES, type Parameters } from '../simulation/parameters.ts';
+
+/** Makes a [time, cumulative probability] table non-decreasing and at most 1, in place. */
+export function nonDecreasing(points: [number, number][]): void {
+  let prev = 0;
+  for (const pt of points) {
+    pt[1] = Math.min(1, Math.max(prev, pt[1]));
+    prev = pt[1];
+  }
+}
 
 /** Writes `path → value` estimates into a copy of `base`; mixes and outcome groups stay valid. */
 export function applyEstimates(base: Parameters, values: ReadonlyMap<string, number>): Parameters {
@@ -32,11 +41,8 @@ export function applyEstimates(base: Parameters, values: ReadonlyMap<string, num
     for (const b of AGE_BANDS) fit(draft.care.exitReasons[b]);
     fit(draft.uasc.exitReasons);
     // cumulative tables must not decrease
-    let prev = 0;
-    for (const pt of draft.recontact.cumulative) {
-      pt[1] = Math.min(1, Math.max(prev, pt[1]));
-      prev = pt[1];
-    }
+    nonDecreasing(draft.recontact.cumulative);
+    if (draft.care.reentry) for (const r of REENTRY_ROUTES) nonDecreasing(draft.care.reentry[r]);
     for (const d of [draft.icpc.workingDaysFromStrategy, draft.assessment.durationWorkingDays, draft.s47.durationWorkingDays, draft.cp.durationMonths, draft.cin.durationMonths]) {
       if (d.dist !== 'empirical') continue;
       let f = 0;

@@ -5,13 +5,30 @@
 import { monthKey } from '../calendar/index.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../events/index.ts';
 import { produce } from 'immer';
-import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, FLOW_PARTS } from '../simulation/parameters.ts';
+import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, FLOW_PARTS, REENTRY_ROUTES } from '../simulation/parameters.ts';
 import { fitArrivals } from './arrivals.ts';
 import type { DurationSpec } from '../simulation/distributions.ts';
 import { density, fitCareMixture, fitDuration, fitReasonShares, kaplanMeier, kmSurvivalAt, type CareSpell, type Family, type KmStep } from './survival.ts';
 import { applyEstimates, listNotInformed } from './estimateApply.ts';
 import { fitCareMixtureTruncated, type TruncatedSpell } from './survivalTruncated.ts';
 import { DAYS_PER_YEAR, DEFAULT_DAMPING, MIN_OBSERVATIONS, Spells, total, type DurationTable, type EntryRow, type Estimate, type EstimatorOptions, type EventEstimates, type Tallies, type TransitionRow } from './estimateTypes.ts';
+
+/** Fewest spells followed up to a time point for a cumulative re-entry estimate there. */
+const MIN_FOLLOWED = 5;
+
+/** 1 − S(t) of Kaplan–Meier steps, its Greenwood standard error, and how many spells lasted to `t` (ended or followed up there). */
+function cumulativeAt(steps: readonly KmStep[], spells: Spells, t: number): { cumulative: number; se: number; followed: number } {
+  let s = 1;
+  let se = 0;
+  for (const st of steps) {
+    if (st.time > t) break;
+    s = st.survival;
+    se = st.se;
+  }
+  let followed = 0;
+  for (const x of spells.times) if (x >= t) followed++;
+  return { cumulative: 1 - s, se, followed };
+}
 
 export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: number): EventEstimates {
   const base = opts.base;
@@ -213,6 +230,26 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
     }
   }
   share('care.returnHomeCinPlanProbability', tl.returnHomeCin[1], total(tl.returnHomeCin));
+
+  // ---- re-entry to care after a return home, an SGO or a CAO (Kaplan–Meier, cumulative at the base's time points)
+  REENTRY_ROUTES.forEach((route, r) => {
+    const spells = tl.reentry[r];
+    const steps = km(`reentry_after_${route}`, spells, 'months');
+    const table = base.care.reentry?.[route];
+    if (!table) return;
+    table.forEach(([t], i) => {
+      const { cumulative, se, followed } = cumulativeAt(steps, spells, t);
+      const enough = spells.times.length >= MIN_OBSERVATIONS && followed >= MIN_FOLLOWED;
+      add(
+        `care.reentry.${route}.${i}.1`,
+        cumulative,
+        se,
+        spells.times.length,
+        enough,
+        enough ? `children leaving care by ${route} (before 18, up to the window's end) back in care within ${t} months` : spells.times.length >= MIN_OBSERVATIONS ? `${followed} children followed up for ${t} months (fewer than ${MIN_FOLLOWED})` : undefined,
+      );
+    });
+  });
 
   // ---- time in care and reasons for leaving, by age band at entry
   const rf = EXIT_REASONS.map((r) => base.care.reasonDurationFactor[r]);

@@ -163,6 +163,10 @@ export class Tallies {
   readonly adoptionLead = new Spells();
   readonly recontact = new Spells();
   readonly recontactAfterCp = new Spells();
+  /** Time from leaving care by return home, SGO or CAO (REENTRY_ROUTES order) to the next period of care. */
+  readonly reentry = [new Spells(), new Spells(), new Spells()];
+  /** Entries (in the window) of children who had left by return home, SGO or CAO, counted as re-entries rather than arrivals (when the base has a re-entry table). */
+  reentryStarts = 0;
   readonly careSpells: { band: number; route: number; uasc: boolean; time: number; reason: number; entry: number }[] = [];
   // placements
   readonly atEntry = AGE_BANDS.map(() => counts(ENTRY_PLACEMENT_GROUPS.length));

@@ -58,6 +58,8 @@ const CATALOGUE = [
   stockRate('open_rate', 'Open case rate', 'open_cases per 10,000 children 0–17'),
   flow('cla_starts', 'Children starting care', 'Periods of care started in the month (a child who starts twice in a month counts twice, so cla_open moves by cla_starts − cla_ends)', true),
   flow('cla_ends', 'Children leaving care', 'Periods of care ended in the month (ceased to be looked after)', true),
+  flow('cla_reentries', 'Re-entries to care', 'Periods of care started in the month by children who had left care before (an earlier period of care of the child ended in the stream)'),
+  pct('cla_reentry_12m_pct', 'Starting care within 12 months of leaving %', "% of the month's periods of care started by children who left care in the previous 12 months (the start on or before the same date a year after the end of the child's previous period of care; 29 February counts to 28 February)"),
   stock('cla_open', 'Children looked after', 'Children looked after at month end (a period of care ending on the last day of the month is not counted)', true),
   stockRate('cla_rate', 'CLA rate', 'Children looked after at month end per 10,000 children 0–17', true),
   flow('cla_ends_return_home', 'Left care: returned home', 'Ceased in the month with REC E4A or E4B (returned home to parents or others with parental responsibility)'),

@@ -44,6 +44,8 @@ export class ChildStates {
   /** End day of the child's latest CP plan (NEVER: none in the stream). */
   cpLastEnd = new Int32Array(0);
   cpTwoYears = new Int32Array(0);
+  /** Day the child's latest period of care ended (NEVER: none in the stream). */
+  careLastEnd = new Int32Array(0);
   /** Index into the placement arrays (0: never looked after). */
   care = new Int32Array(0);
 
@@ -77,6 +79,7 @@ export class ChildStates {
     this.cpPlans[s] = 0;
     this.cpLastEnd[s] = NEVER;
     this.cpTwoYears[s] = OPEN;
+    this.careLastEnd[s] = NEVER;
     this.care[s] = 0;
     return s;
   }
@@ -112,6 +115,7 @@ export class ChildStates {
     this.cpPlans = grow32(this.cpPlans, cap);
     this.cpLastEnd = grow32(this.cpLastEnd, cap);
     this.cpTwoYears = grow32(this.cpTwoYears, cap);
+    this.careLastEnd = grow32(this.careLastEnd, cap);
     this.care = grow32(this.care, cap);
   }
 

@@ -330,6 +330,12 @@ export class KpiProjector extends ProjectorState {
           return;
         }
         this.claStarts++;
+        const left = st.careLastEnd[c];
+        if (left !== NEVER) {
+          this.claReentries++;
+          // left care in the previous 12 months: on or before the same date a year on
+          if (day <= addYearsFast(left, 1)) this.claReentries12m++;
+        }
         this.claOpen++;
         if (this.inCareCount === this.inCare.length) {
           const bigger = new Int32Array(this.inCare.length * 2);
@@ -370,6 +376,7 @@ export class KpiProjector extends ProjectorState {
         const p = st.care[c];
         this.leaveGroup(p, day);
         st.p1e[p] = day;
+        st.careLastEnd[c] = day;
         this.claOpen--;
         if (f & F_UASC_IN_CARE) this.uascOpen--;
         const at = st.claSlot[p];

@@ -164,6 +164,8 @@ export abstract class ProjectorState {
   protected cpEnds = 0;
   protected cpEnds2y = 0;
   protected claStarts = 0;
+  protected claReentries = 0;
+  protected claReentries12m = 0;
   protected claEnds = 0;
   protected readonly endsByGroup = new Int32Array(LEAVING_CARE_GROUPS.length);
   protected endsAge18 = 0;
@@ -331,7 +333,7 @@ export abstract class ProjectorState {
     this.assessments = this.assessmentNfa = this.assessmentsTimed = this.assessmentsIn45 = 0;
     this.strategy = this.s47 = this.icpc = this.icpcTimed = this.icpcIn15 = 0;
     this.cpStarts = this.cpRepeat = this.cpRepeat2y = this.cpEnds = this.cpEnds2y = 0;
-    this.claStarts = this.claEnds = this.endsAge18 = 0;
+    this.claStarts = this.claEnds = this.endsAge18 = this.claReentries = this.claReentries12m = 0;
     this.endsByGroup.fill(0);
   }
 
@@ -396,6 +398,8 @@ export abstract class ProjectorState {
     rate('open_rate', this.openCases);
     count('cla_starts', this.claStarts);
     count('cla_ends', this.claEnds);
+    count('cla_reentries', this.claReentries);
+    pct('cla_reentry_12m_pct', this.claReentries12m, this.claStarts);
     count('cla_open', this.claOpen);
     rate('cla_rate', this.claOpen);
     for (let i = 0; i < LEAVING_CARE_GROUPS.length; i++) count(`cla_ends_${LEAVING_CARE_GROUPS[i]}`, this.endsByGroup[i]);

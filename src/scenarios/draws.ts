@@ -29,7 +29,7 @@ function pathKey(path: string): number {
   return h >>> 1;
 }
 
-const PROBABILITY = /(exitReasons|outcomes|cumulative)\.|Probability$|Factor$/;
+const PROBABILITY = /(exitReasons|outcomes|cumulative|reentry\.[^.]+\.\d+)\.|Probability$|Factor$/;
 
 /** One drawn value of a parameter with estimate `v` and standard error `se`, from a standard normal `z`. */
 export function drawValue(path: string, v: number, se: number, z: number): number {
@@ -67,5 +67,12 @@ export function drawParameters(base: Parameters, uncertainty: Readonly<Record<st
     };
     for (const o of [draft.contacts.outcomes, draft.recontact.outcomes, draft.assessment.outcomes, draft.s47.outcomes, draft.cp.outcomes, draft.cin.outcomes, draft.uasc.exitReasons, ...Object.values(draft.care.exitReasons)]) fit(o as Record<string, number>);
     for (const d of Object.values(draft.care.durationMonths)) if (d.dist !== 'empirical') d.cv = Math.min(10, d.cv);
+    // cumulative tables drawn point by point keep their order: each point at least the one before
+    if (draft.care.reentry) {
+      for (const table of Object.values(draft.care.reentry)) {
+        let prev = 0;
+        for (const pt of table) prev = pt[1] = Math.max(prev, pt[1]);
+      }
+    }
   });
 }

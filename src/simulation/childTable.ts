@@ -6,7 +6,7 @@ import { type Parameters } from './parameters.ts';
 import { replicationKey, Rng, SlotRng } from './random.ts';
 import { type FieldSink } from '../events/fields.ts';
 import { type OpeningStock } from './opening.ts';
-import { K_WAKE, NO_DAY, S_FREE } from './states.ts';
+import { K_WAKE, NEVER, NO_DAY, S_FREE } from './states.ts';
 import { Kernel } from './kernel.ts';
 
 export interface EngineInput {
@@ -79,6 +79,8 @@ export abstract class ChildTable extends Kernel {
   protected moveDay = new Int32Array(0);
   protected legalDay = new Int32Array(0);
   protected adoptDay = new Int32Array(0);
+  /** Day a child who left care by return home, SGO or CAO comes back into care (NEVER: not due). */
+  protected reentryDay = new Int32Array(0);
   protected refs = new Uint16Array(0);
   protected sex = new Uint8Array(0);
   protected eth = new Uint8Array(0);
@@ -156,6 +158,7 @@ export abstract class ChildTable extends Kernel {
     this.moveDay = g32(this.moveDay);
     this.legalDay = g32(this.legalDay);
     this.adoptDay = g32(this.adoptDay);
+    this.reentryDay = g32(this.reentryDay);
     this.refs = g16(this.refs);
     this.sex = g8(this.sex);
     this.eth = g8(this.eth);
@@ -195,6 +198,7 @@ export abstract class ChildTable extends Kernel {
     this.refs[c] = 0;
     this.flags[c] = 0;
     this.cpPlans[c] = 0;
+    this.reentryDay[c] = NEVER;
     this.state[c] = S_FREE;
     this.children++;
     return c;

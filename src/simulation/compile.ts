@@ -14,7 +14,7 @@ import {
   REFERRAL_SOURCE,
 } from '../events/index.ts';
 import { Categorical, DefectiveTable, duration, type Duration } from './distributions.ts';
-import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, type Parameters } from './parameters.ts';
+import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, REENTRY_ROUTES, type Parameters } from './parameters.ts';
 import { scoped, scopeOf } from './scope.ts';
 
 export const SEX_CODES = ['M', 'F', 'U'] as const;
@@ -119,6 +119,8 @@ export interface CompiledParameters {
   /** By route index. */
   readonly routeFactor: Float64Array;
   readonly returnHomeCin: number;
+  /** Re-entry to care by exit reason index (return home, SGO, CAO); undefined: no re-entry hazard. */
+  readonly reentry: readonly DefectiveTable[] | undefined;
 
   readonly uascPer10k: number;
   readonly uascTrend: Parameters['uasc']['arrivalTrend'];
@@ -226,6 +228,7 @@ export function compileParameters(given: Parameters): CompiledParameters {
     reasonFactor: Float64Array.from(EXIT_REASONS, (r) => p.care.reasonDurationFactor[r]),
     routeFactor: Float64Array.from(CARE_ROUTES, (r) => p.care.routeDurationFactor[r]),
     returnHomeCin: p.care.returnHomeCinPlanProbability,
+    reentry: p.care.reentry ? REENTRY_ROUTES.map((r) => new DefectiveTable(p.care.reentry![r])) : undefined,
 
     uascPer10k: p.uasc.arrivalsPerMonthPer10k,
     uascTrend: p.uasc.arrivalTrend,

@@ -5,7 +5,7 @@
  */
 import { addWorkingDays, workingDaysBetween } from '../calendar/index.ts';
 import { addYearsFast as addYears } from '../calendar/civil.ts';
-import { type CaseEvent, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
+import { type CaseEvent, type LeavingCareGroup, leavingCareGroup, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
 import { Categorical } from './distributions.ts';
 import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, EXIT_AGE18, PLACE_CHANGE_CODES, S47_OUT } from './compile.ts';
 import { DAYS_PER_MONTH } from './openingStock.ts';
@@ -84,6 +84,9 @@ import {
   OP_STRATEGY,
 } from './historyTrack.ts';
 import { JourneyTransitions } from './transitions.ts';
+
+/** The model's exit reason (return home, SGO, CAO) of a leaving-care group that can break down into a re-entry. */
+const REENTRY_REASON_OF_GROUP: Partial<Record<LeavingCareGroup, number>> = { return_home: 0, relatives_no_pr: 0, sgo: 1, cao: 2 };
 
 export abstract class HistoryReplay extends JourneyTransitions {
   // ------------------------------------------------------------------------------------------
@@ -168,9 +171,16 @@ export abstract class HistoryReplay extends JourneyTransitions {
       case 'EpisodeChanged':
         this.setEpisode(c, e.legalStatus, e.placement, e.provider);
         break;
-      case 'PeriodOfCareEnded':
+      case 'PeriodOfCareEnded': {
         t.flags[c] &= ~H_CARE;
+        // a real exit by return home, SGO or CAO can break down into a re-entry (an import repair's end is no exit)
+        const reason = e.repair === undefined && day < this.b18[c] ? REENTRY_REASON_OF_GROUP[leavingCareGroup(e.rec)] : undefined;
+        if (reason !== undefined) {
+          t.careLeft[c] = day;
+          t.careLeftReason[c] = reason;
+        } else t.careLeft[c] = NO_DAY;
         break;
+      }
       case 'CaseClosed':
         t.flags[c] = (t.flags[c] & H_CONTACT) | H_CLOSED;
         t.closedOn[c] = day;
@@ -535,6 +545,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
       if (f & H_CP && f & H_CARE) this.eSimple(c, now, 'CpPlanEnded');
 
       if (f & H_CARE && !(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
+      // a child who left care by return home, SGO or CAO before the start may still come back
+      if (!(f & H_CARE) && t.careLeft[c] !== NO_DAY) this.armReentry(c, t.careLeft[c], now, t.careLeftReason[c], p);
       if (f & H_CARE) this.continueCare(c, t.careSince[c]);
       else if (f & H_CP) this.continuePlan(c, t.cpSince[c], S_CP);
       else if (f & H_AWAIT_CP) this.startCp(c, now, p);
@@ -561,7 +573,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
       } else if (f & H_CLOSED && t.closeReason[c] >= RC.RC7 && this.flags[c] & F_KNOWN) {
         const elapsed = (now - t.closedOn[c]) / DAYS_PER_MONTH;
         this.scheduleRecontact(c, now, p, elapsed);
-      } else this.release(c);
+      } else this.awaitReentryOrRelease(c, now);
     }
   }
 
@@ -623,7 +635,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
     this.state[c] = state;
     this.since[c] = since;
     this.outcome[c] = outcome;
-    this.wake(c, end);
+    this.wake(c, state === S_CIN ? Math.min(end, this.pendingReentry(c, now)) : end);
   }
 
   protected continueAssessment(c: number, since: number): void {

@@ -43,6 +43,10 @@ export class HistoryTrack {
   closedOn = new Int32Array(0);
   closeReason = new Uint8Array(0);
   lastActivity = new Int32Array(0);
+  /** Day of the latest period of care that ended by return home, SGO or CAO before the 18th birthday (NO_DAY: none). */
+  careLeft = new Int32Array(0);
+  /** Its exit reason (index in EXIT_REASONS). */
+  careLeftReason = new Uint8Array(0);
   // script ops: day, argument, and slot * 16 + op code
   opDay = new Int32Array(1024);
   opArg = new Int32Array(1024);
@@ -72,6 +76,8 @@ export class HistoryTrack {
     this.closedOn = grow(this.closedOn);
     this.closeReason = grow(this.closeReason);
     this.lastActivity = grow(this.lastActivity);
+    this.careLeft = grow(this.careLeft, NO_DAY);
+    this.careLeftReason = grow(this.careLeftReason);
   }
 
   /** Makes room for `n` more script ops. */

@@ -38,6 +38,15 @@ export type CareRoute = (typeof CARE_ROUTES)[number];
 export const EXIT_REASONS = ['returnHome', 'sgo', 'cao', 'adoption', 'other'] as const;
 export type ExitReason = (typeof EXIT_REASONS)[number];
 
+/** Routes out of care that can break down into a re-entry (the model's first three exit reasons). */
+export const REENTRY_ROUTES = ['returnHome', 'sgo', 'cao'] as const satisfies readonly ExitReason[];
+export type ReentryRoute = (typeof REENTRY_ROUTES)[number];
+const REENTRY_ROUTE_LABELS: Record<ReentryRoute, string> = {
+  returnHome: 'a return home (E4A/E4B, and E13, which the model counts with returns home)',
+  sgo: 'a special guardianship order (E43–E48)',
+  cao: 'a child arrangements order (E41)',
+};
+
 /** Placement groups a child can be placed in at entry or on a move (placed for adoption comes from adoption plans). */
 export const ENTRY_PLACEMENT_GROUPS = PLACEMENT_GROUPS.filter((g) => g !== 'placed_for_adoption') as Exclude<(typeof PLACEMENT_GROUPS)[number], 'placed_for_adoption'>[];
 
@@ -146,6 +155,27 @@ function durationSchema(unit: string, description: string) {
     .meta({ description: `${description} (${unit}); "dist" is lognormal, gamma, weibull (with mean and cv) or empirical` });
 }
 
+/**
+ * A cumulative table that may stay below 1: [months, cumulative probability] points, months
+ * increasing from above 0, probabilities not decreasing; the rest never have the event.
+ */
+function cumulativeTable(months: string, probability: string, description: string) {
+  return z
+    .array(z.tuple([num('months', months, { gt: 0 }), prob(probability)]))
+    .min(1)
+    .meta({ description })
+    .superRefine((pts, ctx) => {
+      let prevT = 0;
+      let prevF = 0;
+      pts.forEach(([t, f], i) => {
+        if (t <= prevT) ctx.addIssue({ code: 'custom', path: [i, 0], message: `months must increase (got ${t} after ${prevT})` });
+        if (f < prevF) ctx.addIssue({ code: 'custom', path: [i, 1], message: `cumulative probabilities must not decrease (got ${f} after ${prevF})` });
+        prevT = t;
+        prevF = f;
+      });
+    });
+}
+
 function byBand<S extends z.ZodType>(make: (band: AgeBand) => S, description: string) {
   const shape = Object.fromEntries(AGE_BANDS.map((b) => [b, make(b)])) as Record<AgeBand, S>;
   return z.strictObject(shape).meta({ description: `${description}, by age band (under1, 1-4, 5-9, 10-15, 16-17)` });
@@ -228,20 +258,7 @@ export const ParametersSchema = z
 
     recontact: z
       .strictObject({
-        cumulative: z
-          .array(z.tuple([num('months', 'Months since the case was closed', { gt: 0 }), prob('Probability of having been contacted again by then')]))
-          .min(1)
-          .meta({ description: 'Re-contact after closure: [months since closure, cumulative probability of a new contact] points, linear between points; the rest are never contacted again' })
-          .superRefine((pts, ctx) => {
-            let prevT = 0;
-            let prevF = 0;
-            pts.forEach(([t, f], i) => {
-              if (t <= prevT) ctx.addIssue({ code: 'custom', path: [i, 0], message: `months must increase (got ${t} after ${prevT})` });
-              if (f < prevF) ctx.addIssue({ code: 'custom', path: [i, 1], message: `cumulative probabilities must not decrease (got ${f} after ${prevF})` });
-              prevT = t;
-              prevF = f;
-            });
-          }),
+        cumulative: cumulativeTable('Months since the case was closed', 'Probability of having been contacted again by then', 'Re-contact after closure: [months since closure, cumulative probability of a new contact] points, linear between points; the rest are never contacted again'),
         outcomes: outcomes(['referral', 'earlyHelp'] as const, 'Outcome of a contact about a child whose case was closed', 'no further action'),
       })
       .meta({ description: 'Contacts about children the model has closed (the source of re-referrals; only cases closed with RC7, RC8 or RC9 can be re-contacted)' }),
@@ -318,6 +335,24 @@ export const ParametersSchema = z
           .meta({ description: 'Multipliers of time in care by reason for leaving (e.g. returns home are quicker than adoptions)' }),
         routeDurationFactor: byRoute((r) => num('multiplier', `Multiplier of time in care for children entering by route ${r}`, { gt: 0 }), 'Multipliers of time in care'),
         returnHomeCinPlanProbability: prob('Probability that a child who returns home gets a CIN plan (else the case closes)'),
+        reentry: z
+          .strictObject(
+            Object.fromEntries(
+              REENTRY_ROUTES.map((r) => [
+                r,
+                cumulativeTable(
+                  `Months since the child left care by ${REENTRY_ROUTE_LABELS[r]}`,
+                  'Probability of having started a new period of care by then',
+                  `Re-entry to care after leaving by ${REENTRY_ROUTE_LABELS[r]}: [months since leaving, cumulative probability of a new period of care] points, linear between points; the rest do not come back`,
+                ),
+              ]),
+            ) as Record<ReentryRoute, ReturnType<typeof cumulativeTable>>,
+          )
+          .optional()
+          .meta({
+            description:
+              'Re-entry to care after a return home, an SGO or a CAO: a hazard by months since leaving, by route out of care. A child whose re-entry comes due while closed, or on the CIN plan that followed the return home, starts a new period of care that day (its CIN plan ends); a child the front door has already brought back into care, or whose re-entry falls on or after the 18th birthday, does not re-enter by it. Left out: children come back into care only through the front door',
+          }),
       })
       .meta({ description: 'Children looked after: entries, legal status, time in care and leaving care (everyone leaves by the 18th birthday)' }),
 

@@ -35,6 +35,7 @@ import {
   NO_DAY,
   R_CIN,
   R_CP,
+  R_DIRECT,
   R_UASC,
   RC,
   REC_CATS,
@@ -50,6 +51,9 @@ import {
 } from './states.ts';
 import { ageYears, monthsToDays, plus1, plus18 } from './dayCache.ts';
 import { Emitters } from './emitters.ts';
+
+/** Exit reasons below this (return home, SGO, CAO) can break down into a re-entry to care. */
+const REENTRY_REASONS = 3;
 
 export abstract class JourneyTransitions extends Emitters {
   // ------------------------------------------------------------------------------------------
@@ -103,7 +107,7 @@ export abstract class JourneyTransitions extends Emitters {
         this.wake(c, wd === 0 ? day : addWorkingDays(day, wd));
       } else this.startAssessment(c, day, p);
     } else if (known) this.scheduleRecontact(c, day, p);
-    else this.release(c);
+    else this.awaitReentryOrRelease(c, day);
   }
 
   protected acceptReferral(c: number, day: number): void {
@@ -179,6 +183,9 @@ export abstract class JourneyTransitions extends Emitters {
 
   protected startCin(c: number, day: number, p: CompiledParameters): void {
     if (day >= this.b18[c]) return this.closeCase(c, day, RC.RC7, false);
+    // a re-entry that came due while the case was being assessed or planned: care in place of the plan
+    const reentry = this.pendingReentry(c, day);
+    if (reentry <= day) return this.enterCare(c, day, R_CIN);
     this.eCinStarted(c, day, p.cinNeed.sample(this.rng));
     this.state[c] = S_CIN;
     this.since[c] = day;
@@ -189,11 +196,13 @@ export abstract class JourneyTransitions extends Emitters {
       outcome = CIN_OUT.close;
     }
     this.outcome[c] = outcome;
-    this.wake(c, end);
+    this.wake(c, Math.min(end, reentry));
   }
 
   protected endCin(c: number, day: number): void {
     this.eSimple(c, day, 'CinPlanEnded');
+    // a re-entry due while on the plan ends it and starts a new period of care
+    if (this.reentryDay[c] <= day) return this.enterCare(c, day, R_CIN);
     const outcome = this.outcome[c];
     if (outcome === CIN_OUT.care) this.enterCare(c, day, R_CIN);
     else if (outcome === CIN_OUT.s47) this.startS47(c, day, this.pAt(day));
@@ -239,6 +248,7 @@ export abstract class JourneyTransitions extends Emitters {
     const group = ENTRY_TO_GROUP[(route === R_UASC ? p.uascPlacement : p.placementAtEntry[band]).sample(rng)];
     const codes = choosePlacement(group, day, rng);
     const need = route === R_CP ? N1 : route === R_UASC ? N8 : p.careNeed.sample(rng);
+    this.reentryDay[c] = NEVER;
     this.route[c] = route;
     this.legal[c] = legal;
     this.group[c] = group;
@@ -320,6 +330,7 @@ export abstract class JourneyTransitions extends Emitters {
     const opts = REC_OPTIONS[reason];
     const [rec, , closure] = opts[REC_CATS[reason].sample(rng)];
     this.ePocEnded(c, day, rec);
+    if (reason < REENTRY_REASONS) this.armReentry(c, day, day, reason, this.pAt(day));
     // a child with no open episode of need (imported from a care return alone) is not given a plan
     if (reason === 0 && rng.uniform() < this.pAt(day).returnHomeCin && !(this.flags[c] & F_NO_EPISODE)) return this.startCin(c, day, this.pAt(day));
     this.closeCase(c, day, closure, false);
@@ -329,23 +340,79 @@ export abstract class JourneyTransitions extends Emitters {
     if (this.flags[c] & F_NO_EPISODE) this.flags[c] &= ~F_NO_EPISODE;
     else this.eClosed(c, day, reason, referralNfa);
     if (reason >= RC.RC7 && (this.flags[c] & F_KNOWN) !== 0 && day < this.b18[c]) this.scheduleRecontact(c, day, this.pAt(day));
-    else this.release(c);
+    else this.awaitReentryOrRelease(c, day);
   }
 
   protected scheduleRecontact(c: number, day: number, p: CompiledParameters, elapsedMonths = 0): void {
     const table = this.cpPlans[c] > 0 ? p.recontactAfterCp : p.recontact;
     const t = elapsedMonths > 0 ? table.sampleAbove(this.rng, elapsedMonths) : table.sample(this.rng);
-    if (!Number.isFinite(t)) return this.release(c);
+    if (!Number.isFinite(t)) return this.awaitReentryOrRelease(c, day);
     const from = day - Math.round(elapsedMonths * DAYS_PER_MONTH);
     let at = from + monthsToDays(t);
     if (at <= day) at = day + 1;
-    at = this.workingOnOrAfter(Math.max(at, this.startDay));
+    at = Math.min(this.workingOnOrAfter(Math.max(at, this.startDay)), this.pendingReentry(c, day));
     if (at >= this.b18[c]) return this.release(c);
     this.state[c] = S_CLOSED;
     this.wake(c, at);
   }
 
+  /** A closed child: contacted again, or back into care when its re-entry is due that day. */
   protected recontact(c: number, day: number): void {
+    if (this.reentryDay[c] <= day) return this.reenterFromClosed(c, day);
     this.receiveContact(c, day, this.pAt(day));
+  }
+
+  // ------------------------------------------------------------------------------------------
+  // re-entry to care after a return home, an SGO or a CAO
+
+  /**
+   * Draws when a child who left care on `left` by exit reason `reason` (return home, SGO, CAO)
+   * comes back into care, given that it has not by `now` (the opening history's children are
+   * armed at the start): NEVER when it does not, or not before its 18th birthday.
+   */
+  protected armReentry(c: number, left: number, now: number, reason: number, p: CompiledParameters): void {
+    this.reentryDay[c] = NEVER;
+    const tables = p.reentry;
+    if (tables === undefined) return;
+    const elapsed = (now - left) / DAYS_PER_MONTH;
+    const t = elapsed > 0 ? tables[reason].sampleAbove(this.rng, elapsed) : tables[reason].sample(this.rng);
+    if (!Number.isFinite(t)) return;
+    const at = Math.max(now + 1, left + monthsToDays(t));
+    if (at < this.b18[c]) this.reentryDay[c] = at;
+  }
+
+  /**
+   * When the child's re-entry is due: its day, or `day` itself when it came due while the case
+   * was open (an assessment, an enquiry or a CP plan: the child comes into care as soon as that
+   * closes or turns into a CIN plan); NEVER when none is due before the 18th birthday.
+   */
+  protected pendingReentry(c: number, day: number): number {
+    const r = this.reentryDay[c];
+    if (r === NEVER) return NEVER;
+    if (day >= this.b18[c]) {
+      this.reentryDay[c] = NEVER;
+      return NEVER;
+    }
+    return r > day ? r : day;
+  }
+
+  /** A closed child waits for its re-entry when one is due, else leaves the model. */
+  protected awaitReentryOrRelease(c: number, day: number): void {
+    const r = this.pendingReentry(c, day);
+    if (r === NEVER) return this.release(c);
+    this.state[c] = S_CLOSED;
+    this.wake(c, r);
+  }
+
+  /** A closed child comes back into care: a contact and referral that day when the front door is simulated. */
+  protected reenterFromClosed(c: number, day: number): void {
+    const p = this.pAt(day);
+    this.src[c] = p.sources.sample(this.rng);
+    if (p.frontDoor) {
+      this.eContact(c, day);
+      this.eContactConcluded(c, day, CONTACT_OUT.referral);
+      this.acceptReferral(c, day);
+    } else this.flags[c] |= F_NO_EPISODE;
+    this.enterCare(c, day, R_DIRECT);
   }
 }
