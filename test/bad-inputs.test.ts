@@ -5,7 +5,8 @@
  * line of the TSV.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProgram, main } from '../src/cli/main.ts';
@@ -50,6 +51,27 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
   }
 }
 
+/**
+ * Hostile inputs shared by the cases, made once: a FIFO (a reader that opened it would wait for a
+ * writer for ever), a symbolic-link loop, a 2 MB line without a line break, JSON nested 100,000
+ * deep (a scenario object and a sweep spec), and an empty file.
+ */
+function hostileInputs(): Record<string, string> {
+  const dir = mkdtempSync(join(tmpdir(), 'caseflow-hostile-'));
+  const p = (name: string): string => join(dir, name);
+  execFileSync('mkfifo', [p('fifo')]);
+  symlinkSync(p('loop-b'), p('loop'));
+  symlinkSync(p('loop'), p('loop-b'));
+  writeFileSync(p('huge-line'), 'a'.repeat(2 * 1024 * 1024));
+  writeFileSync(p('empty'), '');
+  const deep = 100_000;
+  writeFileSync(p('deep.json'), `{"name":"deep","parameters":${'{"a":'.repeat(deep)}1${'}'.repeat(deep)}}`);
+  writeFileSync(p('deep-spec.json'), `{"baseline":"x.json","factors":${'['.repeat(deep)}${']'.repeat(deep)}}`);
+  return { fifo: p('fifo'), loop: p('loop'), hugeline: p('huge-line'), empty: p('empty'), deep: p('deep.json'), deepspec: p('deep-spec.json') };
+}
+
+const hostile = hostileInputs();
+
 function expand(c: Case): string[] {
   const tmp = mkdtempSync(join(tmpdir(), 'caseflow-corpus-'));
   writeFileSync(join(tmp, 'file'), 'a file where a folder is expected\n');
@@ -60,6 +82,7 @@ function expand(c: Case): string[] {
     root,
     baseline: join(root, 'scenarios/southampton-baseline.json'),
     fs: join(root, 'scenarios/family-safeguarding.json'),
+    ...hostile,
   };
   return c.args.split(' ').map((a) => a.replace(/\{(\w+)\}/g, (_, k: string) => vars[k] ?? `{${k}}`));
 }

@@ -35,7 +35,6 @@ const ENSEMBLE = LAYERS.ensemble;
  * adapter waiting to move to a node-side module; the list may only shrink.
  */
 const NODE_ADAPTERS_TO_MOVE = new Set([
-  'projections/csv.ts',
   'projections/outputs.ts',
   'scenarios/index.ts',
   'store/ndjson.ts',

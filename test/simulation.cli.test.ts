@@ -24,14 +24,16 @@ afterEach(() => {
 });
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'caseflow-simulate-'));
-const base = ['simulate', '--scenario', scenarioPath, '--runs', '2', '--months', '3', '--workers', '1', '--no-report'];
+const common = ['simulate', '--scenario', scenarioPath, '--workers', '1', '--no-report'];
+/** Two replications over `months` months (an option given twice is refused, so each case names its own). */
+const base = (months = '3'): string[] => [...common, '--runs', '2', '--months', months];
 
 describe('caseflow simulate', () => {
   it('writes KPI outputs and the event log of replication 0, byte-identical on a second run', async () => {
     const d1 = tmp();
     const d2 = tmp();
-    expect(await main([...base, '--quiet', '--out', d1, '--events', join(d1, 'events.ndjson')])).toBe(0);
-    expect(await main([...base, '--quiet', '--out', d2, '--events', join(d2, 'events.ndjson')])).toBe(0);
+    expect(await main([...base(), '--quiet', '--out', d1, '--events', join(d1, 'events.ndjson')])).toBe(0);
+    expect(await main([...base(), '--quiet', '--out', d2, '--events', join(d2, 'events.ndjson')])).toBe(0);
     for (const f of ['kpis.csv', 'events.ndjson']) expect(readFileSync(join(d1, f)).equals(readFileSync(join(d2, f))), f).toBe(true);
     const csv = readFileSync(join(d1, 'kpis.csv'), 'utf8').trim().split('\n');
     expect(csv[0]).toBe('scenario,month,kpi,mean,p5,p25,p50,p75,p95');
@@ -58,14 +60,14 @@ describe('caseflow simulate', () => {
   it('a different seed gives different results', async () => {
     const d1 = tmp();
     const d2 = tmp();
-    expect(await main([...base, '--quiet', '--months', '2', '--out', d1, '--events', join(d1, 'e.ndjson')])).toBe(0);
-    expect(await main([...base, '--quiet', '--months', '2', '--seed', '7', '--out', d2, '--events', join(d2, 'e.ndjson')])).toBe(0);
+    expect(await main([...base('2'), '--quiet', '--out', d1, '--events', join(d1, 'e.ndjson')])).toBe(0);
+    expect(await main([...base('2'), '--quiet', '--seed', '7', '--out', d2, '--events', join(d2, 'e.ndjson')])).toBe(0);
     expect(readFileSync(join(d1, 'e.ndjson'), 'utf8')).not.toBe(readFileSync(join(d2, 'e.ndjson'), 'utf8'));
   });
 
   it('prints a summary of the headline KPIs', async () => {
     const d = tmp();
-    expect(await main([...base, '--months', '2', '--out', d])).toBe(0);
+    expect(await main([...base('2'), '--out', d])).toBe(0);
     expect(out).toMatch(/Children looked after\s+\d{3}/);
     expect(out).toMatch(/Wrote .*kpis\.csv/);
     expect(err).toMatch(/Simulating southampton-baseline: 2 replications × 2 months from 2023-03/);
@@ -85,7 +87,7 @@ describe('caseflow simulate', () => {
     expect(err).toMatch(/bad\.json: parameters\.cp\.outcomes\.care: Too big/);
     expect(existsSync(join(d, 'kpis.csv'))).toBe(false);
 
-    expect(await main([...base, '--runs', '0'])).toBe(2);
+    expect(await main([...common, '--months', '3', '--runs', '0'])).toBe(2);
     expect(await main(['simulate', '--runs', '3'])).toBe(2);
   });
 

@@ -13,7 +13,8 @@
  * plain `check --scenario … --golden …` reruns exactly what was stored.
  */
 import { textCell } from '../projections/csvCell.ts';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { readInput } from '../store/atomicFile.ts';
 import { monthKey, parseMonth } from '../calendar/index.ts';
 import { InputError } from '../errors.ts';
 import { KPIS_CSV_HEADER, formatNumber, type KpiCsvRow } from '../projections/outputs.ts';
@@ -69,8 +70,9 @@ export function readGoldenRun(golden: string): { seed?: number; runs?: number; m
     if (!existsSync(path)) continue;
     let json: unknown;
     try {
-      json = JSON.parse(readFileSync(path, 'utf8'));
+      json = JSON.parse(readInput(path, 16 * 1024 * 1024, 'a run settings file').toString('utf8'));
     } catch (err) {
+      if (err instanceof InputError) throw err;
       throw new InputError(`${path}: not valid JSON (${(err as Error).message})`);
     }
     const o = json as Record<string, unknown>;

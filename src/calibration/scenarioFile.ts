@@ -3,11 +3,10 @@
  * `extends`, so the file keeps its meaning when the base changes), numbers rounded to 6
  * significant digits, and the `$schema` and `comparators` paths made relative to the new file.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, relative, resolve } from 'node:path';
 import { produce } from 'immer';
 import { parseScenario, type Scenario } from '../scenarios/index.ts';
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { readInput, writeFileAtomic } from '../store/atomicFile.ts';
 
 function roundDeep(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v;
@@ -28,7 +27,7 @@ export function schemaOf(file: string): string | undefined {
     seen.add(current);
     let json: Record<string, unknown>;
     try {
-      json = JSON.parse(readFileSync(current, 'utf8')) as Record<string, unknown>;
+      json = JSON.parse(readInput(current, 16 * 1024 * 1024).toString('utf8')) as Record<string, unknown>;
     } catch {
       return undefined;
     }

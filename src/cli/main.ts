@@ -8,10 +8,10 @@
  * writes is staged and moved into place only when it has finished (outputs.ts), and any
  * file-system error becomes exit 2 with the path and the reason.
  */
-import { Command, CommanderError, Help } from 'commander';
+import { Command, CommanderError, Help, type Option } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { paint } from './terminal.ts';
-import { EXIT } from '../errors.ts';
+import { EXIT, InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { beginOutputs, endOutputs } from './outputs.ts';
 import { collect, outputMark } from './options.ts';
@@ -54,7 +54,9 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     c.commands.forEach(override);
   };
   override(program);
+  const given = countOptions(program);
   program.hook('preAction', (_self, action) => {
+    refuseRepeated(action, given);
     setAllowEmpty(Boolean(program.opts().allowEmpty));
     setScenarioRoots(program.opts().scenarioRoot as string[]);
     const set = beginOutputs();
@@ -70,8 +72,37 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   return program;
 }
 
+/**
+ * Counts every option as the command line gives it (`option:<name>` events), so that an option
+ * given twice is noticed: commander keeps only the last value.
+ */
+function countOptions(program: Command): Map<Option, string[]> {
+  const given = new Map<Option, string[]>();
+  const walk = (c: Command): void => {
+    for (const o of c.options) c.on(`option:${o.name()}`, (v: unknown) => given.set(o, [...(given.get(o) ?? []), String(v)]));
+    c.commands.forEach(walk);
+  };
+  walk(program);
+  return given;
+}
+
+/** An option that takes one value (not a repeatable or variadic one) given more than once is refused: which one was meant is not known. */
+function refuseRepeated(action: Command, given: Map<Option, string[]>): void {
+  for (let c: Command | null = action; c; c = c.parent) {
+    for (const o of c.options) {
+      const values = given.get(o) ?? [];
+      if (values.length < 2 || !(o.required || o.optional) || Array.isArray(c.getOptionValue(o.attributeName()))) continue;
+      throw new InputError(`${o.long ?? o.flags} given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
+    }
+  }
+}
+
+/** One line, with any run of characters too long to read (a value copied from a huge input) shortened. */
 function oneLine(s: string): string {
-  return s.replace(/\s+/g, ' ').trim();
+  return s
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/\S{240,}/g, (t) => `${t.slice(0, 100)}… (${t.length.toLocaleString('en-GB')} characters)`);
 }
 
 /** A path as the user named it: without the staging folder a failed write happened in. */

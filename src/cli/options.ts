@@ -61,9 +61,13 @@ export function finiteNumber(name: string) {
   };
 }
 
+/** The calendar's span (working days and bank holidays are known from 1990 to 2100): every month and date option lies in it. */
+export const CALENDAR = { first: '1990-01', last: '2100-12' } as const;
+
 export function month(name: string) {
   return (v: string): string => {
     if (tryParseMonth(v) === undefined) throw new InvalidArgumentError(`${name} must be a month YYYY-MM (got "${v}")`);
+    if (v < CALENDAR.first || v > CALENDAR.last) throw new InvalidArgumentError(`${name} must be a month from ${CALENDAR.first} to ${CALENDAR.last}, the calendar's span (got "${v}")`);
     return v;
   };
 }
@@ -71,6 +75,7 @@ export function month(name: string) {
 export function isoDay(name: string) {
   return (v: string): string => {
     if (tryParseIsoDate(v) === undefined) throw new InvalidArgumentError(`${name} must be a date YYYY-MM-DD (got "${v}")`);
+    if (v.slice(0, 7) < CALENDAR.first || v.slice(0, 7) > CALENDAR.last) throw new InvalidArgumentError(`${name} must be a date from ${CALENDAR.first}-01 to ${CALENDAR.last}-31, the calendar's span (got "${v}")`);
     return v;
   };
 }

@@ -112,13 +112,15 @@ export class OutputSet {
   file(path: string, what: string): void {
     const abs = resolve(path);
     if (path === '' || /[\\/]$/.test(path)) throw new InputError(`${what} "${path}": names a folder; give a file name`);
-    let isDir = false;
+    let st;
     try {
-      isDir = statSync(abs).isDirectory();
-    } catch {
-      // does not exist yet
+      st = statSync(abs);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') throw new InputError(`${what} ${path}: ${fsReason(code)}`);
     }
-    if (isDir) throw new InputError(`${what} ${path}: is a folder, not a file`);
+    if (st?.isDirectory()) throw new InputError(`${what} ${path}: is a folder, not a file`);
+    if (st && !st.isFile()) throw new InputError(`${what} ${path}: is ${st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a regular file; an output replaces a regular file only`);
     this.open(dirname(abs), what);
   }
 

@@ -6,34 +6,9 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, parse, resolve, sep } from 'node:path';
 import { InputError } from '../errors.ts';
+import { fsReason } from '../store/atomicFile.ts';
 
-const REASONS: Record<string, string> = {
-  ENOENT: 'no such file or folder',
-  ENOTDIR: 'a part of the path is a file, not a folder',
-  EISDIR: 'is a folder, not a file',
-  EEXIST: 'already exists and is not a folder',
-  ENOSPC: 'no space left on the device',
-  EDQUOT: 'disk quota exceeded',
-  EFBIG: 'file too large for the file system',
-  EACCES: 'permission denied',
-  EPERM: 'operation not permitted',
-  EROFS: 'read-only file system',
-  ENAMETOOLONG: 'name too long',
-  ELOOP: 'too many symbolic links',
-  EMFILE: 'too many open files',
-  ENFILE: 'too many open files in the system',
-  EIO: 'input/output error',
-  EBUSY: 'busy',
-  EXDEV: 'on another device',
-  ENODEV: 'no such device',
-  ENXIO: 'no such device',
-  EINVAL: 'not valid here',
-};
-
-/** The one-line reason for a file-system error code (ENOSPC → "no space left on the device"). */
-export function fsReason(code: string | undefined, fallback = 'cannot be used'): string {
-  return (code && REASONS[code]) ?? (code ? `${fallback} (${code})` : fallback);
-}
+export { fsReason } from '../store/atomicFile.ts';
 
 /** Whether `err` is a Node file-system error (an errno code such as ENOSPC). */
 export function isFsError(err: unknown): err is NodeJS.ErrnoException {

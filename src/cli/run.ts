@@ -6,6 +6,7 @@
 import { Option, type Command } from 'commander';
 import { statSync } from 'node:fs';
 import { InputError } from '../errors.ts';
+import { fsReason } from './paths.ts';
 import { join, relative } from 'node:path';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
 import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
@@ -207,11 +208,11 @@ export function shown(path: string): string {
 export function eventLogSize(file: string): number {
   try {
     const st = statSync(file);
-    if (!st.isFile()) throw new InputError(`${file}: not a file`);
+    if (!st.isFile()) throw new InputError(`${file}: ${st.isDirectory() ? 'is a folder, not a file' : st.isFIFO() ? 'is a FIFO (named pipe), not a regular file' : 'is not a regular file'}`);
     return st.size;
   } catch (err) {
     if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${code ?? (err as Error).message})`);
+    throw new InputError(code === 'ENOENT' ? `${file}: events file not found` : `${file}: cannot read (${fsReason(code, (err as Error).message)})`);
   }
 }

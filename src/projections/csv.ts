@@ -1,7 +1,10 @@
 /** Reading CSV for the projections' inputs, with the 1-based line each record starts on. */
-import { readFileSync } from 'node:fs';
+import { NotReadable, readInput } from '../store/atomicFile.ts';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+
+/** A CSV record longer than this (a file without line breaks, a runaway quote) is refused, not parsed for minutes. */
+const MAX_RECORD_CHARS = 1_000_000;
 
 export interface CsvRecord {
   readonly fields: string[];
@@ -13,14 +16,15 @@ export interface CsvRecord {
 export function readCsvRecords(path: string, what: string): CsvRecord[] {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInput(path, undefined, `a ${what}`).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof NotReadable) throw new InputError(`${path}: cannot read ${what} (${err.reason})`);
     throw new InputError(`${path}: ${code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code === 'EISDIR' ? 'is a folder, not a file' : code ?? (err as Error).message})`}`);
   }
   let rows: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
-    rows = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true }) as unknown as typeof rows;
+    rows = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS }) as unknown as typeof rows;
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new InputError(`${path}: line ${e.lines ?? '?'}: not valid CSV: ${e.message}`);

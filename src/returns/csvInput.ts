@@ -1,9 +1,12 @@
 /** CSV input for the returns: the header row checked against the columns a table needs, rows with line numbers. */
-import { readFileSync } from 'node:fs';
+import { readInput } from '../store/atomicFile.ts';
 import { isUtf8 } from 'node:buffer';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+
+/** A CSV record longer than this (a file without line breaks, a runaway quote) is refused, not parsed for minutes. */
+const MAX_RECORD_CHARS = 1_000_000;
 
 export interface CsvRow {
   /** 1-based line number of the row in the file. */
@@ -30,7 +33,7 @@ export interface CsvTable {
 export function readCsvTable(file: string, required: readonly string[], tableName: string): CsvTable {
   let text: string;
   try {
-    const bytes = readFileSync(file);
+    const bytes = readInput(file, undefined, `an SSDA903 ${tableName} file`);
     if (!isUtf8(bytes)) {
       const bad = firstInvalidUtf8(bytes);
       throw new InputError(`${file}, line ${lineOfOffset(bytes, bad)}: not valid UTF-8 (${badByte(bytes, bad)}); save the ${tableName} file as UTF-8 (ids decoded any other way could collide)`);
@@ -43,7 +46,7 @@ export function readCsvTable(file: string, required: readonly string[], tableNam
   }
   let records: { record: string[]; info: { lines: number } }[];
   try {
-    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true }) as never;
+    records = parse(text, { bom: true, info: true, relax_column_count: true, skip_empty_lines: true, trim: true, max_record_size: MAX_RECORD_CHARS }) as never;
   } catch (err) {
     const e = err as Error & { lines?: number };
     throw new InputError(`${file}${e.lines ? `, line ${e.lines}` : ''}: not valid CSV (${e.message.replace(/\s+/g, ' ')})`);

@@ -4,7 +4,8 @@
  * its end tag is read, then dropped. A malformed or truncated file is an `InputError` naming the
  * file, line and column.
  */
-import { openSync, readSync, closeSync } from 'node:fs';
+import { readSync, closeSync } from 'node:fs';
+import { openInput } from '../store/atomicFile.ts';
 import { SaxesParser } from 'saxes';
 import { InputError } from '../errors.ts';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
@@ -102,8 +103,9 @@ export function readXmlRecords(file: string, opts: XmlReadOptions): void {
 
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openInput(file);
   } catch (err) {
+    if (err instanceof InputError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     throw new InputError(`${file}: cannot read the XML file (${code === 'ENOENT' ? 'not found' : code ?? (err as Error).message})`);
   }

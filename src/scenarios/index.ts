@@ -8,9 +8,10 @@
  * `comparators` relative to the file that names it, validates the result, and throws a
  * `ScenarioError` naming the file, the field path and the reason on any failure.
  */
-import { readFileSync, realpathSync, statSync } from 'node:fs';
+import { realpathSync } from 'node:fs';
+import { NotReadable, readInput } from '../store/atomicFile.ts';
 import { dirname, resolve, relative, sep } from 'node:path';
-import { ScenarioError, isPlainObject, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
+import { MAX_JSON_DEPTH, ScenarioError, isPlainObject, nestedDeeperThan, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
 
 export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, LAST_PROJECTED_MONTH, projectionEnd, type Scenario } from './schema.ts';
 
@@ -71,15 +72,17 @@ function jsonReason(msg: string): string {
   return msg.replace(/ in JSON at position \d+.*$/, '').replace(/\s*\(line \d+ column \d+\)$/, '');
 }
 
+/** A scenario file is small: a larger one is refused before it is read. */
+const MAX_SCENARIO_BYTES = 16 * 1024 * 1024;
+
 function readJson(file: string, from?: { file: string }): Json {
   let text: string;
   try {
-    if (statSync(file).isDirectory()) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
-    text = readFileSync(file, 'utf8');
+    text = readInput(file, MAX_SCENARIO_BYTES, 'a scenario file').toString('utf8');
     if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
+    const why = err instanceof NotReadable ? err.reason : code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message;
     if (from) throw new ScenarioError(`${display(from.file)}: extends: cannot read ${display(file)} (${why})`, from.file, 'extends');
     throw new ScenarioError(`${display(file)}: cannot read scenario file (${why})`, file, '');
   }
@@ -93,6 +96,7 @@ function readJson(file: string, from?: { file: string }): Json {
     throw new ScenarioError(`${display(file)}: not valid JSON${where}: ${jsonReason(msg)}`, file, '');
   }
   if (!isPlainObject(value)) throw new ScenarioError(`${display(file)}: a scenario must be a JSON object`, file, '');
+  if (nestedDeeperThan(value)) throw new ScenarioError(`${display(file)}: nested more than ${MAX_JSON_DEPTH} levels deep; a scenario is not`, file, '');
   return value;
 }
 

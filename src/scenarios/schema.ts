@@ -78,6 +78,21 @@ export function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/** Scenario and sweep files nest a few levels deep; deeper JSON is refused before it is walked (recursion would overflow the stack). */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether a parsed JSON value nests deeper than `max` arrays and objects (counted without recursion). */
+export function nestedDeeperThan(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, d] = stack.pop()!;
+    if (typeof v !== 'object' || v === null) continue;
+    if (d + 1 > max) return true;
+    for (const c of Array.isArray(v) ? v : Object.values(v)) if (typeof c === 'object' && c !== null) stack.push([c, d + 1]);
+  }
+  return false;
+}
+
 /** Deep merge: objects merge key by key, anything else (arrays included) is replaced by `over`. */
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;

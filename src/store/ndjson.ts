@@ -18,7 +18,7 @@ import { EventValidationError, parseEvent, type CaseEvent } from '../events/sche
 import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
 import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
 import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
-import { stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
+import { openInput, stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
 import { badByte, firstInvalidUtf8, lineOfOffset } from './utf8.ts';
 import { isUtf8 } from 'node:buffer';
 import { fastParseEvent, schemaStrings } from './fastEvent.ts';
@@ -56,7 +56,7 @@ export class LineScanner {
     chunkBytes = READ_CHUNK_BYTES,
     private readonly onChunk?: (bytesRead: number, totalBytes: number) => void,
   ) {
-    this.fd = openSync(path, 'r');
+    this.fd = openInput(path);
     try {
       this.totalBytes = fstatSync(this.fd).size;
     } catch (err) {

@@ -7,7 +7,7 @@
  * paths left in it. Errors name the file, the field path (or CSV line and column) and the reason.
  */
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { NotReadable, readInput } from '../store/atomicFile.ts';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { produce } from 'immer';
@@ -16,6 +16,7 @@ import { parseMonth } from '../calendar/index.ts';
 import { KPI_IDS, isKpiId } from '../projections/catalogue.ts';
 import { readCsvRecords } from '../projections/csv.ts';
 import { loadScenario, type Scenario } from '../scenarios/index.ts';
+import { MAX_JSON_DEPTH, nestedDeeperThan } from '../scenarios/schema.ts';
 import { LEVER_NAMES, allowedChanges, leverDef } from '../scenarios/levers.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
 import { VERSION } from '../version.ts';
@@ -150,9 +151,10 @@ function specError(file: string, path: string, message: string): InputError {
 function parseSpec(file: string): SweepSpec {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readInput(file, 16 * 1024 * 1024, 'a sweep spec').toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
+    if (err instanceof NotReadable) throw new InputError(`${shown(file)}: cannot read sweep spec (${err.reason})`);
     throw new InputError(`${shown(file)}: cannot read sweep spec (${code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : (err as Error).message})`);
   }
   let value: unknown;
@@ -161,6 +163,7 @@ function parseSpec(file: string): SweepSpec {
   } catch (err) {
     throw new InputError(`${shown(file)}: not valid JSON: ${(err as Error).message}`);
   }
+  if (nestedDeeperThan(value)) throw new InputError(`${shown(file)}: nested more than ${MAX_JSON_DEPTH} levels deep; a sweep spec is not`);
   const r = SweepSpecSchema.safeParse(value);
   if (r.success) return r.data;
   const issue = r.error.issues[0];

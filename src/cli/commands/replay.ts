@@ -10,7 +10,7 @@ import { EventCounter, replayLog, type ReplayResult } from '../../store/replay.t
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../../errors.ts';
-import { eventLogSize } from '../run.ts';
+import { checkHorizon, eventLogSize } from '../run.ts';
 import { requireSome, trusting } from '../inputs.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { month as monthOption, monthsArg, outputFolder, populationArg } from '../options.ts';
@@ -59,6 +59,7 @@ function projectionFor(file: string, opts: ReplayCliOptions): { options: Project
     const start = opts.start ?? scenario.start;
     if (start !== scenario.start) throw new InputError(`--start ${start} differs from the scenario's start ${scenario.start}; give one or the other`);
     const months = opts.months ?? scenario.months;
+    checkHorizon(start, months);
     return { options: projectorOptionsFor(scenario, scenarioMonthParameters(scenario, months)), scenario, name: opts.name ?? scenario.name };
   }
   if (opts.population === undefined) throw new InputError('replay needs --scenario <file>, or --population <children 0-17> (with --start) for the rates per 10,000');
@@ -66,6 +67,7 @@ function projectionFor(file: string, opts: ReplayCliOptions): { options: Project
   const start = opts.start ?? (span ? monthKey(span.first) : undefined);
   if (!start) throw new InputError(`${file}: no events; give --start and --months`);
   const months = opts.months ?? (span ? Math.max(1, span.last - parseMonth(start) + 1) : 1);
+  checkHorizon(start, months);
   return { options: { startMonth: start, months, population: opts.population }, name: opts.name ?? 'replay' };
 }
 
