@@ -3,9 +3,7 @@
  * (renderer 'none', no canvas), so the report needs no script to show them. The time axis is UTC
  * throughout, so the output does not depend on the machine's time zone.
  */
-import { View, parse, logger, Warn } from 'vega';
 import type { Spec as VegaSpec } from 'vega';
-import { compile } from 'vega-lite';
 import type { TopLevelSpec } from 'vega-lite';
 import type { KpiUnit } from '../projections/catalogue.ts';
 import { escapeHtml } from './format.ts';
@@ -267,6 +265,8 @@ export function stackedAreaSpec(o: StackedAreaOptions): TopLevelSpec {
  * appended to `warnings`.
  */
 export async function renderChartSvg(spec: TopLevelSpec, a11y: { title: string; label: string }, idPrefix: string, warnings: string[]): Promise<string> {
+  // vega and vega-lite are loaded by the first chart, not by every command that can write a report
+  const [{ View, parse, logger, Warn }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
   const log = logger(Warn, undefined, (_method, level, args) => {
     warnings.push(`${level} ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
   });

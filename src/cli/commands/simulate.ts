@@ -13,7 +13,7 @@ import { isoDay, outputFile } from '../options.ts';
 import { requireSome } from '../inputs.ts';
 import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
-import { openingFromEvents } from '../../returns/index.ts';
+import { openingFromEvents } from '../../returns/opening.ts';
 import type { OpeningStock } from '../../simulation/index.ts';
 import { LogFormatError, readNdjsonEvents } from '../../store/index.ts';
 
