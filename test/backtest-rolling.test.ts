@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
 import { ORIGINS_HEADER, SCORES_HEADER } from '../src/calibration/index.ts';
+import { widen } from '../src/projections/bands.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const fixtures = resolve(root, '../shared/data/fixtures/ssda903-regional');
@@ -62,7 +63,20 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     const open12 = scores.find((x) => x[1] === 'cla_open' && x[2] === '12')!;
     expect(Number(open12[3])).toBe(13);
     expect(r.stdout).toMatch(/Rolling-origin back-test/);
-    expect(r.stdout).toMatch(/Actuals inside p5–p95 over every origin, horizon and KPI: [\d.]+%/);
+    expect(r.stdout).toMatch(/Actuals inside the calibrated p5–p95 over every origin, horizon and KPI: [\d.]+% \(p25–p75: [\d.]+%\) of \d+; inside the ensemble's own p5–p95: [\d.]+%/);
+    // bands calibrated origin by origin on the forecasts already known then: none at the first origin
+    expect(body.filter((x) => x[1] === '2018-03').every((x) => x[15] === '' && x[6] === x[13] && x[10] === x[14])).toBe(true);
+    const calibrated = body.filter((x) => x[15] !== '');
+    expect(calibrated.length).toBeGreaterThan(body.length / 2);
+    for (const x of calibrated.slice(0, 50)) {
+      const [p5, p50, p95, m5, m95, f] = [x[6], x[8], x[10], x[13], x[14], x[15]].map(Number);
+      const [lo, hi] = widen(p50, m5, m95, f, 0.9, false);
+      // the file rounds to 4 decimals: within a part in a thousand
+      expect(Math.abs(p5 - lo) / Math.max(1, lo)).toBeLessThan(1e-3);
+      expect(Math.abs(p95 - hi) / Math.max(1, hi)).toBeLessThan(1e-3);
+    }
+    // the projection from the end of the history carries the factors of the whole back-test
+    expect(JSON.parse(readFileSync(join(out, 'kpis.json'), 'utf8')).meta.scenarios[0].bands.source).toMatch(/^rolling-origin back-test of region: \d+ forecasts from 16 origins, 2018-03 to 2021-12$/);
     const json = JSON.parse(readFileSync(join(out, 'backtest.json'), 'utf8'));
     expect(json.sources[0]).toMatchObject({ source: 'region', first: '2017-04', last: '2022-03' });
     const html = readFileSync(join(out, 'report.html'), 'utf8');

@@ -49,9 +49,9 @@ describe('scores on hand-made forecasts', () => {
     expect(all12.maseNaive).toBeNaN();
     expect(s.map((x) => `${x.kpi}:${x.horizon}`)).toEqual(['cla_open:12', 'cla_starts:3', `${ALL_KPIS}:3`, `${ALL_KPIS}:12`]);
     expect(scoresCsv(s).split('\n')[0]).toBe(SCORES_HEADER);
-    expect(scoresCsv(s).split('\n')[1]).toBe('A,cla_open,12,3,4.1667,28.3333,5.8333,0.25,1,100,33.3333');
+    expect(scoresCsv(s).split('\n')[1]).toBe('A,cla_open,12,3,4.1667,28.3333,5.8333,0.25,1,100,33.3333,100');
     expect(originsCsv(rows).split('\n')[0]).toBe(ORIGINS_HEADER);
-    expect(originsCsv(rows).split('\n')[1]).toBe('A,2019-03,12,2020-03,cla_open,100,90,105,110,115,130,120,95');
+    expect(originsCsv(rows).split('\n')[1]).toBe('A,2019-03,12,2020-03,cla_open,100,90,105,110,115,130,120,95,90,130,');
   });
 });
 

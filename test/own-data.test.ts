@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseMonth } from '../src/calendar/index.ts';
+import { factorsAt, widen } from '../src/projections/bands.ts';
 import { EventEstimator } from '../src/calibration/estimate.ts';
 import { fitArrivals } from '../src/calibration/arrivals.ts';
 import { main } from '../src/cli/main.ts';
@@ -140,6 +141,39 @@ describe('a history of children in care alone', () => {
     expect(scenario.uncertainty!['care.directEntriesPerMonthPer10k']).toBeGreaterThan(0);
     // what the history does not inform (front door, CIN, CP) is out of scope, so no note about it
     expect(nationalDefaultNotes(scenario.parameters, scenario.provenance).some((n) => /^(front_door|cin|cp):/.test(n))).toBe(false);
+  });
+
+  it('calibrates the bands on a rolling-origin back-test of the same history, and the projection carries them', async () => {
+    const bands = scenario.bands!;
+    expect(bands.source).toMatch(/^rolling-origin back-test of history\.ndjson: \d+ forecasts from \d+ origins, 2018-03 to /);
+    expect(bands.factors.map((f) => f.horizon)).toEqual([3, 6, 12, 24].slice(0, bands.factors.length));
+    for (const f of bands.factors) {
+      expect(f.n).toBeGreaterThanOrEqual(10);
+      expect(f.p90).toBeGreaterThan(0);
+    }
+    expect(scenario.description).toMatch(/bands calibrated on a rolling-origin back-test/);
+    // the same projection with and without the factors: same medians, bands as `widen` makes them
+    const plain = join(dir, 'plain.json');
+    writeFileSync(plain, JSON.stringify({ ...JSON.parse(readFileSync(out, 'utf8')), bands: undefined }));
+    const run = async (file: string, to: string) => {
+      expect(await main(['simulate', '--scenario', file, '--opening', log, '--as-at', '2020-03-31', '--months', '12', '--runs', '8', '--workers', '1', '--no-report', '--quiet', '--out', to])).toBe(0);
+      return readFileSync(join(to, 'kpis.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(','));
+    };
+    const cal = await run(out, join(dir, 'cal'));
+    const raw = await run(plain, join(dir, 'raw'));
+    const month12 = (rows: string[][]) => rows.find((r) => r[1] === '2021-03' && r[2] === 'cla_open')!.slice(4).map(Number);
+    const [p5, , p50, , p95] = month12(cal);
+    const [r5, , r50, , r95] = month12(raw);
+    expect(p50).toBe(r50);
+    const f = factorsAt(bands, 12)!;
+    const [lo, hi] = widen(r50, r5, r95, f.p90, 0.9);
+    expect(p5).toBeCloseTo(lo, 3);
+    expect(p95).toBeCloseTo(hi, 3);
+    expect(JSON.parse(readFileSync(join(dir, 'cal', 'kpis.json'), 'utf8')).meta.scenarios[0].bands.source).toBe(bands.source);
+    // --no-bands keeps the ensemble's own
+    const none = join(dir, 'none.json');
+    expect(await main(['calibrate', '--events', log, '--from', '2017-04', '--to', '2020-03', '--out', none, '--quiet', '--no-bands'])).toBe(0);
+    expect(loadScenario(none).bands).toBeUndefined();
   });
 
   it('projects care only: no contacts, referrals, CIN or CP plans, and entrants of the history’s ages', async () => {

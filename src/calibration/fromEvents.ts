@@ -18,17 +18,38 @@ export function populationFn(s: Scenario): (m: number) => number {
 }
 
 /**
- * The first month of full activity up to `last`: going back from `last`, the months with at
- * least half the median monthly number of events of the 12 months to `last` (the backdated
- * history of an opening stock, or a log that starts part-way, falls below).
+ * The first month of full activity before `last`: walking back from `last`, the earliest month
+ * with at least half the median monthly number of events of the 12 months to `last`, stopping at
+ * three quiet months in a row (the backdated history of children open when the records begin);
+ * one or two quiet months, as a small council has, do not end the walk.
  */
 export function firstFullMonth(perMonth: ReadonlyMap<number, number>, last: number): number {
   const months = [...perMonth.keys()].sort((a, b) => a - b);
   const recent = months.filter((m) => m <= last && m > last - 12).map((m) => perMonth.get(m)!).sort((a, b) => a - b);
   const median = recent.length > 0 ? recent[Math.floor(recent.length / 2)] : 0;
   let start = last;
-  while ((perMonth.get(start - 1) ?? 0) >= median / 2 && start - 1 >= months[0]) start--;
+  let quiet = 0;
+  for (let m = last - 1; m >= months[0] && quiet < 3; m--) {
+    if ((perMonth.get(m) ?? 0) >= median / 2) {
+      start = m;
+      quiet = 0;
+    } else quiet++;
+  }
   return start;
+}
+
+/**
+ * The first month of a run of six months each with at least half the median monthly number of
+ * events of the whole log (the backdated history of children open when the records begin falls
+ * below it); the first month of full activity before `last` when there is no such run.
+ */
+export function historyStart(perMonth: ReadonlyMap<number, number>, last: number): number {
+  const months = [...perMonth.keys()].filter((m) => m <= last).sort((a, b) => a - b);
+  const counts: number[] = [];
+  for (let m = months[0]; m <= last; m++) counts.push(perMonth.get(m) ?? 0);
+  const median = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)];
+  for (let i = 0; i + 6 <= counts.length; i++) if (counts.slice(i, i + 6).every((c) => c >= median / 2)) return months[0] + i;
+  return firstFullMonth(perMonth, last);
 }
 
 /**

@@ -6,7 +6,8 @@
  * - `fitToObserved` fits a scenario's parameters to observed series (method of moments, then
  *   ensembles); `EventEstimator` estimates them from an event history;
  * - `compareWithEnsemble` back-tests a projection against observations;
- * - `compareExact` / `compareStatistical` compare a rerun with a stored kpis.csv.
+ * - `compareExact` / `compareStatistical` compare a rerun with a stored kpis.csv;
+ * - `sequentialCalibration` / `calibrationFrom` calibrate bands on a back-test's misses.
  */
 export * from './survival.ts';
 export * from './compare.ts';
@@ -24,3 +25,5 @@ export * from './careHistory.ts';
 export * from './markov.ts';
 export * from './rolling.ts';
 export * from './rollingObserved.ts';
+export * from './bands.ts';
+export * from './bandsFromHistory.ts';

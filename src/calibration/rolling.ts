@@ -19,7 +19,9 @@ import type { KpiRun } from '../projections/types.ts';
 import { openingFromEvents } from '../returns/opening.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { careHistories } from './careHistory.ts';
-import { eventEstimator, firstFullMonth, populationFn, withSources, type EstimateModel } from './fromEvents.ts';
+import { eventEstimator, historyStart, populationFn, withSources, type EstimateModel } from './fromEvents.ts';
+
+export { historyStart };
 import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
 import { withParameters } from './scenarioFile.ts';
 import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
@@ -135,9 +137,15 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
     // the Markov benchmark on the same window and the same children
     const cared = careHistories(history);
     const markov = projectMarkov(fitMarkov(cared, firstDayOfMonth(window.from), lastDayOfMonth(o)), markovPopulation(cared, lastDayOfMonth(o)), o, months);
+    // a KPI the history has never recorded up to the origin (a placement group the council does
+    // not use) is not a forecast worth scoring: both sides are 0 by construction
+    const recorded = [...EVENT_STOCK_KPIS, ...EVENT_FLOW_KPIS].filter((kpi) => {
+      for (let m = first; m <= o; m++) if (at(kpi, m) > 0) return true;
+      return false;
+    });
     for (const h of horizons) {
       if (o + h > last) continue;
-      for (const kpi of [...EVENT_STOCK_KPIS, ...EVENT_FLOW_KPIS]) {
+      for (const kpi of recorded) {
         const flow = FLOWS.has(kpi);
         const act = flow ? sumMonths(at, kpi, o + 1, o + h) : at(kpi, o + h);
         const xs = runs.map((r) => overHorizon(r.values[kpi], h, flow)).filter(Number.isFinite).sort((a, b) => a - b);
@@ -152,20 +160,6 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
     opts.onOrigin?.(++done, origins.length, monthKey(o));
   }
   return { source: opts.source, first: monthKey(first), last: monthKey(last), origins: origins.map(monthKey), rows, actual };
-}
-
-/**
- * The first month of a run of six months each with at least half the median monthly number of
- * events of the whole log (the backdated history of children open when the records begin falls
- * below it); the first month of full activity before `last` when there is no such run.
- */
-export function historyStart(perMonth: ReadonlyMap<number, number>, last: number): number {
-  const months = [...perMonth.keys()].filter((m) => m <= last).sort((a, b) => a - b);
-  const counts: number[] = [];
-  for (let m = months[0]; m <= last; m++) counts.push(perMonth.get(m) ?? 0);
-  const median = [...counts].sort((a, b) => a - b)[Math.floor(counts.length / 2)];
-  for (let i = 0; i + 6 <= counts.length; i++) if (counts.slice(i, i + 6).every((c) => c >= median / 2)) return months[0] + i;
-  return firstFullMonth(perMonth, last);
 }
 
 function sumMonths(at: (kpi: string, m: number) => number, kpi: string, a: number, b: number): number {

@@ -5,6 +5,7 @@
  */
 import { dirname, relative, resolve } from 'node:path';
 import { produce } from 'immer';
+import type { BandCalibration } from '../projections/types.ts';
 import { parseScenario, type Scenario } from '../scenarios/index.ts';
 import { readInput, writeFileAtomic } from '../store/atomicFile.ts';
 
@@ -84,7 +85,29 @@ export function scenarioFileText(scenario: Scenario, path: string, schema?: stri
   if (scenario.comparators) out.comparators = relPath(dir, scenario.comparators);
   if (scenario.provenance) out.provenance = scenario.provenance;
   if (scenario.uncertainty && Object.keys(scenario.uncertainty).length > 0) out.uncertainty = roundDeep(scenario.uncertainty);
+  if (scenario.bands) out.bands = roundDeep(scenario.bands);
   return prettyJson(out) + '\n';
+}
+
+/**
+ * The text of a scenario file with its `bands` set (replaced when present), the rest of the file
+ * as it was written: the block goes last, so a hand-formatted file keeps its layout. Falls back to
+ * the whole file re-printed when the text does not end as such a file does.
+ */
+export function scenarioTextWithBands(text: string, bands: BandCalibration): string {
+  const json = JSON.parse(text) as Record<string, unknown>;
+  delete json.bands;
+  const want = { ...json, bands: roundDeep(bands) };
+  const block = `  "bands": ${prettyJson(want.bands, '  ')}\n}\n`;
+  const at = text.lastIndexOf('\n  "bands": ');
+  const head = at >= 0 ? text.slice(0, text.lastIndexOf(',', at)) : text.replace(/\s*\}\s*$/, '');
+  const out = `${head},\n${block}`;
+  try {
+    if (JSON.stringify(JSON.parse(out)) === JSON.stringify(want)) return out;
+  } catch {
+    // not a layout this function knows: print the whole file
+  }
+  return prettyJson(want) + '\n';
 }
 
 /** Writes the scenario atomically and returns it as it will load from `path`. */

@@ -27,6 +27,10 @@ export interface OriginForecast {
   readonly naive: number;
   /** Expected-value Markov projection (NaN where the benchmark does not model the KPI). */
   readonly markov: number;
+  /** The ensemble's own band when p5–p95 and p25–p75 above are calibrated (see `bands.ts`). */
+  readonly model?: { readonly p5: number; readonly p25: number; readonly p75: number; readonly p95: number };
+  /** The p5–p95 factor of a calibrated forecast (NaN: too few earlier forecasts to calibrate on). */
+  readonly factor90?: number;
 }
 
 export interface ForecastScore {
@@ -44,6 +48,8 @@ export interface ForecastScore {
   /** Share of actuals inside p5–p95 and p25–p75, %. */
   readonly in90: number;
   readonly in50: number;
+  /** Share of actuals inside the ensemble's own p5–p95 (before calibration), %. */
+  readonly in90Model: number;
 }
 
 const mean = (xs: readonly number[]) => (xs.length === 0 ? NaN : xs.reduce((a, b) => a + b, 0) / xs.length);
@@ -87,6 +93,7 @@ function scoreGroup(source: string, kpi: string, horizon: number, rs: readonly O
     maseMarkov: maseOf(rs.map((r) => ({ actual: r.actual, forecast: r.p50, benchmark: r.markov }))),
     in90: coverageOf(rs.map((r) => ({ actual: r.actual, lo: r.p5, hi: r.p95 }))),
     in50: coverageOf(rs.map((r) => ({ actual: r.actual, lo: r.p25, hi: r.p75 }))),
+    in90Model: coverageOf(rs.map((r) => ({ actual: r.actual, lo: r.model?.p5 ?? r.p5, hi: r.model?.p95 ?? r.p95 }))),
   };
 }
 
@@ -133,8 +140,8 @@ export function originsInHistory(first: number, last: number, opts: { every?: Or
   return out;
 }
 
-export const ORIGINS_HEADER = 'source,origin,horizon,target_month,kpi,actual,p5,p25,p50,p75,p95,naive,markov';
-export const SCORES_HEADER = 'source,kpi,horizon,n,mape,mape_naive,mape_markov,mase_naive,mase_markov,in_p5_p95_pct,in_p25_p75_pct';
+export const ORIGINS_HEADER = 'source,origin,horizon,target_month,kpi,actual,p5,p25,p50,p75,p95,naive,markov,p5_model,p95_model,band_factor';
+export const SCORES_HEADER = 'source,kpi,horizon,n,mape,mape_naive,mape_markov,mase_naive,mase_markov,in_p5_p95_pct,in_p25_p75_pct,in_p5_p95_model_pct';
 
 const num = (x: number) => (Number.isFinite(x) ? formatNumber(x) : '');
 
@@ -143,13 +150,13 @@ export function originsCsv(rows: readonly OriginForecast[]): string {
   for (const r of rows) {
     const [y, m] = r.origin.split('-').map(Number);
     const target = monthKey(y * 12 + m - 1 + r.horizon);
-    lines.push([r.source, r.origin, r.horizon, target, r.kpi, num(r.actual), num(r.p5), num(r.p25), num(r.p50), num(r.p75), num(r.p95), num(r.naive), num(r.markov)].join(','));
+    lines.push([r.source, r.origin, r.horizon, target, r.kpi, num(r.actual), num(r.p5), num(r.p25), num(r.p50), num(r.p75), num(r.p95), num(r.naive), num(r.markov), num(r.model?.p5 ?? r.p5), num(r.model?.p95 ?? r.p95), num(r.factor90 ?? NaN)].join(','));
   }
   return lines.join('\n') + '\n';
 }
 
 export function scoresCsv(scores: readonly ForecastScore[]): string {
   const lines = [SCORES_HEADER];
-  for (const s of scores) lines.push([s.source, s.kpi, s.horizon, s.n, num(s.mape), num(s.mapeNaive), num(s.mapeMarkov), num(s.maseNaive), num(s.maseMarkov), num(s.in90), num(s.in50)].join(','));
+  for (const s of scores) lines.push([s.source, s.kpi, s.horizon, s.n, num(s.mape), num(s.mapeNaive), num(s.mapeMarkov), num(s.maseNaive), num(s.maseMarkov), num(s.in90), num(s.in50), num(s.in90Model)].join(','));
   return lines.join('\n') + '\n';
 }

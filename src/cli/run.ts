@@ -9,7 +9,7 @@ import { InputError } from '../errors.ts';
 import { fsReason } from './paths.ts';
 import { join, relative } from 'node:path';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
-import { loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
+import { calibrateSummary, loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
 import type { Comparator, KpiSummary } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { describeInterventions } from '../scenarios/interventions.ts';
@@ -98,7 +98,7 @@ export function scenarioComparators(scenario: Scenario): Comparator[] {
 }
 
 export function summariseAll(scenarios: readonly Scenario[], result: EnsembleResult): KpiSummary[] {
-  return scenarios.map((s, i) => summarise(s.name, result.runs[i]));
+  return scenarios.map((s, i) => calibrateSummary(summarise(s.name, result.runs[i]), s.bands));
 }
 
 export function scenarioMeta(s: Scenario): Record<string, unknown> {
@@ -115,6 +115,7 @@ export function scenarioMeta(s: Scenario): Record<string, unknown> {
     notes: nationalDefaultNotes(s.parameters, s.provenance),
     provenance: provenanceTable(s.parameters, s.provenance),
     uncertainty: s.uncertainty ?? {},
+    ...(s.bands ? { bands: s.bands } : {}),
   };
 }
 

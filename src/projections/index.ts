@@ -7,3 +7,4 @@ export { summarise, statsOf, quantileSorted, orderedKpiIds } from './summary.ts'
 export { loadComparators, comparatorsFor } from './comparators.ts';
 export { kpisCsvText } from './kpisCsv.ts';
 export { writeKpiOutputs, readKpisCsv, formatNumber, KPIS_CSV_HEADER, type KpiCsvRow, type KpiOutputOptions, type KpiOutputFiles } from './outputs.ts';
+export { bandScore, conformalFactor, widen, widenStats, factorsAt, calibrateSummary, noiseFloor, isPctKpi, type BandLevel } from './bands.ts';

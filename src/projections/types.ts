@@ -38,6 +38,24 @@ export interface KpiSummary {
   /** Mean numerator and denominator per KPI and month, where the KPI has them. */
   readonly numerators: Record<string, number[]>;
   readonly denominators: Record<string, number[]>;
+  /** Set when the bands were calibrated on past forecasts' misses (see `bands.ts`). */
+  readonly bands?: BandCalibration;
+}
+
+/** Band factors at one horizon (months ahead): each band's half-widths are multiplied by its factor. */
+export interface BandFactor {
+  readonly horizon: number;
+  readonly p90: number;
+  readonly p50: number;
+  /** Past forecasts the factors come from. */
+  readonly n: number;
+}
+
+/** A band calibration as a scenario carries it (see `bands.ts`). */
+export interface BandCalibration {
+  /** What the factors were measured on (a rolling-origin back-test of …). */
+  readonly source: string;
+  readonly factors: BandFactor[];
 }
 
 /** A comparator value (statistical neighbour, England, target …) for a KPI. */

@@ -350,6 +350,10 @@ class ReportBuilder {
       `<section class="howto" aria-labelledby="howto"><h2 id="howto">How to read this report</h2>` +
       `<p>Each scenario was simulated ${formatNumber(i.runs, 0)} times with the same assumptions; ${i.scenarios.some((s) => (s.drawnParameters ?? 0) > 0) ? 'the runs differ in chance events and in the estimated parameters, each run drawing them from their standard errors, so the bands hold what the data cannot pin down as well as chance' : 'the runs differ only in chance events'}. ` +
       `In each chart the solid line is the median, month by month; the darker band holds the middle 50% of runs and the lighter band 90% (5th to 95th percentile). ` +
+      i.scenarios
+        .filter((s) => s.summary.bands)
+        .map((s) => `The bands of ${escapeHtml(s.name)} are calibrated rather than the runs’ own: each is widened or narrowed around the median by a factor per horizon (${s.summary.bands!.factors.map((f) => `×${formatNumber(f.p90, 2)} at ${f.horizon} months ahead`).join(', ')} for the lighter band), measured on how far earlier projections missed in a ${escapeHtml(s.summary.bands!.source)}, so that about 90% and 50% of what later happened would have fallen inside them. `)
+        .join('') +
       `${multi ? 'The gap between the baseline and scenario lines is the projected effect of the scenario’s assumptions; the cumulative table adds it up over the whole period. ' : ''}` +
       `Dashed lines are comparators (targets, statistical neighbours, England), labelled with the period they describe and drawn only where they measure the same thing as the chart. ` +
       `Rates are per 10,000 children aged 0–17. A projection shows what follows from the stated assumptions; it is not a forecast. ` +

@@ -38,6 +38,25 @@ export const ScenarioSchema = z
       .record(z.string(), z.number().min(0))
       .optional()
       .meta({ description: 'Standard errors of estimated parameters (parameter path → standard error): each replication of an ensemble draws its parameters from them, so the bands carry what the data cannot pin down' }),
+    bands: z
+      .strictObject({
+        source: z.string().min(1).meta({ description: 'What the factors were measured on (a rolling-origin back-test of which history, which origins)' }),
+        factors: z
+          .array(
+            z.strictObject({
+              horizon: z.number().int().min(1).max(600).meta({ unit: 'months ahead' }),
+              p90: z.number().min(0).max(100).meta({ unit: 'ratio', description: 'p5–p95 half-widths (log scale) are multiplied by it' }),
+              p50: z.number().min(0).max(100).meta({ unit: 'ratio', description: 'p25–p75 half-widths (log scale) are multiplied by it' }),
+              n: z.number().int().min(0).meta({ unit: 'forecasts', description: 'Past forecasts the factors come from' }),
+            }),
+          )
+          .min(1),
+      })
+      .optional()
+      .meta({
+        description:
+          'Calibrated bands: factors per horizon, measured on how far past forecasts missed (in band half-widths) in a rolling-origin back-test; the p5–p95 and p25–p75 bands of counts, rates and percentages are widened (or narrowed) by them around the median. Written by calibrate --events and backtest',
+      }),
   })
   .superRefine((s, ctx) => {
     const end = projectionEnd(s.start, s.months);

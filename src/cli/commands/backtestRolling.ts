@@ -7,7 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { isoDate, lastDayOfMonth, monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
 import {
   ALL_KPIS,
+  bandSource,
+  calibrationFrom,
   estimatedScenario,
+  sequentialCalibration,
   fitToObserved,
   historyStart,
   originsCsv,
@@ -82,7 +85,7 @@ function labelled(spec: string): { label: string; file: string } {
   return { label: basename(spec).replace(/\.ndjson$/i, '') === 'events' ? dir : basename(spec).replace(/\.ndjson$/i, ''), file: spec };
 }
 
-function readLog(file: string): CaseEvent[] {
+export function readLog(file: string): CaseEvent[] {
   eventLogSize(file);
   try {
     const events = [...readNdjsonEvents(file, { validate: 'full', onWarning: (w) => process.stderr.write(paint('yellow', `warning: ${w}`, 'err') + '\n') })];
@@ -107,11 +110,13 @@ function summaryTable(scores: readonly ForecastScore[], kpis: readonly string[])
 }
 
 /** Coverage of p5–p95 over every origin, horizon and KPI. */
-export function overallCoverage(rows: readonly OriginForecast[]): { in90: number; in50: number; n: number } {
+export function overallCoverage(rows: readonly OriginForecast[]): { in90: number; in50: number; in90Model: number; n: number } {
   const ok = rows.filter((r) => Number.isFinite(r.actual) && Number.isFinite(r.p5) && Number.isFinite(r.p95));
   const in90 = ok.filter((r) => r.actual >= r.p5 && r.actual <= r.p95).length;
   const in50 = ok.filter((r) => r.actual >= r.p25 && r.actual <= r.p75).length;
-  return { in90: ok.length ? (100 * in90) / ok.length : NaN, in50: ok.length ? (100 * in50) / ok.length : NaN, n: ok.length };
+  const in90Model = ok.filter((r) => r.actual >= (r.model?.p5 ?? r.p5) && r.actual <= (r.model?.p95 ?? r.p95)).length;
+  const pct = (k: number) => (ok.length ? (100 * k) / ok.length : NaN);
+  return { in90: pct(in90), in50: pct(in50), in90Model: pct(in90Model), n: ok.length };
 }
 
 /** What chooses the trend: lower is better. */
@@ -198,11 +203,15 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     const best = options.reduce((a, b) => (b.score < a.score || (Number.isNaN(a.score) && !Number.isNaN(b.score)) ? b : a));
     chosenTrend = best.trend;
     if (trends.length > 1) trendChoice = { chosen: best.trend, criterion: TREND_CRITERION, options };
-    rows.push(...byTrend.get(best.trend)!);
+    const chosen = byTrend.get(best.trend)!;
+    rows.push(...sequentialCalibration(chosen));
     for (const { label, events, first, last } of logs) {
-      // the projection a council would use now: estimated from the whole history, from the children open at its end
+      // the projection a council would use now: estimated from the whole history, from the children
+      // open at its end, with bands calibrated on every forecast of its back-test
       const asAt = isoDate(lastDayOfMonth(last));
-      const scenario = { ...estimatedScenario(base, events.filter((e) => e.date <= asAt), { from: Math.max(first, last - (opts.referenceMonths ?? 36) + 1), to: last }, { trend: chosenTrend }), name: label, start: monthKey(last + 1) };
+      const own = chosen.filter((r) => r.source === label);
+      const bands = calibrationFrom(own, bandSource(label, own));
+      const scenario = { ...estimatedScenario(base, events.filter((e) => e.date <= asAt), { from: Math.max(first, last - (opts.referenceMonths ?? 36) + 1), to: last }, { trend: chosenTrend }), name: label, start: monthKey(last + 1), ...(bands ? { bands } : {}) };
       const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers, opening: openingFromEvents(events, asAt) });
       forwards.push({ scenario, run: ens.runs[0] });
     }
@@ -233,13 +242,14 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
       onOrigin: (d, n, o) => void (!quiet && process.stderr.write(`  origin ${o} (${d}/${n})\n`)),
     });
     if (res.origins.length === 0) throw new InputError(`${opts.observed}: no origin fits inside the observed months (${res.segments.join(', ')}) with ${opts.minHistory ?? 3} months before it and ${horizons[0]} months ahead`);
-    rows.push(...res.rows);
+    rows.push(...sequentialCalibration(res.rows));
     sources.push({ source: label, file: relative(process.cwd(), resolve(opts.observed)), segments: res.segments, origins: res.origins });
+    const bands = calibrationFrom(res.rows, bandSource(label, res.rows));
     // the projection from the last observed month, fitted to the unbroken run that ends there
     const obs = read.observations.filter((o) => o.kind === 'actual');
     const w = defaultWindow(obs)!;
     const fit = await fitToObserved({ base, observations: obs, from: w.from, to: w.to, runs: opts.fitRuns ?? 8, seed: seedOf(base), workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.scenario });
-    const scenario = { ...rebaseScenario(withParameters(base, fit.fittedParameters, base.name, base.description), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario, name: `${base.name} fitted to ${monthKey(w.from)}–${monthKey(w.to)}` };
+    const scenario = { ...rebaseScenario(withParameters(base, fit.fittedParameters, base.name, base.description), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario, name: `${base.name} fitted to ${monthKey(w.from)}–${monthKey(w.to)}`, ...(bands ? { bands } : {}) };
     const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers });
     forwards.push({ scenario, run: ens.runs[0] });
   }
@@ -295,7 +305,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     const kpis = ['cla_open', 'cla_starts', 'cla_ends', 'uasc_open'].concat(rows.some((r) => r.source === sources[0].source && !r.kpi.startsWith('cla_') && r.kpi !== 'uasc_open') ? [...new Set(rows.map((r) => r.kpi))] : []);
     process.stdout.write(`\n${paint('bold', 'Rolling-origin back-test')}: ${rows.length} forecasts (origin × months ahead × KPI), ${runs} replications each\n\n${summaryTable(scores, kpis)}\n`);
     if (trendChoice) process.stdout.write(`\nTrend in arrival rates chosen by back-test: ${paint('bold', trendChoice.chosen)} (${trendChoice.options.map((o) => `${o.trend} ${f2(o.score)}`).join(', ')}; ${TREND_CRITERION}, lower is better)\n`);
-    process.stdout.write(`\nActuals inside p5–p95 over every origin, horizon and KPI: ${f1(cover.in90)}% (p25–p75: ${f1(cover.in50)}%) of ${cover.n}\n`);
+    process.stdout.write(`\nActuals inside the calibrated p5–p95 over every origin, horizon and KPI: ${f1(cover.in90)}% (p25–p75: ${f1(cover.in50)}%) of ${cover.n}; inside the ensemble's own p5–p95: ${f1(cover.in90Model)}%\n`);
     process.stdout.write(`${paint('bold', 'Wrote')} ${files.map(shown).join(', ')}\n`);
   }
 }

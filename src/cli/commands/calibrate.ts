@@ -18,6 +18,7 @@ import {
   fitParametersCsv,
   fitTableCsv,
   fitToObserved,
+  historyBandCalibration,
   readObserved,
   rebaseScenario,
   scaleToPopulation,
@@ -40,7 +41,8 @@ import { trusting } from '../inputs.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
-import { collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
+import { readLog } from './backtestRolling.ts';
+import { LIMITS, collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
 
 /** The structural base of a calibration from an event history alone: national rates, for what the history does not inform. */
 export const NATIONAL_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
@@ -71,6 +73,8 @@ interface CalibrateOptions {
   runs?: number;
   seed?: number;
   workers?: number;
+  bands?: boolean;
+  bandRuns?: number;
   iterations: number;
   exclude?: string[];
   prefer?: string;
@@ -163,6 +167,8 @@ export function register(program: Command): void {
     .option('--runs <n>', 'replications per ensemble while fitting, up to 10,000', runsArg, 20)
     .option('--seed <n>', 'random seed, 0 to 4294967295 (default: the base scenario’s seed)', seedArg)
     .option('--workers <n>', 'worker threads (default: all cores)', workersArg)
+    .option('--no-bands', 'with --events alone: keep the ensemble’s own bands (by default they are calibrated on a rolling-origin back-test of the history)')
+    .option('--band-runs <n>', 'replications at each origin of the back-test that calibrates the bands (default 20)', positiveInt('--band-runs', LIMITS.runs))
     .option('--iterations <n>', 'refinement iterations against ensembles, up to 100', nonNegativeInt('--iterations', 100), 8)
     .option('--exclude <kpi>', 'observed KPI not to fit (repeatable; still compared in the fit table)', collect)
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000, the shared data’s latest reports first)')
@@ -227,6 +233,15 @@ Examples:
         }
         const applied = estimates.estimates.filter((e) => e.applied).length;
         notes.push(`estimated from ${basename(opts.events)} over ${estimates.from} to ${estimates.to} (${applied} estimates applied)`);
+        if (!opts.observed && opts.bands !== false) {
+          // bands calibrated on how far the same estimator's projections from earlier origins missed
+          if (!opts.quiet) process.stderr.write(`Calibrating the bands on a rolling-origin back-test of ${shown(resolve(opts.events))}\n`);
+          const bands = await historyBandCalibration({ events: readLog(opts.events), base, label: basename(opts.events), last: parseMonth(estimates.to), runs: opts.bandRuns ?? 20, seed, model: { trend: opts.trend, damping: opts.damping, scope } });
+          if (bands) {
+            scenario = { ...scenario, bands };
+            notes.push(`bands calibrated on a ${bands.source}`);
+          } else if (!opts.quiet) process.stderr.write(`note: the bands are the ensemble's own: the history has too few origins (12 months of history and 3 ahead each) to calibrate them\n`);
+        }
         const files: [string, string][] = [
           [besideOut(opts.out, 'estimates.csv', opts.tables), estimatesCsv(estimates.estimates)],
           [besideOut(opts.out, 'transitions.csv', opts.tables), transitionsCsv(estimates.transitions, estimates.entries, estimates.months)],
