@@ -10,7 +10,7 @@ import type { ReplicationTask, ReplicationResult } from './replication.ts';
 import { runReplicationTask } from './replication.ts';
 
 export interface PoolOptions {
-  /** Worker threads; 1 runs in this thread. Default: all cores. */
+  /** Workers, the calling thread being one of them (1 runs everything in this thread). Default: all cores. */
   workers?: number;
   /** Input every task shares (an opening stock), sent to each worker once rather than with every task. */
   shared?: Pick<ReplicationTask, 'opening'>;
@@ -34,49 +34,65 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
     return results;
   }
 
+  // the calling thread is one of the workers: it has the modules loaded and compiled already,
+  // so n workers cost n - 1 threads' start-up, module loading and cold code, not n
   let next = 0;
   let done = 0;
   const entry = sibling('./worker', import.meta.url);
 
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];
-    let failed = false;
+    let settled = false;
     const finish = (err?: unknown) => {
+      if (settled) return;
+      settled = true;
       for (const w of pool) void w.terminate();
       if (err) reject(err);
       else resolve();
     };
+    const completed = () => {
+      done++;
+      opts.onProgress?.(done, total);
+      if (done === total) finish();
+    };
     const dispatch = (w: Worker) => {
-      if (next < total) {
+      if (next < total && !settled) {
         const index = next++;
         w.postMessage({ index, task: tasks[index] });
       }
     };
-    for (let k = 0; k < workers; k++) {
+    for (let k = 1; k < workers; k++) {
       const w = startWorker(entry, { shared: opts.shared });
       pool.push(w);
       w.on('message', (msg: { index: number; result?: ReplicationResult; error?: { message: string; exitCode?: number } }) => {
-        if (failed) return;
+        if (settled) return;
         if (msg.error) {
-          failed = true;
-          const err = Object.assign(new Error(msg.error.message), msg.error.exitCode ? { exitCode: msg.error.exitCode } : {});
-          finish(err);
+          finish(Object.assign(new Error(msg.error.message), msg.error.exitCode ? { exitCode: msg.error.exitCode } : {}));
           return;
         }
         results[msg.index] = msg.result!;
-        done++;
-        opts.onProgress?.(done, total);
-        if (done === total) finish();
-        else dispatch(w);
+        completed();
+        dispatch(w);
       });
-      w.on('error', (err) => {
-        if (!failed) {
-          failed = true;
-          finish(err);
-        }
-      });
+      w.on('error', (err) => finish(err));
+      // two tasks in hand, so that a thread never waits while this thread runs a replication
+      dispatch(w);
       dispatch(w);
     }
+    // this thread takes the next task whenever it is free, letting the threads' messages in between
+    const runHere = () => {
+      if (settled || next >= total) return;
+      const index = next++;
+      try {
+        results[index] = runReplicationTask({ ...opts.shared, ...tasks[index] });
+      } catch (err) {
+        finish(err);
+        return;
+      }
+      completed();
+      setImmediate(runHere);
+    };
+    setImmediate(runHere);
   });
   return results;
 }
