@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setOutputStaging } from '../store/atomicFile.ts';
+import { setOutputStaging, simulatedDiskFull } from '../store/atomicFile.ts';
 import { InputError } from '../errors.ts';
 import { ensureFolder, fsReason } from './paths.ts';
 
@@ -150,7 +150,8 @@ export class OutputSet {
 
   /** Moves every staged file into place; returns the number of files moved. */
   commit(): number {
-    const commits: string[] = [];
+    // first every set record (a write that can fail on a full disk), then the renames
+    const marked: [string, string][] = [];
     for (const [folder, st] of this.staged) {
       const files = readdirSync(st).filter((f) => f !== SET_FILE && !TEMP.test(f));
       for (const f of files) {
@@ -163,7 +164,12 @@ export class OutputSet {
         if (isDir) throw new InputError(`${join(folder, f)}: is a folder, not a file; the output cannot replace it`);
       }
       const remove = (this.families.get(folder) ?? []).filter((f) => !files.includes(f));
+      simulatedDiskFull(join(folder, SET_FILE));
       writeFileSync(join(st, SET_FILE), JSON.stringify({ files, remove } satisfies SetRecord));
+      marked.push([folder, st]);
+    }
+    const commits: string[] = [];
+    for (const [folder, st] of marked) {
       const c = join(folder, basename(st).replace(STAGING, COMMIT));
       renameSync(st, c);
       commits.push(c);
@@ -214,6 +220,11 @@ export function endOutputs(ok: boolean): void {
   current = undefined;
   setOutputStaging(undefined);
   if (!set) return;
-  if (ok) set.commit();
-  else set.abort();
+  if (!ok) return set.abort();
+  try {
+    set.commit();
+  } catch (err) {
+    set.abort();
+    throw err;
+  }
 }

@@ -149,11 +149,23 @@ export function withPath(err: unknown, path: string): unknown {
   return err;
 }
 
+/**
+ * For tests of the full-disk path only: with `CASEFLOW_TEST_ENOSPC` set to some text, every write
+ * of an output whose path contains that text fails as a full disk makes it fail (ENOSPC), so that
+ * each writer's handling of a full disk can be checked without filling one.
+ */
+export function simulatedDiskFull(path: string): void {
+  const want = typeof process === 'undefined' ? undefined : process.env.CASEFLOW_TEST_ENOSPC;
+  if (!want || !path.includes(want)) return;
+  throw Object.assign(new Error(`ENOSPC: no space left on device, write '${path}'`), { code: 'ENOSPC', errno: -28, syscall: 'write', path });
+}
+
 export function writeFileAtomic(target: string, data: string | Uint8Array): void {
   const path = stagedPath(target);
   mkdirSync(dirname(path), { recursive: true });
   const tmp = tempPathBeside(path);
   try {
+    simulatedDiskFull(target);
     writeFileSync(tmp, data);
     renameSync(tmp, path);
   } catch (err) {

@@ -14,7 +14,7 @@ import { dirname } from 'node:path';
 import type { CaseEvent } from '../events/schema.ts';
 import { IndexedEventStore } from './memory.ts';
 import { NdjsonReader, writeAll } from './ndjson.ts';
-import { withPath } from './atomicFile.ts';
+import { simulatedDiskFull, withPath } from './atomicFile.ts';
 import { lockFile, type FileLock } from './lock.ts';
 import type { WarningHandler } from './types.ts';
 
@@ -87,6 +87,7 @@ export class NdjsonFileStore extends IndexedEventStore {
     for (const e of events) text += JSON.stringify(e) + '\n';
     const data = Buffer.from(text, 'utf8');
     try {
+      simulatedDiskFull(this.path);
       writeAll(this.fd, data);
       if (this.fsync) fsyncSync(this.fd);
     } catch (err) {

@@ -18,7 +18,7 @@ import { EventValidationError, parseEvent, type CaseEvent } from '../events/sche
 import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
 import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
 import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
-import { openInput, stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
+import { openInput, simulatedDiskFull, stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
 import { badByte, firstInvalidUtf8, lineOfOffset } from './utf8.ts';
 import { isUtf8 } from 'node:buffer';
 import { fastParseEvent, schemaStrings } from './fastEvent.ts';
@@ -433,6 +433,7 @@ export class NdjsonWriter {
     this.buffer = [];
     this.buffered = 0;
     try {
+      simulatedDiskFull(this.path);
       writeAll(this.fd, data);
     } catch (err) {
       throw withPath(err, this.path);
