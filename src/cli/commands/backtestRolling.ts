@@ -38,7 +38,7 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { readNdjsonEvents, writeFileAtomic } from '../../store/index.ts';
 import { LogFormatError } from '../../store/types.ts';
 import { VERSION } from '../../version.ts';
-import { InputError } from '../errors.ts';
+import { InputError } from '../../errors.ts';
 import { commandLine, eventLogSize, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
 import type { ReportBacktest } from '../../report/types.ts';
