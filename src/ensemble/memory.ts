@@ -22,8 +22,13 @@ export interface MemoryEstimate {
   available: number;
 }
 
-/** Bytes the machine can give this process now (available memory, within a cgroup limit if any). */
+/**
+ * Bytes the machine can give this process now (available memory, within a cgroup limit if any).
+ * Tests set CASEFLOW_TEST_FREE_MEMORY (bytes) to stand in for the machine's figure.
+ */
 export function memoryAvailable(): number {
+  const injected = process.env.CASEFLOW_TEST_FREE_MEMORY;
+  if (injected !== undefined && /^\d+$/.test(injected)) return Number(injected);
   const p = process as { availableMemory?: () => number; constrainedMemory?: () => number };
   let avail = p.availableMemory ? p.availableMemory() : freemem();
   const limit = p.constrainedMemory ? p.constrainedMemory() : 0;
