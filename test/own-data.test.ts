@@ -12,6 +12,7 @@ import { factorsAt, widen } from '../src/projections/bands.ts';
 import { EventEstimator } from '../src/calibration/estimate.ts';
 import { fitArrivals } from '../src/calibration/arrivals.ts';
 import { main } from '../src/cli/main.ts';
+import { project } from '../src/projections/projector.ts';
 import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { importReturns, writeEventLog } from '../src/returns/index.ts';
@@ -98,6 +99,20 @@ describe('import repairs are never counted as entries or exits', () => {
     expect(km.reduce((a, d) => a + d.n, 0)).toBe(3);
     expect(km.reduce((a, d) => a + d.events, 0)).toBe(1);
     expect(r.scope).toEqual(['care']);
+  });
+
+  it('the KPIs of the replayed history count only the real entries and exits, and no repaired period as a re-entry', () => {
+    const sorted = [...events].sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
+    const run = project(sorted as CaseEvent[], { startMonth: '2017-04', months: 36, population: () => 10000 });
+    const sum = (id: string) => Array.from(run.values[id]).reduce((a, b) => a + b, 0);
+    expect(sum('cla_starts')).toBe(3); // A 2017-05, B, C
+    expect(sum('cla_ends')).toBe(1); // B; A's repaired end is not an exit
+    expect(sum('cla_ends_other')).toBe(0); // A's repaired end carried REC E8
+    expect(sum('cla_reentries')).toBe(0); // A back in the 2019-20 return is not a re-entry
+    // A is out of the stock while no return records it (April 2018 – March 2019), as the events say
+    const month = (m: string) => parseMonth(m) - parseMonth('2017-04');
+    expect(run.values.cla_open[month('2018-06')]).toBe(2); // B and D
+    expect(run.values.cla_open[month('2019-06')]).toBe(2); // A and D
   });
 });
 

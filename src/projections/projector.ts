@@ -56,6 +56,9 @@ import { age18DayOf, type MonthSnapshot, type ProjectorDiagnostics, type Project
 export { RATIO_KPI_IDS, fastDayNumber };
 export type { MonthSnapshot, ProjectorDiagnostics, ProjectorOptions };
 
+/** Flag in an event's second number: a start or end of a period of care made by an import repair. */
+const REPAIRED = 2;
+
 export class KpiProjector extends ProjectorState {
   /** Folds one event. Events must come in non-decreasing date order. */
   apply(e: CaseEvent): void {
@@ -152,7 +155,7 @@ export class KpiProjector extends ProjectorState {
       case 'PeriodOfCareStarted':
         type = T_CARE_STARTED;
         a = placementGroupIndex(e.placement, e.provider);
-        b = e.route === 'uasc' ? 1 : 0;
+        b = (e.route === 'uasc' ? 1 : 0) | (e.repair !== undefined ? REPAIRED : 0);
         break;
       case 'EpisodeChanged':
         type = T_EPISODE_CHANGED;
@@ -162,6 +165,7 @@ export class KpiProjector extends ProjectorState {
       case 'PeriodOfCareEnded':
         type = T_CARE_ENDED;
         a = leavingGroupIndex(e.rec);
+        b = e.repair !== undefined ? REPAIRED : 0;
         break;
       case 'CaseClosed':
         type = T_CASE_CLOSED;
@@ -329,12 +333,15 @@ export class KpiProjector extends ProjectorState {
           this.diag.careStartWhileInCare++;
           return;
         }
-        this.claStarts++;
-        const left = st.careLastEnd[c];
-        if (left !== NEVER) {
-          this.claReentries++;
-          // left care in the previous 12 months: on or before the same date a year on
-          if (day <= addYearsFast(left, 1)) this.claReentries12m++;
+        // a start an import repair made (no return records it) is not an entry to care
+        if (!(b & REPAIRED)) {
+          this.claStarts++;
+          const left = st.careLastEnd[c];
+          if (left !== NEVER) {
+            this.claReentries++;
+            // left care in the previous 12 months: on or before the same date a year on
+            if (day <= addYearsFast(left, 1)) this.claReentries12m++;
+          }
         }
         this.claOpen++;
         if (this.inCareCount === this.inCare.length) {
@@ -345,7 +352,7 @@ export class KpiProjector extends ProjectorState {
         const p = st.careOf(c);
         st.claSlot[p] = this.inCareCount;
         this.inCare[this.inCareCount++] = p;
-        const uasc = reg.uasc[k] === 1 || b === 1;
+        const uasc = reg.uasc[k] === 1 || (b & 1) === 1;
         if (uasc) this.uascOpen++;
         this.enterGroup(p, a, day);
         this.newPlacement(p, day);
@@ -370,13 +377,18 @@ export class KpiProjector extends ProjectorState {
           this.diag.careEndNotInCare++;
           return;
         }
-        this.claEnds++;
-        this.endsByGroup[a]++;
-        if (day >= reg.age18Day[k]) this.endsAge18++;
+        // an end an import repair made (the period cut where a return left the child out) is not
+        // a child leaving care, nor the start of a time out of care that a re-entry ends
+        const repaired = (b & REPAIRED) !== 0;
+        if (!repaired) {
+          this.claEnds++;
+          this.endsByGroup[a]++;
+          if (day >= reg.age18Day[k]) this.endsAge18++;
+        }
         const p = st.care[c];
         this.leaveGroup(p, day);
         st.p1e[p] = day;
-        st.careLastEnd[c] = day;
+        if (!repaired) st.careLastEnd[c] = day;
         this.claOpen--;
         if (f & F_UASC_IN_CARE) this.uascOpen--;
         const at = st.claSlot[p];
