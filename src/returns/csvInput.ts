@@ -4,6 +4,7 @@ import { isUtf8 } from 'node:buffer';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
+import { fromTextCell } from '../projections/csvCell.ts';
 
 /** A CSV record longer than this (a file without line breaks, a runaway quote) is refused, not parsed for minutes. */
 const MAX_RECORD_CHARS = 1_000_000;
@@ -11,7 +12,7 @@ const MAX_RECORD_CHARS = 1_000_000;
 export interface CsvRow {
   /** 1-based line number of the row in the file. */
   readonly line: number;
-  /** Field values by upper-case column name ('' for a missing trailing field). */
+  /** Field values by upper-case column name ('' for a missing trailing field; a cell neutralised against spreadsheet formulas, `'=…`, read back as `=…`). */
   readonly values: Record<string, string>;
   /** Number of fields the row had. */
   readonly fieldCount: number;
@@ -65,7 +66,7 @@ export function readCsvTable(file: string, required: readonly string[], tableNam
   for (let i = 1; i < records.length; i++) {
     const { record, info } = records[i];
     const values: Record<string, string> = {};
-    for (let c = 0; c < columns.length; c++) values[columns[c]] = record[c] ?? '';
+    for (let c = 0; c < columns.length; c++) values[columns[c]] = fromTextCell(record[c] ?? '');
     rows.push({ line: info.lines, values, fieldCount: record.length, raw: record.join(',') });
   }
   return { file, columns, rows };

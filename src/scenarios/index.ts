@@ -57,10 +57,18 @@ function inside(file: string, dir: string): boolean {
  */
 function checkExtends(target: string, from: string, top: string): void {
   if (!/\.json$/i.test(target)) throw new ScenarioError(`${display(from)}: extends: ${display(target)} is not a scenario file (.json)`, from, 'extends');
+  checkInsideRoots('extends', target, from, top);
+}
+
+/**
+ * A file a scenario names (`extends`, `comparators`) must lie inside the top scenario's folder
+ * tree, the shipped scenarios or a folder named with --scenario-root (symbolic links followed).
+ */
+function checkInsideRoots(field: string, target: string, from: string, top: string): void {
   const t = real(target);
   const roots = [dirname(top), SHIPPED, ...extraRoots];
   if (!roots.some((r) => inside(t, r))) {
-    throw new ScenarioError(`${display(from)}: extends: ${display(target)} is outside the scenario's folder (${display(dirname(top))}) and the shipped scenarios; name its folder with --scenario-root <dir> to allow it`, from, 'extends');
+    throw new ScenarioError(`${display(from)}: ${field}: ${display(target)} is outside the scenario's folder (${display(dirname(top))}) and the shipped scenarios; name its folder with --scenario-root <dir> to allow it`, from, field);
   }
 }
 
@@ -111,6 +119,7 @@ function readResolved(file: string, chain: string[], from?: { file: string }, to
     if (typeof own.comparators !== 'string' || own.comparators === '') throw new ScenarioError(`${display(file)}: comparators: must be a path to a CSV file`, file, 'comparators');
     if (!/\.csv$/i.test(own.comparators)) throw new ScenarioError(`${display(file)}: comparators: ${own.comparators} is not a CSV file (.csv)`, file, 'comparators');
     own.comparators = resolve(dir, own.comparators);
+    checkInsideRoots('comparators', own.comparators as string, file, top);
   }
   labelOwnParameters(own);
   if (own.extends === undefined) return own;

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { addYears, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { neutralised } from '../../projections/csvCell.ts';
 import { collectionYearEnd, collectionYearStart, dmyDate, isoDate } from '../dates.ts';
 import { childHistory, eventsByChild, type ChildHistory } from './history.ts';
 import { IdentityCache, placementIdentity } from './identity.ts';
@@ -100,13 +101,20 @@ export function ssda903FileNames(dir: string, year: number): { header: string; e
   return { header: join(dir, `header_${year}.csv`), episodes: join(dir, `episodes_${year}.csv`), uasc: join(dir, `uasc_${year}.csv`) };
 }
 
+/**
+ * Every cell of the tables is text; one that a spreadsheet would run as a formula (a child id such
+ * as `=HYPERLINK(…)`, from a log imported from elsewhere) gets a leading apostrophe, the OWASP rule
+ * as in kpis.csv. The importer reads such a cell back as it was.
+ */
+const TEXT_CELLS = { string: (v: string) => neutralised(v) };
+
 /** Writes header_YYYY.csv, episodes_YYYY.csv and uasc_YYYY.csv for each year into `dir` (atomically). */
 export function writeSsda903(events: Iterable<CaseEvent>, years: readonly number[], dir: string, opts: Ssda903ExportOptions = {}): ExportedFiles[] {
   return ssda903Tables(events, years, opts).map((t) => {
     const names = ssda903FileNames(dir, t.year);
-    writeFileAtomic(names.header, stringify(t.header, { header: true, columns: HEADER_OUT }));
-    writeFileAtomic(names.episodes, stringify(t.episodes, { header: true, columns: EPISODES_OUT }));
-    writeFileAtomic(names.uasc, stringify(t.uasc, { header: true, columns: UASC_OUT }));
+    writeFileAtomic(names.header, stringify(t.header, { header: true, columns: HEADER_OUT, cast: TEXT_CELLS }));
+    writeFileAtomic(names.episodes, stringify(t.episodes, { header: true, columns: EPISODES_OUT, cast: TEXT_CELLS }));
+    writeFileAtomic(names.uasc, stringify(t.uasc, { header: true, columns: UASC_OUT, cast: TEXT_CELLS }));
     return { year: t.year, files: [names.header, names.episodes, names.uasc], children: t.header.length, episodes: t.episodes.length, uasc: t.uasc.length };
   });
 }
