@@ -108,12 +108,12 @@ function readJson(file: string, from?: { file: string }): Json {
   return value;
 }
 
-function readResolved(file: string, chain: string[], from?: { file: string }, top = file): Json {
+function readResolved(file: string, chain: string[], from?: { file: string }, top = file, readFrom = file): Json {
   if (chain.includes(file)) {
     const cycle = [...chain.slice(chain.indexOf(file)), file].map(display).join(' → ');
     throw new ScenarioError(`${display(chain[chain.length - 1])}: extends: circular (${cycle})`, chain[chain.length - 1], 'extends');
   }
-  const own = readJson(file, from);
+  const own = readJson(readFrom, from);
   const dir = dirname(file);
   if (own.comparators !== undefined) {
     if (typeof own.comparators !== 'string' || own.comparators === '') throw new ScenarioError(`${display(file)}: comparators: must be a path to a CSV file`, file, 'comparators');
@@ -135,10 +135,14 @@ export function parseScenario(value: unknown, file = '(scenario)'): Scenario {
   return validateScenario(value, file, display(file));
 }
 
-/** Reads, resolves and validates a scenario file. */
-export function loadScenario(path: string): Scenario {
+/**
+ * Reads, resolves and validates a scenario file. `readFrom`: where the file's text is now (an
+ * output not yet moved into place), when that is not `path`; `extends` and `comparators` are
+ * still resolved from `path`'s folder, where the file will be.
+ */
+export function loadScenario(path: string, readFrom?: string): Scenario {
   const file = resolve(path);
-  return parseScenario(readResolved(file, []), file);
+  return parseScenario(readResolved(file, [], undefined, file, readFrom === undefined ? file : resolve(readFrom)), file);
 }
 
 /**

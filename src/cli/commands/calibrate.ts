@@ -338,7 +338,7 @@ Examples:
       const final = withParameters(scenario, scenario.parameters, name, description);
       writeScenarioFile(final, opts.out, schemaOf(baseFile));
       // the file must load back as a valid scenario
-      loadScenario(stagedPath(opts.out));
+      loadScenario(opts.out, stagedPath(opts.out));
       written.unshift(opts.out);
       if (!opts.quiet) {
         if (fit && observed) printFit(fit, observed, opts.out, opts.tables);
