@@ -1,7 +1,7 @@
 /**
  * Invariants of the engine's event streams, checked event by event: the stream order, versions,
  * and a strict journey state machine (what may be open when). The rules are those the engine
- * promises; a real imported history may be looser (see `continueOpening` in engine.ts).
+ * promises; a real imported history may be looser (see `continueOpening` in openingContinue.ts).
  *
  * Rules:
  * - events arrive in non-decreasing date order; each child's stream starts with ChildRegistered

@@ -58,12 +58,12 @@ import {
 } from './states.ts';
 import { HistoryTrack } from './historyTrack.ts';
 import type { EngineInput, EngineResult } from './childTable.ts';
-import { HistoryReplay } from './history.ts';
+import { OpeningContinuation } from './openingContinue.ts';
 
 export { HistoryError, SlotRng, replicationKey };
 export type { EngineInput, EngineResult };
 
-export class CaseFlowEngine extends HistoryReplay {
+export class CaseFlowEngine extends OpeningContinuation {
   // ------------------------------------------------------------------------------------------
   // arrivals
 
