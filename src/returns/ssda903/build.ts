@@ -30,140 +30,14 @@
  *   before the earliest return); the period is started at that DECOM.
  * - `uasc-details-differ`, `child-id-qualified`: see the functions below.
  */
-import { ETHNICITY, LEGAL_STATUS, NEED_CODE, PLACEMENT, PLACEMENT_PROVIDER, REASON_EPISODE_CEASED, REASON_NEW_EPISODE, REASON_PLACE_CHANGE, type NewEvent, type Sex } from '../../events/index.ts';
+import { type NewEvent, type Sex } from '../../events/index.ts';
 import { collectionYearOf } from '../../calendar/index.ts';
-import { codeProblem, parseSex } from '../codes.ts';
-import { collectionYearEnd, collectionYearLabel, collectionYearStart, dmyDate, isoDate, parseReturnDate } from '../dates.ts';
+import { collectionYearEnd, collectionYearLabel, collectionYearStart, dmyDate, isoDate } from '../dates.ts';
 import type { ImportReport, RowRef } from '../report.ts';
 import type { ChildStream } from '../types.ts';
 import type { RawReturn, RawRow } from './read.ts';
+import { fmt, validateEpisode, validateHeader, validateUasc, type EpisodeRec, type HeaderRec, type UascRec } from './rows.ts';
 
-export interface EpisodeRec {
-  readonly raw: RawRow;
-  child: string;
-  decom: number;
-  dec: number | null;
-  rne: string;
-  readonly ls: string;
-  readonly cin: string;
-  readonly place: string;
-  readonly provider: string;
-  rec: string | null;
-  readonly rpc: string | null;
-  readonly year: number | undefined;
-  /** The repair rule that set DECOM (the start is not recorded in any return), if any. */
-  startRepair?: string;
-  /** The repair rule that set DEC (the end is not recorded in any return), if any. */
-  endRepair?: string;
-}
-
-interface HeaderRec {
-  readonly raw: RawRow;
-  child: string;
-  readonly sex: Sex;
-  readonly dob: number;
-  readonly ethnic: string;
-  readonly uasc: boolean;
-  readonly year: number | undefined;
-}
-
-interface UascRec {
-  readonly raw: RawRow;
-  child: string;
-  readonly sex: Sex | undefined;
-  readonly dob: number | null;
-  readonly year: number | undefined;
-}
-
-const BAD_DATE = '(dd/mm/YYYY or YYYY-MM-DD)';
-
-function fmt(day: number | null): string {
-  return day === null ? '' : isoDate(day);
-}
-
-function childOf(f: Record<string, string>): string {
-  return (f.CHILD ?? '').trim();
-}
-
-function checkChild(child: string): string | undefined {
-  if (child === '') return 'missing-field: CHILD is blank';
-  if (child.length > 64) return `bad-child-id: CHILD '${child.slice(0, 24)}…' is longer than 64 characters`;
-  return undefined;
-}
-
-export function validateEpisode(r: RawRow): EpisodeRec | string {
-  if (r.problem) return r.problem;
-  const f = r.f;
-  const child = childOf(f);
-  const c = checkChild(child);
-  if (c) return c;
-  const decom = parseReturnDate(f.DECOM);
-  if (decom === null) return 'missing-field: DECOM is blank';
-  if (decom === undefined) return `bad-date: DECOM '${f.DECOM}' is not a date ${BAD_DATE}`;
-  const dec = parseReturnDate(f.DEC);
-  if (dec === undefined) return `bad-date: DEC '${f.DEC}' is not a date ${BAD_DATE}`;
-  const y = r.year;
-  const rne = (f.RNE ?? '').trim().toUpperCase();
-  const ls = (f.LS ?? '').trim().toUpperCase();
-  const cin = (f.CIN ?? '').trim().toUpperCase();
-  const place = (f.PLACE ?? '').trim().toUpperCase();
-  const provider = (f.PLACE_PROVIDER ?? '').trim().toUpperCase();
-  const rec = (f.REC ?? '').trim().toUpperCase();
-  const rpc = (f.REASON_PLACE_CHANGE ?? '').trim().toUpperCase();
-  const problem =
-    codeProblem(REASON_NEW_EPISODE, rne, 'RNE', 'a reason for new episode code', y) ??
-    codeProblem(LEGAL_STATUS, ls, 'LS', 'a legal status code', y) ??
-    codeProblem(NEED_CODE, cin, 'CIN', 'a category of need code', y) ??
-    codeProblem(PLACEMENT, place, 'PLACE', 'a placement type code', y) ??
-    codeProblem(PLACEMENT_PROVIDER, provider, 'PLACE_PROVIDER', 'a placement provider code', y) ??
-    (rec === '' ? undefined : codeProblem(REASON_EPISODE_CEASED, rec, 'REC', 'a reason episode ceased code', y)) ??
-    (rpc === '' ? undefined : codeProblem(REASON_PLACE_CHANGE, rpc, 'REASON_PLACE_CHANGE', 'a reason for placement change code', y));
-  if (problem) return problem;
-  if (dec !== null && dec < decom) return `dec-before-decom: DEC ${dmyDate(dec)} is before DECOM ${dmyDate(decom)}`;
-  if (y !== undefined && decom > collectionYearEnd(y)) {
-    return `decom-after-year-end: DECOM ${dmyDate(decom)} is after the end of the return's collection year ${collectionYearLabel(y)} (31/03/${y})`;
-  }
-  return { raw: r, child, decom, dec, rne, ls, cin, place, provider, rec: rec === '' ? null : rec, rpc: rpc === '' ? null : rpc, year: y };
-}
-
-function validateHeader(r: RawRow): HeaderRec | string {
-  if (r.problem) return r.problem;
-  const f = r.f;
-  const child = childOf(f);
-  const c = checkChild(child);
-  if (c) return c;
-  const sex = parseSex(f.SEX ?? '');
-  if (!sex) return (f.SEX ?? '').trim() === '' ? 'missing-field: SEX is blank' : `unknown-code: SEX '${f.SEX}' is not 1, 2, M, F or U`;
-  const dob = parseReturnDate(f.DOB);
-  if (dob === null) return 'missing-field: DOB is blank';
-  if (dob === undefined) return `bad-date: DOB '${f.DOB}' is not a date ${BAD_DATE}`;
-  const ethnic = (f.ETHNIC ?? '').trim().toUpperCase();
-  const p = codeProblem(ETHNICITY, ethnic, 'ETHNIC', 'an ethnicity code', undefined);
-  if (p) return p;
-  if (r.year !== undefined && dob > collectionYearEnd(r.year)) {
-    return `dob-after-year-end: DOB ${dmyDate(dob)} is after the end of the return's collection year ${collectionYearLabel(r.year)}`;
-  }
-  const u = (f.UASC ?? '').trim().toLowerCase();
-  return { raw: r, child, sex, dob, ethnic, uasc: u === '1' || u === 'true' || u === 'y', year: r.year };
-}
-
-function validateUasc(r: RawRow): UascRec | string {
-  if (r.problem) return r.problem;
-  const f = r.f;
-  const child = childOf(f);
-  const c = checkChild(child);
-  if (c) return c;
-  const sexText = (f.SEX ?? '').trim();
-  const sex = sexText === '' ? undefined : parseSex(sexText);
-  if (sexText !== '' && !sex) return `unknown-code: SEX '${sexText}' is not 1, 2, M, F or U`;
-  const dob = parseReturnDate(f.DOB);
-  if (dob === undefined) return `bad-date: DOB '${f.DOB}' is not a date ${BAD_DATE}`;
-  const duc = parseReturnDate(f.DUC);
-  if (duc === undefined) return `bad-date: DUC '${f.DUC}' is not a date ${BAD_DATE}`;
-  return { raw: r, child, sex, dob, year: r.year };
-}
-
-/** Later collection year first, then (for episodes) a closed row before an open one, then the later row. */
 function newestFirst<T extends { raw: RawRow; year: number | undefined }>(a: T, b: T, closed?: (x: T) => boolean): number {
   const ya = a.year ?? -Infinity;
   const yb = b.year ?? -Infinity;
