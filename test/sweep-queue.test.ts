@@ -31,7 +31,9 @@ interface Proc {
 }
 
 function worker(url: string, queueName: string, extra: string[] = [], env: Record<string, string> = {}): Proc {
-  const proc = spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--queue', url, '--queue-name', queueName, '--lock-ms', '10000', ...extra], {
+  // a 10-second lease unless the case names its own (an option given twice is refused)
+  const lease = extra.includes('--lock-ms') ? [] : ['--lock-ms', '10000'];
+  const proc = spawn(process.execPath, ['--import', 'tsx', CLI, 'worker', '--queue', url, '--queue-name', queueName, ...lease, ...extra], {
     env: { ...process.env, ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
