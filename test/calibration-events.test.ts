@@ -7,7 +7,7 @@ import { produce } from 'immer';
 import { parseIsoDate, parseMonth } from '../src/calendar/index.ts';
 import { DAYS_PER_MONTH, EventEstimator, type Estimate } from '../src/calibration/estimate.ts';
 import { main } from '../src/cli/main.ts';
-import { defaultEventWindow } from '../src/cli/commands/calibrate.ts';
+import { defaultEventWindow } from '../src/calibration/fromEvents.ts';
 import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
 import { parseParameters, runSimulation } from '../src/simulation/index.ts';

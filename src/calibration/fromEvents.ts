@@ -3,10 +3,12 @@
  * rolling-origin back-test): the reference window of a log and the estimator set up on a base
  * scenario.
  */
-import { parseMonth } from '../calendar/index.ts';
+import { monthKey, parseMonth } from '../calendar/index.ts';
+import { InputError } from '../errors.ts';
+import type { CaseEvent } from '../events/index.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import type { ProvenanceSource } from '../scenarios/provenance.ts';
-import { EventEstimator, type EstimatorOptions } from './estimate.ts';
+import { EventEstimator, type EstimatorOptions, type EventEstimates } from './estimate.ts';
 import type { TrendKind } from './estimateTypes.ts';
 import { TREND_KINDS } from '../simulation/parameters.ts';
 
@@ -73,6 +75,33 @@ export interface EstimateModel {
 export function eventEstimator(base: Scenario, window: { from: number; to: number }, model: EstimateModel = {}): EventEstimator {
   if (model.trend !== undefined && !(TREND_KINDS as readonly string[]).includes(model.trend)) throw new RangeError(`unknown trend "${model.trend}" (${TREND_KINDS.join(', ')})`);
   return new EventEstimator({ from: window.from, to: window.to, population: populationFn(base), base: base.parameters, trendFrom: parseMonth(base.start), trend: model.trend as TrendKind | undefined, damping: model.damping, scope: model.scope });
+}
+
+/** Reads an event source once, handing every event to `sink`; `pass` names the pass (for progress). */
+export type EventSource = (sink: (e: CaseEvent) => void, pass: 'window' | 'events') => void;
+
+/**
+ * Estimates from an event history. Without both ends of the window a first pass counts the
+ * events per month and takes the default window (`defaultEventWindow`, `to` kept when given);
+ * the second pass feeds the estimator. `what` names the source in errors.
+ */
+export function estimateFromEventSource(what: string, read: EventSource, base: Scenario, window: { from?: number; to?: number }, model: EstimateModel = {}): EventEstimates {
+  let { from, to } = window;
+  if (from === undefined || to === undefined) {
+    const perMonth = new Map<number, number>();
+    read((e) => {
+      const m = +e.date.slice(0, 4) * 12 + +e.date.slice(5, 7) - 1;
+      perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
+    }, 'window');
+    if (perMonth.size === 0) throw new InputError(`${what}: no events`);
+    const w = defaultEventWindow(perMonth, to);
+    to = w.to;
+    from ??= w.from;
+  }
+  if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
+  const est = eventEstimator(base, { from, to }, model);
+  read(est.sink, 'events');
+  return est.finish();
 }
 
 /**

@@ -48,4 +48,4 @@ export { defaultWorkers } from './pool.ts';
 export { checkEnsembleMemory, estimateEnsembleMemory } from './memory.ts';
 export { runReplication, runReplicationTask, projectorOptionsFor, replicationParameters, scenarioMonthParameters, populationByMonth, unitCostsIn } from './replication.ts';
 export type { ReplicationTask, ReplicationResult } from './replication.ts';
-export { pairedDifferences, cumulativeDifferences, COMPARISON_HEADER, comparisonCsv, type PairedRow, type CumulativeRow } from './paired.ts';
+export { pairedDifferences, cumulativeDifferences, COMPARISON_HEADER, comparisonCsv, totalsCsv, type PairedRow, type CumulativeRow } from './paired.ts';

@@ -101,6 +101,11 @@ export function cumulativeDifferences(baseline: readonly KpiRun[], scenario: rea
 
 const fmt = formatNumber;
 
+/** comparison-totals.csv text: the cumulative differences over the horizon, one measure a line. */
+export function totalsCsv(rows: readonly CumulativeRow[]): string {
+  return ['measure,label,unit,p50,p5,p95', ...rows.map((r) => [r.id, JSON.stringify(r.label), r.unit, fmt(r.p50), fmt(r.p5), fmt(r.p95)].join(','))].join('\n') + '\n';
+}
+
 /** comparison.csv text. */
 export function comparisonCsv(rows: readonly PairedRow[]): string {
   const lines = [COMPARISON_HEADER];

@@ -9,11 +9,11 @@ import { Option, type Command } from 'commander';
 import { monthKey, parseMonth } from '../../calendar/index.ts';
 import {
   assertSomeObservations,
-  defaultEventWindow,
+  estimateFromEventSource,
+  type EventSource,
   defaultWindow,
   durationsCsv,
   estimatesCsv,
-  eventEstimator,
   withSources,
   fitParametersCsv,
   fitTableCsv,
@@ -91,18 +91,15 @@ export function besideOut(out: string, suffix: string, tables?: string): string 
 
 const f = (x: number, digits = 1) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : formatNumber(Math.round(x * 10 ** digits) / 10 ** digits)) : '–');
 
-export { defaultEventWindow };
-
-/** Reads an event log into the estimator; file problems become InputErrors. */
+/** Reads an event log into the estimator (two passes when the window is not given); file problems become InputErrors. */
 function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet: boolean | undefined, model: { trend: TrendKind; damping?: number; scope?: FlowPart[] }): EventEstimates {
   const size = eventLogSize(file);
-  // the window defaults to the log's span: first pass finds it when not given
-  let from = window.from !== undefined ? parseMonth(window.from) : undefined;
-  let to = window.to !== undefined ? parseMonth(window.to) : undefined;
-  const read = (fn: (e: import('../../events/index.ts').CaseEvent) => void, label: string, check: ValidateMode) => {
-    const bar = progress(label, size, quiet || size < 32 * 1024 * 1024);
+  let check = validate;
+  const read: EventSource = (fn, pass) => {
+    const bar = progress(pass === 'window' ? 'events (finding the window)' : 'events', size, quiet || size < 32 * 1024 * 1024);
     try {
-      return trusting(file, check, () => forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn));
+      trusting(file, check, () => forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn));
+      check = 'none'; // a second pass reads what the first validated
     } catch (err) {
       if (err instanceof LogFormatError) throw new InputError(err.message);
       const code = (err as NodeJS.ErrnoException).code;
@@ -112,26 +109,8 @@ function estimateFromLog(file: string, base: Scenario, window: { from?: string; 
       bar.stop();
     }
   };
-  if (from === undefined || to === undefined) {
-    const perMonth = new Map<number, number>();
-    read(
-      (e) => {
-        const m = +e.date.slice(0, 4) * 12 + +e.date.slice(5, 7) - 1;
-        perMonth.set(m, (perMonth.get(m) ?? 0) + 1);
-      },
-      'events (finding the window)',
-      validate,
-    );
-    if (perMonth.size === 0) throw new InputError(`${file}: no events`);
-    const { from: f, to: t } = defaultEventWindow(perMonth, to);
-    to = t;
-    from ??= f;
-    validate = 'none'; // already validated on the first pass
-  }
-  if (from > to) throw new InputError(`--from ${monthKey(from)} is after --to ${monthKey(to)}`);
-  const est = eventEstimator(base, { from, to }, model);
-  read(est.sink, 'events', validate);
-  return est.finish();
+  const range = { from: window.from !== undefined ? parseMonth(window.from) : undefined, to: window.to !== undefined ? parseMonth(window.to) : undefined };
+  return estimateFromEventSource(file, read, base, range, model);
 }
 
 function printFit(fit: FitResult, observed: ObservedSet, out: string, tables?: string): void {

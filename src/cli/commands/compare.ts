@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { join } from 'node:path';
-import { comparisonCsv, cumulativeDifferences, pairedDifferences, type CumulativeRow } from '../../ensemble/index.ts';
+import { comparisonCsv, cumulativeDifferences, pairedDifferences, totalsCsv, type CumulativeRow } from '../../ensemble/index.ts';
 import { kpiDef, KPIS } from '../../projections/catalogue.ts';
 import { formatNumber } from '../../projections/index.ts';
 import { compoundEffects, effectsCsv, moneyCsv, MONEY_LABELS, netSavings, type EffectRow, type MoneyRow } from '../../ensemble/netSavings.ts';
@@ -21,10 +21,6 @@ function fmt(v: number, unit?: string): string {
   if (!Number.isFinite(v)) return '–';
   if (unit === 'gbp') return `${v < 0 ? '-' : ''}£${Math.abs(Math.round(v)).toLocaleString('en-GB')}`;
   return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : formatNumber(Math.round(v * 10) / 10);
-}
-
-function totalsCsv(rows: readonly CumulativeRow[]): string {
-  return ['measure,label,unit,p50,p5,p95', ...rows.map((r) => [r.id, JSON.stringify(r.label), r.unit, formatNumber(r.p50), formatNumber(r.p5), formatNumber(r.p95)].join(','))].join('\n') + '\n';
 }
 
 /** The scenario's interventions that the baseline does not have (compared by content). */
