@@ -4,9 +4,9 @@
  * never an internal error or a stack trace, and never another file's contents. A new case is one
  * line of the TSV.
  */
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProgram, main } from '../src/cli/main.ts';
@@ -53,7 +53,7 @@ export async function runCli(args: string[]): Promise<{ code: number; stdout: st
 
 /**
  * Hostile inputs shared by the cases, made once: a FIFO (a reader that opened it would wait for a
- * writer for ever), a symbolic-link loop, a 2 MB line without a line break, JSON nested 100,000
+ * writer for ever), 600 MB of zeros (a sparse file), a symbolic-link loop, a 2 MB line without a line break, JSON nested 100,000
  * deep (a scenario object and a sweep spec), and an empty file.
  */
 function hostileInputs(): Record<string, string> {
@@ -64,13 +64,17 @@ function hostileInputs(): Record<string, string> {
   symlinkSync(p('loop'), p('loop-b'));
   writeFileSync(p('huge-line'), 'a'.repeat(2 * 1024 * 1024));
   writeFileSync(p('empty'), '');
+  // 600 MB of zeros that take no disk space: no line break, no end a reader could wait for in memory
+  writeFileSync(p('sparse.csv'), '');
+  truncateSync(p('sparse.csv'), 600 * 1024 * 1024);
   const deep = 100_000;
   writeFileSync(p('deep.json'), `{"name":"deep","parameters":${'{"a":'.repeat(deep)}1${'}'.repeat(deep)}}`);
   writeFileSync(p('deep-spec.json'), `{"baseline":"x.json","factors":${'['.repeat(deep)}${']'.repeat(deep)}}`);
-  return { fifo: p('fifo'), loop: p('loop'), hugeline: p('huge-line'), empty: p('empty'), deep: p('deep.json'), deepspec: p('deep-spec.json') };
+  return { dir, sparse: p('sparse.csv'), fifo: p('fifo'), loop: p('loop'), hugeline: p('huge-line'), empty: p('empty'), deep: p('deep.json'), deepspec: p('deep-spec.json') };
 }
 
 const hostile = hostileInputs();
+afterAll(() => rmSync(hostile.dir, { recursive: true, force: true }));
 
 function expand(c: Case): string[] {
   const tmp = mkdtempSync(join(tmpdir(), 'caseflow-corpus-'));

@@ -16,7 +16,7 @@ export interface CsvRecord {
 export function readCsvRecords(path: string, what: string): CsvRecord[] {
   let text: string;
   try {
-    text = readInput(path, undefined, `a ${what}`).toString('utf8');
+    text = readInput(path, undefined, `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`).toString('utf8');
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (err instanceof NotReadable) throw new InputError(`${path}: cannot read ${what} (${err.reason})`);

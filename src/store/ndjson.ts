@@ -26,6 +26,8 @@ import { fastParseEvent, schemaStrings } from './fastEvent.ts';
 const SCHEMA_STRINGS = schemaStrings();
 
 export const READ_CHUNK_BYTES = 4 * 1024 * 1024;
+/** An event is a few hundred bytes: a longer line than this (a file of zeros, a stray binary) is refused, not buffered without end. */
+export const MAX_LINE_BYTES = 64 * 1024 * 1024;
 
 const BOM0 = 0xef, BOM1 = 0xbb, BOM2 = 0xbf;
 
@@ -88,6 +90,7 @@ export class LineScanner {
     for (;;) {
       let buf = this.buf;
       if (this.filled === buf.length) {
+        this.refuseLongLine();
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, this.filled);
         this.buf = buf = bigger;
@@ -136,6 +139,7 @@ export class LineScanner {
       let buf = this.buf;
       if (this.filled === buf.length) {
         // one line longer than the buffer: grow it
+        this.refuseLongLine();
         const bigger = Buffer.allocUnsafe(buf.length * 2);
         buf.copy(bigger, 0, 0, this.filled);
         this.buf = buf = bigger;
@@ -157,6 +161,12 @@ export class LineScanner {
       this.lines += parts.length;
       return parts;
     }
+  }
+
+  private refuseLongLine(): void {
+    if (this.buf.length < MAX_LINE_BYTES) return;
+    this.close();
+    throw new LogFormatError(this.path, this.lines + 1, `longer than ${MAX_LINE_BYTES / 2 ** 20} MB without a line break; not an event log (an event is a line of a few hundred bytes)`);
   }
 
   private skipBom(): number {
