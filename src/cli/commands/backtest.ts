@@ -18,7 +18,7 @@ import {
   skippedByReason,
   type RebaseResult,
 } from '../../calibration/index.ts';
-import { formatNumber } from '../../projections/index.ts';
+
 import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { VERSION } from '../../version.ts';
@@ -29,6 +29,7 @@ import { paint, table } from '../terminal.ts';
 import { parseHorizons, parseTrends, runRolling, type RollingOptions } from './backtestRolling.ts';
 import { collect, month } from '../options.ts';
 import { Option } from 'commander';
+import { tenths as f } from '../format.ts';
 
 interface BacktestOptions extends RunOptions, RollingOptions {
   scenario?: string;
@@ -38,8 +39,6 @@ interface BacktestOptions extends RunOptions, RollingOptions {
   maxMape?: number;
   minInBand?: number;
 }
-
-const f = (x: number) => (Number.isFinite(x) ? formatNumber(Math.round(x * 10) / 10) : '–');
 
 export function register(program: Command): void {
   const cmd = program

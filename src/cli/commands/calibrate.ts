@@ -33,7 +33,7 @@ import {
 } from '../../calibration/index.ts';
 import { DEFAULT_DAMPING, type TrendKind } from '../../calibration/estimateTypes.ts';
 import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/parameters.ts';
-import { formatNumber } from '../../projections/index.ts';
+
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
 import { stagedPath } from '../../store/atomicFile.ts';
@@ -58,6 +58,7 @@ function parseScope(v: string): FlowPart[] {
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { VERSION } from '../../version.ts';
+import { rounded as f } from '../format.ts';
 
 interface CalibrateOptions {
   base?: string;
@@ -88,8 +89,6 @@ interface CalibrateOptions {
 export function besideOut(out: string, suffix: string, tables?: string): string {
   return join(tables ?? dirname(out), basename(out).replace(/\.json$/i, '') + '.' + suffix);
 }
-
-const f = (x: number, digits = 1) => (Number.isFinite(x) ? (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString('en-GB') : formatNumber(Math.round(x * 10 ** digits) / 10 ** digits)) : '–');
 
 /** Reads an event log into the estimator (two passes when the window is not given); file problems become InputErrors. */
 function estimateFromLog(file: string, base: Scenario, window: { from?: string; to?: string }, validate: ValidateMode, quiet: boolean | undefined, model: { trend: TrendKind; damping?: number; scope?: FlowPart[] }): EventEstimates {

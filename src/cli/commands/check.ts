@@ -24,6 +24,7 @@ import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
+import { plain } from '../format.ts';
 
 interface CheckOptions extends RunOptions {
   scenario: string;
@@ -36,10 +37,6 @@ interface CheckOptions extends RunOptions {
 
 /** KPIs shown on the terminal; the full list goes to --out (moved.csv). */
 const SHOWN = 60;
-
-function fmt(x: number): string {
-  return Number.isFinite(x) ? formatNumber(x) : '–';
-}
 
 /** One line per KPI that moved: its largest change (relative where the golden value is not 0), and how many of its values moved. */
 function movedTable(rows: readonly MovedRow[]): string {
@@ -56,7 +53,7 @@ function movedTable(rows: readonly MovedRow[]): string {
   const t = [['KPI', 'month', 'statistic', 'golden', 'now', 'change', 'change %', 'values moved']];
   const entries = [...byKpi.values()];
   for (const { worst: r, n } of entries.slice(0, SHOWN)) {
-    t.push([r.kpi, r.month, r.statistic, fmt(r.golden), fmt(r.now), fmt(r.change), Number.isFinite(r.changePct) ? formatNumber(Math.round(r.changePct * 100) / 100) : '–', String(n)]);
+    t.push([r.kpi, r.month, r.statistic, plain(r.golden), plain(r.now), plain(r.change), Number.isFinite(r.changePct) ? formatNumber(Math.round(r.changePct * 100) / 100) : '–', String(n)]);
   }
   return table(t) + (entries.length > SHOWN ? `\n… and ${entries.length - SHOWN} more KPIs` : '');
 }

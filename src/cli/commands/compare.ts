@@ -2,13 +2,14 @@ import { Command } from 'commander';
 import { join } from 'node:path';
 import { comparisonCsv, cumulativeDifferences, pairedDifferences, totalsCsv, type CumulativeRow } from '../../ensemble/index.ts';
 import { kpiDef, KPIS } from '../../projections/catalogue.ts';
-import { formatNumber } from '../../projections/index.ts';
+
 import { compoundEffects, effectsCsv, moneyCsv, MONEY_LABELS, netSavings, type EffectRow, type MoneyRow } from '../../ensemble/netSavings.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { InputError } from '../../errors.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
+import { headline, signedPct } from '../format.ts';
 
 interface CompareOptions extends RunOptions {
   baseline: string;
@@ -16,12 +17,6 @@ interface CompareOptions extends RunOptions {
 }
 
 const HEADLINE_TABLE = ['contacts', 'referrals', 'cp_open', 'cla_starts', 'cla_open', 'cla_rate', 'placement_cost'];
-
-function fmt(v: number, unit?: string): string {
-  if (!Number.isFinite(v)) return '–';
-  if (unit === 'gbp') return `${v < 0 ? '-' : ''}£${Math.abs(Math.round(v)).toLocaleString('en-GB')}`;
-  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : formatNumber(Math.round(v * 10) / 10);
-}
 
 /** The scenario's interventions that the baseline does not have (compared by content). */
 export function addedInterventions(baseline: Scenario, scenario: Scenario): Scenario['interventions'] {
@@ -36,17 +31,11 @@ function singleArms(baseline: Scenario, scenario: Scenario, added: Scenario['int
   return added.map((iv, i) => ({ ...scenario, name: `${scenario.name} [${i + 1}: ${iv.name}]`, interventions: [...common, iv] }));
 }
 
-function pct(v: number): string {
-  if (!Number.isFinite(v)) return '–';
-  const r = Math.round(v);
-  return `${r > 0 ? '+' : ''}${r}%`;
-}
-
 function effectTable(rows: readonly EffectRow[]): string {
   const periods = [...new Set(rows.map((r) => r.period))];
   const out: string[][] = [['KPI (flows: year total; stocks: year end)', ...periods]];
   for (const kpi of [...new Set(rows.map((r) => r.kpi))]) {
-    out.push([kpiDef(kpi)?.label ?? kpi, ...periods.map((p) => pct(rows.find((r) => r.kpi === kpi && r.period === p)!.p50))]);
+    out.push([kpiDef(kpi)?.label ?? kpi, ...periods.map((p) => signedPct(rows.find((r) => r.kpi === kpi && r.period === p)!.p50))]);
   }
   return table(out);
 }
@@ -57,7 +46,7 @@ function moneyTable(rows: readonly MoneyRow[]): string {
     for (const period of [...new Set(rows.map((r) => r.period))]) {
       const cells = (['gross_savings', 'programme_cost', 'net_savings'] as const).map((m) => {
         const r = rows.find((x) => x.basis === basis && x.period === period && x.measure === m)!;
-        return r.p5 === r.p95 ? fmt(r.p50, 'gbp') : `${fmt(r.p50, 'gbp')} (${fmt(r.p5, 'gbp')} to ${fmt(r.p95, 'gbp')})`;
+        return r.p5 === r.p95 ? headline(r.p50, 'gbp') : `${headline(r.p50, 'gbp')} (${headline(r.p5, 'gbp')} to ${headline(r.p95, 'gbp')})`;
       });
       const r0 = rows.find((x) => x.basis === basis && x.period === period)!;
       out.push([basis === 'year' ? period : `to end of ${period}`, `${r0.first} to ${r0.last}`, ...cells]);
@@ -137,11 +126,11 @@ Examples:
       for (const id of HEADLINE_TABLE) {
         const r = paired.find((p) => p.kpi === id && p.month === lastMonth)!;
         const def = kpiDef(id)!;
-        rows.push([def.label, fmt(r.baseline_p50, def.unit), fmt(r.scenario_p50, def.unit), `${fmt(r.diff_p50, def.unit)} (${fmt(r.diff_p5, def.unit)} to ${fmt(r.diff_p95, def.unit)})`]);
+        rows.push([def.label, headline(r.baseline_p50, def.unit), headline(r.scenario_p50, def.unit), `${headline(r.diff_p50, def.unit)} (${headline(r.diff_p5, def.unit)} to ${headline(r.diff_p95, def.unit)})`]);
       }
       process.stdout.write('\n' + table(rows) + '\n\n');
       const trows = [[`Over ${run.months} months`, 'median', 'p5 to p95']];
-      for (const t of totals) trows.push([t.label, fmt(t.p50, t.unit), `${fmt(t.p5, t.unit)} to ${fmt(t.p95, t.unit)}`]);
+      for (const t of totals) trows.push([t.label, headline(t.p50, t.unit), `${headline(t.p5, t.unit)} to ${headline(t.p95, t.unit)}`]);
       process.stdout.write(table(trows) + '\n\n');
       process.stdout.write(moneyTable(money) + '\n\n');
       for (const e of effects) process.stdout.write(`Compound effect of ${e.name} (% change against ${baseline.name}, median):\n${effectTable(e.rows)}\n\n`);

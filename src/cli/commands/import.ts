@@ -14,6 +14,7 @@ import { CheckFailed, InputError } from '../../errors.ts';
 import { collect, outputFile, outputFolder } from '../options.ts';
 import { paint, table } from '../terminal.ts';
 import { requireSome } from '../inputs.ts';
+import { count } from '../format.ts';
 
 interface CommonOptions {
   out: string;
@@ -32,10 +33,6 @@ interface Ssda903Options {
 
 interface CinOptions {
   ignoreReferenceDate?: boolean;
-}
-
-function fmt(n: number): string {
-  return n.toLocaleString('en-GB');
 }
 
 /** The SSDA903 returns named by repeated --episodes/--header/--uasc (paired by position) and --xml. */
@@ -58,22 +55,22 @@ function summaryText(s: ImportSummary, out: string, reportDir: string): string {
   const rows: string[][] = [['file', 'kind', 'years', 'rows read', 'imported', 'merged', 'rejected']];
   for (const f of s.files) {
     const years = f.years.length === 0 ? '' : f.years.length === 1 ? collectionYearLabel(f.years[0]) : `${collectionYearLabel(f.years[0])}…${collectionYearLabel(f.years[f.years.length - 1])}`;
-    rows.push([f.file, f.kind, years, fmt(f.rows), fmt(f.imported), fmt(f.merged), fmt(f.rejected)]);
+    rows.push([f.file, f.kind, years, count(f.rows), count(f.imported), count(f.merged), count(f.rejected)]);
   }
-  rows.push(['total', '', '', fmt(s.totals.read), fmt(s.totals.imported), fmt(s.totals.merged), fmt(s.totals.rejected)]);
+  rows.push(['total', '', '', count(s.totals.read), count(s.totals.imported), count(s.totals.merged), count(s.totals.rejected)]);
   const lines = [table(rows)];
   for (const f of s.files) if (f.yearSource) lines.push(`  ${f.file}: collection year ${f.yearSource}`);
   const top = (m: Record<string, number>): string =>
     Object.entries(m)
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 6)
-      .map(([k, v]) => `${k} ${fmt(v)}`)
+      .map(([k, v]) => `${k} ${count(v)}`)
       .join(', ');
-  lines.push(`repairs: ${fmt(s.repairs)}${s.repairs > 0 ? ` (${top(s.repairsByRule)})` : ''}`);
-  if (s.totals.rejected > 0) lines.push(paint('yellow', `rejected rows: ${fmt(s.totals.rejected)} (${top(s.rejectsByReason)})`));
-  lines.push(`conflicts between inputs: ${fmt(s.conflicts)}${s.conflicts > 0 ? ` (${top(s.conflictsByRule)})` : ''}`);
+  lines.push(`repairs: ${count(s.repairs)}${s.repairs > 0 ? ` (${top(s.repairsByRule)})` : ''}`);
+  if (s.totals.rejected > 0) lines.push(paint('yellow', `rejected rows: ${count(s.totals.rejected)} (${top(s.rejectsByReason)})`));
+  lines.push(`conflicts between inputs: ${count(s.conflicts)}${s.conflicts > 0 ? ` (${top(s.conflictsByRule)})` : ''}`);
   for (const n of s.notes) lines.push(paint('yellow', `note: ${n}`));
-  lines.push(`children: ${fmt(s.children)}, events: ${fmt(s.events)}`);
+  lines.push(`children: ${count(s.children)}, events: ${count(s.events)}`);
   lines.push(`wrote ${out}`);
   lines.push(`wrote ${reportDir}/{rejects.csv,repairs.csv,conflicts.csv,import-summary.json}`);
   return lines.join('\n') + '\n';

@@ -20,6 +20,7 @@ import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { projectorOptionsFor, scenarioMonthParameters } from '../../ensemble/index.ts';
 import { readNdjsonEvents } from '../../store/index.ts';
 import { writeRunOutputs, shown, RUN_FAMILY } from '../run.ts';
+import { count } from '../format.ts';
 
 interface ReplayCliOptions {
   out: string;
@@ -74,10 +75,6 @@ function projectionFor(file: string, opts: ReplayCliOptions): { options: Project
 /** Logs this big (bytes) or bigger get a progress display. */
 const PROGRESS_FROM_BYTES = 32 * 1024 * 1024;
 
-function fmt(n: number): string {
-  return n.toLocaleString('en-GB');
-}
-
 export async function runReplay(file: string, opts: ReplayCliOptions): Promise<void> {
   const size = eventLogSize(file);
   requireSome(file, size, 'the event log is empty');
@@ -125,7 +122,7 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
     trusting(file, opts.validate, () => {
       for (const i of order) projector.apply(events[i]);
     });
-    if (!opts.quiet) process.stderr.write(`note: ${file} is not in date order across children; sorted ${fmt(events.length)} events in memory for the KPIs\n`);
+    if (!opts.quiet) process.stderr.write(`note: ${file} is not in date order across children; sorted ${count(events.length)} events in memory for the KPIs\n`);
   }
   const summary = trusting(file, opts.validate, () => summarise(projection.name, [projector.finish()]));
   const { startMonth, months } = projection.options;
@@ -137,7 +134,7 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
   });
 
   const out: string[] = [];
-  out.push(`replayed ${fmt(result.events)} events in ${fmt(result.streams)} streams from ${file} (validation: ${opts.validate})`);
+  out.push(`replayed ${count(result.events)} events in ${count(result.streams)} streams from ${file} (validation: ${opts.validate})`);
   if (result.warnings.length > 0) out.push(paint('yellow', `${result.warnings.length} warning${result.warnings.length === 1 ? '' : 's'} (see above)`));
   const skipped = counter.unknownTypes + counter.badDates;
   if (skipped > 0) {
@@ -146,7 +143,7 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
   if (!opts.quiet && result.events > 0) {
     const totals = new Map<string, number>();
     for (const r of counter.rows()) totals.set(r.eventType, (totals.get(r.eventType) ?? 0) + r.count);
-    out.push(table([['event type', 'events'], ...EVENT_TYPES.map((t) => [t, fmt(totals.get(t) ?? 0)])]));
+    out.push(table([['event type', 'events'], ...EVENT_TYPES.map((t) => [t, count(totals.get(t) ?? 0)])]));
   }
   out.push(`wrote ${[...written, outFile].map(shown).join(', ')}`);
   process.stdout.write(out.join('\n') + '\n');

@@ -2,7 +2,7 @@ import { Command, Option } from 'commander';
 import { resolve } from 'node:path';
 import { replicationParameters } from '../../ensemble/index.ts';
 import { kpiDef } from '../../projections/catalogue.ts';
-import { formatNumber } from '../../projections/index.ts';
+
 import { loadScenario } from '../../scenarios/index.ts';
 import { runSimulation } from '../../simulation/index.ts';
 import { NdjsonWriter } from '../../store/index.ts';
@@ -16,6 +16,7 @@ import type { CaseEvent } from '../../events/index.ts';
 import { openingFromEvents } from '../../returns/opening.ts';
 import type { OpeningStock } from '../../simulation/index.ts';
 import { LogFormatError, readNdjsonEvents } from '../../store/index.ts';
+import { headline } from '../format.ts';
 
 interface SimulateOptions extends RunOptions {
   scenario: string;
@@ -53,12 +54,6 @@ function openingFrom(file: string, asAt: string | undefined): { opening: Opening
 }
 
 const HEADLINE = ['contacts', 'referrals', 'rereferral_pct', 'cin_open', 'cp_open', 'cla_open', 'cla_rate', 'placement_cost'];
-
-function fmt(v: number, unit?: string): string {
-  if (!Number.isFinite(v)) return '–';
-  if (unit === 'gbp') return `£${Math.round(v).toLocaleString('en-GB')}`;
-  return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : formatNumber(Math.round(v * 10) / 10);
-}
 
 /**
  * Writes the event log of replication 0 (with the scenario's interventions applied month by
@@ -143,7 +138,7 @@ Examples:
         const series = s.stats[id];
         const def = kpiDef(id);
         if (!series || !def) continue;
-        const cell = (m: number) => `${fmt(series[m].p50, def.unit)} (${fmt(series[m].p5, def.unit)}–${fmt(series[m].p95, def.unit)})`;
+        const cell = (m: number) => `${headline(series[m].p50, def.unit)} (${headline(series[m].p5, def.unit)}–${headline(series[m].p95, def.unit)})`;
         rows.push([def.label, cell(0), cell(last)]);
       }
       process.stdout.write('\n' + table(rows) + '\n\n');
