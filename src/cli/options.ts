@@ -64,6 +64,16 @@ export function finiteNumber(name: string) {
 /** The calendar's span (working days and bank holidays are known from 1990 to 2100): every month and date option lies in it. */
 export const CALENDAR = { first: '1990-01', last: '2100-12' } as const;
 
+/** A finite number from `min` to `max` (a percentage 0–100, a share, a threshold): NaN, Infinity and 1e308 are refused with the range. */
+export function numberIn(name: string, min: number, max: number) {
+  const parse = finiteNumber(name);
+  return (v: string): number => {
+    const n = parse(v);
+    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be from ${min.toLocaleString('en-GB')} to ${max.toLocaleString('en-GB')} (got "${v}")`);
+    return n;
+  };
+}
+
 export function month(name: string) {
   return (v: string): string => {
     if (tryParseMonth(v) === undefined) throw new InvalidArgumentError(`${name} must be a month YYYY-MM (got "${v}")`);

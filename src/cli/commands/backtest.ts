@@ -23,7 +23,7 @@ import { loadScenario } from '../../scenarios/index.ts';
 import { writeFileAtomic } from '../../store/atomicFile.ts';
 import { VERSION } from '../../version.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
-import { finiteNumber, populationArg, positiveInt } from '../options.ts';
+import { LIMITS, numberIn, populationArg, positiveInt } from '../options.ts';
 import { addRunOptions, commandLine, resolveRun, runWithProgress, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';
 import { parseHorizons, parseTrends, runRolling, type RollingOptions } from './backtestRolling.ts';
@@ -51,16 +51,16 @@ export function register(program: Command): void {
     .option('--horizons <months>', 'months ahead to score, comma-separated (default 3,6,12,24)', parseHorizons)
     .option('--history-from <YYYY-MM>', 'with --events: the first month the history covers in full (for SSDA903 returns, April of the first year; default: found from the events)', month('--history-from'))
     .option('--to <YYYY-MM>', 'with --events: the last month of the history (default: the month of the last event)', month('--to'))
-    .option('--min-history <months>', 'months of history before the first origin (default 12 for --events, 3 for --observed)', positiveInt('--min-history'))
-    .option('--reference-months <n>', 'with --events: the longest reference window before an origin (default 36)', positiveInt('--reference-months'))
-    .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs'))
-    .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations'))
+    .option('--min-history <months>', 'months of history before the first origin (default 12 for --events, 3 for --observed)', positiveInt('--min-history', LIMITS.months))
+    .option('--reference-months <n>', 'with --events: the longest reference window before an origin (default 36)', positiveInt('--reference-months', LIMITS.months))
+    .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs', LIMITS.runs))
+    .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations', 100))
     .option('--trend <kinds>', 'with --events: trend of the arrival rates into care, none, linear or damped; several (comma-separated) or all: each is back-tested on the same origins and the best kept (default none)', parseTrends)
     .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', populationArg)
     .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind', 600))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
-    .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', finiteNumber('--max-mape'))
-    .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', finiteNumber('--min-in-band'));
+    .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', numberIn('--max-mape', 0, 1_000_000))
+    .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', numberIn('--min-in-band', 0, 100));
   addRunOptions(cmd, { out: 'out/backtest' })
     .addHelpText(
       'after',

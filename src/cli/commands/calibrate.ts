@@ -42,7 +42,7 @@ import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
 import { readLog } from './backtestRolling.ts';
-import { LIMITS, collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
+import { LIMITS, collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, populationArg, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
 
 /** The structural base of a calibration from an event history alone: national rates, for what the history does not inform. */
 export const NATIONAL_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
@@ -133,7 +133,7 @@ export function register(program: Command): void {
     .command('calibrate')
     .description("Fit a scenario's parameters to observed KPI series and/or estimate them from an event history")
     .option('--base <scenario>', 'scenario whose parameters are calibrated (its structure, families and unobserved parameters are kept); with --events alone it may be left out: national rates fill what the history does not inform, and the scope is the parts of the flow the history covers')
-    .option('--population <n>', 'children aged 0–17 (default: the base scenario’s; without --base, a nominal 10,000, so rates per 10,000 are nominal)', positiveInt('--population'))
+    .option('--population <n>', 'children aged 0–17 (default: the base scenario’s; without --base, a nominal 10,000, so rates per 10,000 are nominal)', populationArg)
     .addOption(new Option('--trend <kind>', 'trend of the arrival rates into care over the window: none (the window’s mean), linear or damped (each month’s step a fraction --damping of the last)').choices([...TREND_KINDS]).default('none'))
     .option('--damping <ratio>', `monthly damping of a damped trend (default ${DEFAULT_DAMPING})`, finiteNumber('--damping'))
     .option('--scope <parts>', `parts of the flow to simulate, comma-separated (${FLOW_PARTS.join(', ')}; default with --events: the parts with events in the window)`)

@@ -18,7 +18,7 @@ export function register(program: Command): void {
     .requiredOption('--queue <redis://host:port>', 'the Redis the coordinator (`caseflow sweep --queue`) uses')
     .option('--queue-name <name>', 'queue name', DEFAULT_QUEUE_NAME)
     .option('--exit-when-idle', 'exit when the queue has no job waiting or running')
-    .option('--lock-ms <ms>', "job lease: renewed while a job runs; a dead worker's job goes to another worker after it lapses", positiveInt('--lock-ms'), 30000)
+    .option('--lock-ms <ms>', "job lease: renewed while a job runs; a dead worker's job goes to another worker after it lapses", positiveInt('--lock-ms', 86_400_000), 30000)
     .option('--name <name>', 'worker name shown in Redis (default host:pid)')
     .addOption(new Option('-q, --quiet', 'no log lines'))
     .addHelpText(
