@@ -57,6 +57,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
   const given = countOptions(program);
   program.hook('preAction', (_self, action) => {
     refuseRepeated(action, given);
+    refuseEmpty(action);
     setAllowEmpty(Boolean(program.opts().allowEmpty));
     setScenarioRoots(program.opts().scenarioRoot as string[]);
     const set = beginOutputs();
@@ -95,6 +96,22 @@ function refuseRepeated(action: Command, given: Map<Option, string[]>): void {
       throw new InputError(`${o.long ?? o.flags} given ${values.length} times (${values.map((v) => JSON.stringify(v)).join(', ')}); give it once`);
     }
   }
+}
+
+/**
+ * An empty value (`--out ""`, an unset shell variable) is refused: as a path it would mean the
+ * current folder, and nowhere is it what the user meant.
+ */
+function refuseEmpty(action: Command): void {
+  const empty = (v: unknown): boolean => (typeof v === 'string' && v.trim() === '') || (Array.isArray(v) && v.some(empty));
+  for (let c: Command | null = action; c; c = c.parent) {
+    for (const o of c.options) {
+      if (empty(c.getOptionValue(o.attributeName()))) throw new InputError(`${o.long ?? o.flags}: empty value; give ${o.flags.replace(/^.*?<([^>]+)>.*$/, '$1')}`);
+    }
+  }
+  action.registeredArguments.forEach((a, i) => {
+    if (empty(action.processedArgs[i])) throw new InputError(`<${a.name()}>: empty argument; give ${a.name()}`);
+  });
 }
 
 /** One line, with any run of characters too long to read (a value copied from a huge input) shortened. */
