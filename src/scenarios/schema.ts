@@ -97,6 +97,17 @@ export function isPlainObject(v: unknown): v is Json {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
+/**
+ * The issue to report: the first, except that a whole number beyond the safe-integer range (1e308
+ * where at most 600 months are allowed) is reported by the field's own bound when it has one.
+ */
+export function firstIssue<T extends { code: string; path: PropertyKey[]; maximum?: unknown }>(issues: readonly T[]): T {
+  const first = issues[0];
+  if (first.code !== 'too_big' || first.maximum !== Number.MAX_SAFE_INTEGER) return first;
+  const same = (i: T): boolean => i.path.length === first.path.length && i.path.every((k, n) => k === first.path[n]);
+  return issues.find((i) => i !== first && same(i)) ?? first;
+}
+
 /** Scenario and sweep files nest a few levels deep; deeper JSON is refused before it is walked (recursion would overflow the stack). */
 export const MAX_JSON_DEPTH = 64;
 
@@ -163,7 +174,7 @@ export function validateScenario(value: unknown, file = '(scenario)', shown = fi
     if (problem) throw new ScenarioError(`${shown}: ${problem.path}: ${problem.message}`, file, problem.path);
     return r.data;
   }
-  const issue = r.error.issues[0];
+  const issue = firstIssue(r.error.issues);
   let path = formatPath(issue.path);
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {

@@ -16,7 +16,7 @@ import { parseMonth } from '../calendar/index.ts';
 import { KPI_IDS, isKpiId } from '../projections/catalogue.ts';
 import { readCsvRecords } from '../projections/csv.ts';
 import { loadScenario, type Scenario } from '../scenarios/index.ts';
-import { MAX_JSON_DEPTH, nestedDeeperThan } from '../scenarios/schema.ts';
+import { MAX_JSON_DEPTH, firstIssue, nestedDeeperThan } from '../scenarios/schema.ts';
 import { LEVER_NAMES, allowedChanges, leverDef } from '../scenarios/levers.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';
 import { VERSION } from '../version.ts';
@@ -166,7 +166,7 @@ function parseSpec(file: string): SweepSpec {
   if (nestedDeeperThan(value)) throw new InputError(`${shown(file)}: nested more than ${MAX_JSON_DEPTH} levels deep; a sweep spec is not`);
   const r = SweepSpecSchema.safeParse(value);
   if (r.success) return r.data;
-  const issue = r.error.issues[0];
+  const issue = firstIssue(r.error.issues);
   let path = formatPath(issue.path);
   let message = issue.message;
   if (issue.code === 'unrecognized_keys') {
