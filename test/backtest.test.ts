@@ -1,6 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseMonth } from '../src/calendar/index.ts';
@@ -8,25 +7,15 @@ import { BACKTEST_HEADER, backtestCsv, comparableObservations, compareWithEnsemb
 import { main } from '../src/cli/main.ts';
 import type { KpiRun } from '../src/projections/types.ts';
 import { loadScenario } from '../src/scenarios/index.ts';
+import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');
 const scenarioPath = fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url));
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const io = captureOutput();
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'caseflow-backtest-'));
+const tmp = (): string => tempDir('caseflow-backtest-');
 
 function obs(kpi: string, basis: string, period: string, value: number): Observation {
   const s = comparableSpec(kpi, basis, period);
@@ -96,7 +85,7 @@ describe('caseflow backtest', () => {
   it('--rewind 6 projects the last six observed months from the observed position before them', async () => {
     const dir = tmp();
     const code = await main(['backtest', '--scenario', scenarioPath, '--observed', OBSERVED, '--rewind', '6', '--runs', '4', '--workers', '1', '--no-report', '--out', dir]);
-    expect(code, err).toBe(0);
+    expect(code, io.err).toBe(0);
     const lines = readFileSync(join(dir, 'backtest.csv'), 'utf8').trim().split('\n');
     expect(lines[0]).toBe('kpi,month,actual,p50,p5,p95,abs_pct_error,in_band');
     const rows = lines.slice(1).map((l) => l.split(','));
@@ -118,8 +107,8 @@ describe('caseflow backtest', () => {
     expect(json.skippedByReason.find((r: { reason: string }) => r.reason === 'before the projection start 2022-09').rows).toBeGreaterThan(400);
     expect(existsSync(join(dir, 'kpis.csv'))).toBe(true);
     expect(existsSync(join(dir, 'report.html'))).toBe(false);
-    expect(out).toMatch(/Back-test of southampton-baseline: \d+ observed values from 2022-09 to 2023-02 against 4 replications/);
-    expect(out).toMatch(/cla_open\s+month_end_stock\s+6/);
+    expect(io.out).toMatch(/Back-test of southampton-baseline: \d+ observed values from 2022-09 to 2023-02 against 4 replications/);
+    expect(io.out).toMatch(/cla_open\s+month_end_stock\s+6/);
   });
 
   it('a scenario fitted on data to August 2022 back-tests on September 2022 to February 2023, the months it was not fitted on', async () => {
@@ -128,7 +117,7 @@ describe('caseflow backtest', () => {
     expect(await main(['calibrate', '--base', scenarioPath, '--observed', OBSERVED, '--to', '2022-08', '--runs', '3', '--iterations', '1', '--workers', '1', '--out', fitted, '--quiet'])).toBe(0);
     expect(loadScenario(fitted).start).toBe('2022-09');
     const code = await main(['backtest', '--scenario', fitted, '--observed', OBSERVED, '--runs', '4', '--workers', '1', '--no-report', '--quiet', '--out', dir]);
-    expect(code, err).toBe(0);
+    expect(code, io.err).toBe(0);
     const rows = readFileSync(join(dir, 'backtest.csv'), 'utf8').trim().split('\n').slice(1);
     expect(rows.length).toBeGreaterThan(60);
     for (const r of rows) {
@@ -141,24 +130,24 @@ describe('caseflow backtest', () => {
   it('--max-mape turns a poor back-test into exit 1', async () => {
     const dir = tmp();
     expect(await main(['backtest', '--scenario', scenarioPath, '--observed', OBSERVED, '--rewind', '3', '--runs', '2', '--workers', '1', '--no-report', '--quiet', '--out', dir, '--max-mape', '1'])).toBe(1);
-    expect(err).toMatch(/back-test failed: .*MAPE .*% > 1%/);
+    expect(io.err).toMatch(/back-test failed: .*MAPE .*% > 1%/);
     expect(existsSync(join(dir, 'backtest.csv'))).toBe(true);
   });
 
   it('with no observations after the start it exits 2 and suggests --rewind', async () => {
     expect(await main(['backtest', '--scenario', scenarioPath, '--observed', OBSERVED, '--runs', '2', '--workers', '1', '--quiet', '--out', tmp()])).toBe(2);
-    expect(err).toMatch(/no observed months at or after the projection start 2023-03 \(last observation 2023-02\); use --rewind N/);
+    expect(io.err).toMatch(/no observed months at or after the projection start 2023-03 \(last observation 2023-02\); use --rewind N/);
     expect(await main(['backtest', '--scenario', scenarioPath, '--observed', OBSERVED, '--rewind', '0'])).toBe(2);
   });
 
   it('--help explains the options with examples', async () => {
     expect(await main(['backtest', '--help'])).toBe(0);
-    expect(out).toMatch(/--rewind <n>/);
-    expect(out).toMatch(/--runs <n>/);
-    expect(out).toMatch(/Examples:\n\s+\$ caseflow backtest --events/);
-    expect(out).toMatch(/\$ caseflow backtest --scenario .* --rewind 6/);
-    expect(out).toMatch(/--every <step>/);
-    expect(out).toMatch(/--horizons <months>/);
+    expect(io.out).toMatch(/--rewind <n>/);
+    expect(io.out).toMatch(/--runs <n>/);
+    expect(io.out).toMatch(/Examples:\n\s+\$ caseflow backtest --events/);
+    expect(io.out).toMatch(/\$ caseflow backtest --scenario .* --rewind 6/);
+    expect(io.out).toMatch(/--every <step>/);
+    expect(io.out).toMatch(/--horizons <months>/);
   });
 
 });

@@ -1,4 +1,4 @@
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,22 +11,12 @@ import { defaultEventWindow } from '../src/calibration/fromEvents.ts';
 import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
 import { parseParameters, runSimulation } from '../src/simulation/index.ts';
+import { captureOutput } from './helpers/cli.ts';
 
 const scenarioPath = fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url));
 const baseline = loadScenario(scenarioPath);
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const io = captureOutput();
 
 /** A small history written by hand: events without version/schema get them in stream order. */
 function history(rows: (Partial<CaseEvent> & { type: CaseEvent['type']; childId: string; date: string })[]): CaseEvent[] {
@@ -300,7 +290,7 @@ describe('caseflow calibrate --events', () => {
     expect(await main(['simulate', '--scenario', scenarioPath, '--runs', '1', '--months', '30', '--workers', '1', '--quiet', '--no-report', '--out', dir, '--events', log])).toBe(0);
     const outFile = join(dir, 'estimated.json');
     const code = await main(['calibrate', '--base', scenarioPath, '--events', log, '--from', '2024-03', '--to', '2025-08', '--out', outFile, '--no-bands']);
-    expect(code, err).toBe(0);
+    expect(code, io.err).toBe(0);
     for (const f of ['estimated.json', 'estimated.estimates.csv', 'estimated.transitions.csv', 'estimated.durations.csv']) expect(existsSync(join(dir, f)), f).toBe(true);
     const s = loadScenario(outFile);
     expect(s.name).toBe('southampton-baseline-calibrated');
@@ -310,7 +300,7 @@ describe('caseflow calibrate --events', () => {
     expect(est[0]).toBe('path,estimate,se,n,base,applied,note');
     expect(readFileSync(join(dir, 'estimated.transitions.csv'), 'utf8').split('\n')[0]).toBe('age_band,from,to,transitions,stock_months,monthly_rate');
     expect(readFileSync(join(dir, 'estimated.durations.csv'), 'utf8').split('\n')[0]).toBe('spell,unit,time,at_risk,events,censored,survival,se');
-    expect(out).toMatch(/Estimates from [\d,]+ events/);
+    expect(io.out).toMatch(/Estimates from [\d,]+ events/);
     // the same command gives the same files
     const again = join(dir, 'again.json');
     expect(await main(['calibrate', '--base', scenarioPath, '--events', log, '--from', '2024-03', '--to', '2025-08', '--out', again, '--quiet', '--no-bands'])).toBe(0);
@@ -320,16 +310,16 @@ describe('caseflow calibrate --events', () => {
 
   it('bad input exits 2 with a one-line reason', async () => {
     expect(await main(['calibrate', '--base', scenarioPath, '--out', join(dir, 'x.json')])).toBe(2);
-    expect(err).toMatch(/calibrate needs --observed <csv>, --events <events\.ndjson>, or both/);
-    err = '';
+    expect(io.err).toMatch(/calibrate needs --observed <csv>, --events <events\.ndjson>, or both/);
+    io.err = '';
     expect(await main(['calibrate', '--base', scenarioPath, '--events', join(dir, 'missing.ndjson'), '--out', join(dir, 'x.json')])).toBe(2);
-    expect(err).toMatch(/missing\.ndjson: events file not found/);
-    err = '';
+    expect(io.err).toMatch(/missing\.ndjson: events file not found/);
+    io.err = '';
     const bad = join(dir, 'bad.ndjson');
     writeFileSync(bad, '{"type":"ChildRegistered","childId":"A","date":"2022-01-01","version":1,"schema":1,"dateOfBirth":"2010-01-01","sex":"F","ethnicity":"WBRI","disability":false,"uasc":false}\n{"type":"ContactReceived","childId":"A","date":"2022-13-01","version":2,"schema":1,"source":"6"}\n');
     expect(await main(['calibrate', '--base', scenarioPath, '--events', bad, '--out', join(dir, 'x.json'), '--quiet'])).toBe(2);
-    expect(err.trim().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/bad\.ndjson, line 2: ContactReceived event fails the schema: date/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/bad\.ndjson, line 2: ContactReceived event fails the schema: date/);
     expect(await main(['calibrate', '--base', scenarioPath, '--events', log, '--out', join(dir, 'x.txt')])).toBe(2);
     expect(existsSync(join(dir, 'x.json'))).toBe(false);
   });

@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { compareExact, compareStatistical, kpisCsvText, readGoldenRun } from '../src/calibration/index.ts';
@@ -8,6 +7,7 @@ import { main } from '../src/cli/main.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { readKpisCsv, summarise, writeKpiOutputs, type KpiSummary } from '../src/projections/index.ts';
 import { loadScenario } from '../src/scenarios/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const GOLDEN = join(SCENARIOS, 'golden');
@@ -26,7 +26,7 @@ afterEach(() => {
   process.exitCode = undefined;
 });
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'caseflow-check-'));
+const tmp = (): string => tempDir('caseflow-check-');
 
 /**
  * Every scenario file shipped in scenarios/ and scenarios/calibration/ (JSON objects with a name;

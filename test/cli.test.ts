@@ -1,35 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command, Help } from 'commander';
-import { main } from '../src/cli/main.ts';
 import { COMMANDS } from '../src/cli/commands/index.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const baseline = join(root, 'scenarios/southampton-baseline.json');
 const fs = join(root, 'scenarios/family-safeguarding.json');
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-cli-'));
+const dir = tempDir('caseflow-cli-');
 const malformed = join(dir, 'malformed.json');
 writeFileSync(malformed, '{ "name": "x", "extends": "' + baseline + '", "months": "twelve" ');
 const badField = join(dir, 'bad-field.json');
 writeFileSync(badField, JSON.stringify({ extends: baseline, name: 'bad', description: '', months: 0 }));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const run = runCli;
 
 const out = join(dir, 'out');
 const BAD: [string, string[], RegExp][] = [

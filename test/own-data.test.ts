@@ -4,8 +4,7 @@
  * every parameter says where it came from, and ensembles draw parameters per replication.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMonth } from '../src/calendar/index.ts';
 import { factorsAt, widen } from '../src/projections/bands.ts';
@@ -22,8 +21,9 @@ import { nationalDefaultNotes, provenanceOf } from '../src/scenarios/provenance.
 import { replicationKey } from '../src/simulation/index.ts';
 import { trendFactor } from '../src/simulation/scope.ts';
 import { readNdjsonEvents } from '../src/store/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-own-'));
+const tmp = (): string => tempDir('caseflow-own-');
 
 beforeEach(() => {
   vi.spyOn(process.stdout, 'write').mockImplementation(() => true);

@@ -1,16 +1,16 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { main } from '../src/cli/main.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/', import.meta.url));
 const FIX = fileURLToPath(new URL('./fixtures/returns/', import.meta.url));
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-cli-'));
+const tmp = (): string => tempDir('caseflow-cli-');
 
 let out = '';
 let err = '';

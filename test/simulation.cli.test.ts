@@ -1,5 +1,5 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,23 +7,13 @@ import { main } from '../src/cli/main.ts';
 import { parseEvent } from '../src/events/index.ts';
 import { loadScenario } from '../src/scenarios/index.ts';
 import { runSimulation } from '../src/simulation/index.ts';
+import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const scenarioPath = fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url));
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const io = captureOutput();
 
-const tmp = () => mkdtempSync(join(tmpdir(), 'caseflow-simulate-'));
+const tmp = (): string => tempDir('caseflow-simulate-');
 const common = ['simulate', '--scenario', scenarioPath, '--workers', '1', '--no-report'];
 /** Two replications over `months` months (an option given twice is refused, so each case names its own). */
 const base = (months = '3'): string[] => [...common, '--runs', '2', '--months', months];
@@ -68,23 +58,23 @@ describe('caseflow simulate', () => {
   it('prints a summary of the headline KPIs', async () => {
     const d = tmp();
     expect(await main([...base('2'), '--out', d])).toBe(0);
-    expect(out).toMatch(/Children looked after\s+\d{3}/);
-    expect(out).toMatch(/Wrote .*kpis\.csv/);
-    expect(err).toMatch(/Simulating southampton-baseline: 2 replications × 2 months from 2023-03/);
+    expect(io.out).toMatch(/Children looked after\s+\d{3}/);
+    expect(io.out).toMatch(/Wrote .*kpis\.csv/);
+    expect(io.err).toMatch(/Simulating southampton-baseline: 2 replications × 2 months from 2023-03/);
   });
 
   it('bad input exits 2 with a one-line reason naming the file and field', async () => {
     expect(await main(['simulate', '--scenario', join(tmpdir(), 'missing-scenario.json'), '--quiet'])).toBe(2);
-    expect(err.trim().split('\n')).toHaveLength(1);
-    expect(err).toMatch(/missing-scenario\.json: cannot read scenario file \(no such file\)/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
+    expect(io.err).toMatch(/missing-scenario\.json: cannot read scenario file \(no such file\)/);
 
-    err = '';
+    io.err = '';
     const d = tmp();
     const s = JSON.parse(readFileSync(scenarioPath, 'utf8'));
     s.parameters.cp.outcomes.care = 3;
     writeFileSync(join(d, 'bad.json'), JSON.stringify(s));
     expect(await main(['simulate', '--scenario', join(d, 'bad.json'), '--quiet', '--out', d])).toBe(2);
-    expect(err).toMatch(/bad\.json: parameters\.cp\.outcomes\.care: Too big/);
+    expect(io.err).toMatch(/bad\.json: parameters\.cp\.outcomes\.care: Too big/);
     expect(existsSync(join(d, 'kpis.csv'))).toBe(false);
 
     expect(await main([...common, '--months', '3', '--runs', '0'])).toBe(2);
@@ -93,8 +83,8 @@ describe('caseflow simulate', () => {
 
   it('--help explains the options with examples', async () => {
     expect(await main(['simulate', '--help'])).toBe(0);
-    expect(out).toMatch(/--scenario <file>/);
-    expect(out).toMatch(/--events <file>/);
-    expect(out).toMatch(/Examples:\n\s+\$ caseflow simulate --scenario scenarios\/southampton-baseline\.json/);
+    expect(io.out).toMatch(/--scenario <file>/);
+    expect(io.out).toMatch(/--events <file>/);
+    expect(io.out).toMatch(/Examples:\n\s+\$ caseflow simulate --scenario scenarios\/southampton-baseline\.json/);
   });
 });
