@@ -227,6 +227,9 @@ describe('estimating from a long simulated history recovers the parameters that 
       'care.durationMonths.10-15.mean',
       'care.exitReasons.1-4.adoption',
       'care.exitReasons.1-4.returnHome',
+      'care.reentry.returnHome.0.1',
+      'care.reentry.returnHome.1.1',
+      'care.reentry.returnHome.2.1',
       'placement.changesPerYear.10-15',
       'uasc.arrivalsPerMonthPer10k',
     ]) {

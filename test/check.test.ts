@@ -206,6 +206,17 @@ describe('comparisons (known answers)', () => {
     expect(compareStatistical(g.path, g.rows, summaryOf([104, 200], 10, 400), { goldenRuns: 400 }).moved).toHaveLength(1);
   });
 
+  it('statistical: a median on a point mass (half the runs 0) is judged by the mean', () => {
+    const lumpy = (p50: number, mean: number, runs: number): KpiSummary => ({ ...summaryOf([0], 0, runs), stats: { cla_open: [{ mean, p5: 0, p25: 0, p50, p75: 6, p95: 12 }] } });
+    // σ = 12/3.29 ≈ 3.65; SE of the difference of two means of 24 runs ≈ 3.65·√(2/24) ≈ 1.05; z (1%, 1 comparison) 2.576
+    const g = goldenOf(lumpy(0, 3, 24));
+    expect(compareStatistical(g.path, g.rows, lumpy(6, 3.5, 24), { goldenRuns: 24 }).moved).toEqual([]);
+    const moved = compareStatistical(g.path, g.rows, lumpy(6, 6.5, 24), { goldenRuns: 24 }).moved;
+    expect(moved).toHaveLength(1);
+    expect(moved[0]).toMatchObject({ statistic: 'mean', golden: 3, now: 6.5, change: 3.5 });
+    expect(moved[0].allowed).toBeCloseTo(2.5758 * (12 / (2 * 1.6448536)) * Math.sqrt(2 / 24), 3);
+  });
+
   it('statistical mode in the command: a new seed passes, a real change fails', async () => {
     const dir = tmp();
     const g = join(dir, 'g.kpis.csv');

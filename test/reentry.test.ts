@@ -11,7 +11,8 @@ import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
 import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
 import { drawParameters } from '../src/scenarios/draws.ts';
-import { runSimulation, type OpeningStock } from '../src/simulation/index.ts';
+import { Rng, runSimulation, synthesiseOpeningStock, type OpeningStock } from '../src/simulation/index.ts';
+import { runReplication } from '../src/ensemble/index.ts';
 import { StreamChecker } from '../src/simulation/checks.ts';
 
 const baseline: Scenario = loadScenario(fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url)));
@@ -114,6 +115,34 @@ describe('re-entry to care in the engine', () => {
     expect(starts).toHaveLength(30);
     // left on 1 February 2023: two months on is 3 April (61 days); none before the start
     for (const e of starts) expect(e.date >= '2023-03-01' && e.date <= '2023-04-03', e.date).toBe(true);
+  });
+
+  it('the synthesised opening stock holds the children who left by return home, SGO or CAO in the 10 years before the start', () => {
+    const stock = synthesiseOpeningStock(baseline.parameters, baseline.population, baseline.start, Rng.stream(3, 1));
+    const left = stock.recentlyClosed!.filter((c) => c.leftCare);
+    expect(left.length).toBeGreaterThan(300);
+    const tenYears = START - Math.round(10 * 365.2425);
+    for (const c of left) {
+      expect(c.closedOn < START && c.closedOn >= tenYears && c.lastReferral <= c.closedOn).toBe(true);
+      expect(addYears(c.dateOfBirth, 18)).toBeGreaterThan(START);
+      expect(c.closureReason).toBe({ returnHome: 'RC7', sgo: 'RC4', cao: 'RC3' }[c.leftCare!.reason]);
+    }
+    // without a re-entry table there is no one to bring back, and the rest of the stock is drawn the same
+    const without = synthesiseOpeningStock(withReentry(undefined).parameters, baseline.population, baseline.start, Rng.stream(3, 1));
+    expect(without.recentlyClosed!.some((c) => c.leftCare)).toBe(false);
+    expect(without.children).toEqual(stock.children);
+    expect(without.recentlyClosed).toEqual(stock.recentlyClosed!.filter((c) => !c.leftCare));
+  });
+
+  it('re-entries run near their steady level from the first year', () => {
+    let first = 0;
+    let later = 0;
+    for (let r = 0; r < 2; r++) {
+      const v = runReplication(baseline, 11, r, 72).run.values.cla_reentries;
+      for (let m = 0; m < 12; m++) first += v[m];
+      for (let m = 60; m < 72; m++) later += v[m];
+    }
+    expect(first).toBeGreaterThan(0.6 * later);
   });
 
   it('drawn tables stay cumulative: each point at least the one before', () => {

@@ -184,7 +184,9 @@ function sigmaOf(p5: number, p95: number): number {
 /**
  * Medians compared with the ensembles' own noise: a median moved when it differs from the
  * golden median by more than z·SE (SE of the difference of two medians) and by more than the
- * tolerance, z set for a family-wise false-alarm rate `alpha` over all comparisons.
+ * tolerance, z set for a family-wise false-alarm rate `alpha` over all comparisons. Where either
+ * median sits on a point mass (p25 or p75 equal to it), the means are compared instead (SE of the
+ * difference of two means), since such a median jumps a whole step with the draw.
  */
 export function compareStatistical(path: string, golden: readonly KpiCsvRow[], now: KpiSummary, opts: { goldenRuns: number; alpha?: number; tolerancePct?: number }): CheckResult & { z: number } {
   const g = goldenIndex(path, golden);
@@ -206,11 +208,16 @@ export function compareStatistical(path: string, golden: readonly KpiCsvRow[], n
       continue;
     }
     const sigma = (sigmaOf(row.p5, row.p95) + sigmaOf(st.p5, st.p95)) / 2;
-    const se = 1.2533141373155001 * sigma * Math.sqrt(1 / opts.goldenRuns + 1 / now.runs);
-    const allowed = Math.max(z * se, (Math.abs(a) * tol) / 100);
-    const change = b - a;
-    if (Math.abs(change) > allowed + 1e-9 * Math.max(1, Math.abs(a))) {
-      moved.push({ kpi: row.kpi, month: row.month, statistic: 'p50', golden: a, now: round(b), change, changePct: a !== 0 ? (100 * change) / Math.abs(a) : NaN, allowed, why: se > 0 ? `beyond ${formatNumber(z)} standard errors` : 'differs (no spread)' });
+    // a median sitting on a point mass (a count or a share of a few children, often 0) jumps a
+    // whole step between ensembles: the means are compared there, with their own standard error
+    const lumpy = row.p25 === row.p50 || row.p50 === row.p75 || st.p25 === st.p50 || st.p50 === st.p75;
+    const statistic = lumpy ? 'mean' : 'p50';
+    const [ga, nb] = lumpy ? [row.mean, st.mean] : [a, b];
+    const se = (lumpy ? 1 : 1.2533141373155001) * sigma * Math.sqrt(1 / opts.goldenRuns + 1 / now.runs);
+    const allowed = Math.max(z * se, (Math.abs(ga) * tol) / 100);
+    const change = nb - ga;
+    if (Math.abs(change) > allowed + 1e-9 * Math.max(1, Math.abs(ga))) {
+      moved.push({ kpi: row.kpi, month: row.month, statistic, golden: ga, now: round(nb), change, changePct: ga !== 0 ? (100 * change) / Math.abs(ga) : NaN, allowed, why: se > 0 ? `beyond ${formatNumber(z)} standard errors` : 'differs (no spread)' });
     }
   }
   return { mode: 'statistical', compared: pairs.length, moved: sortMoved(moved), z };

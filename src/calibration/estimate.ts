@@ -439,7 +439,7 @@ export class EventEstimator {
     c.reasonGroup = LEAVING_CARE_GROUPS.indexOf(group);
     c.reason = modelReason(group, day >= k.b18);
     this.closeCare(c, day);
-    if (c.reason >= 0 && c.reason < REENTRY_ROUTES.length && day < k.b18) {
+    if (c.reason >= 0 && c.reason < REENTRY_ROUTES.length && day < k.b18 && this.inWindow(day)) {
       k.leftOn = day;
       k.leftReason = c.reason;
     }
@@ -466,16 +466,15 @@ export class EventEstimator {
   }
 
   /**
-   * Ends the wait for a re-entry of a child who left care by return home, SGO or CAO (at any time
-   * before the window's end): a re-entry on `day` when `returned`, else censored there; censored
-   * at the window's end and the 18th birthday.
+   * Ends the wait for a re-entry of a child who left care by return home, SGO or CAO in the
+   * window: a re-entry on `day` when `returned`, else censored there; censored at the window's
+   * end and the 18th birthday.
    */
   private endReentryWait(k: Child, day: number, returned: boolean): void {
     const left = k.leftOn;
     const spells = this.t.reentry[k.leftReason];
     k.leftOn = NONE;
     k.leftReason = -1;
-    if (left >= this.windowEnd) return;
     if (returned && day < this.windowEnd && day < k.b18) spells.add((day - left) / DAYS_PER_MONTH, true);
     else spells.add(Math.max(0, Math.min(day, k.b18, this.windowEnd) - left) / DAYS_PER_MONTH, false);
   }

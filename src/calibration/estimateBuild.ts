@@ -246,7 +246,7 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
         se,
         spells.times.length,
         enough,
-        enough ? `children leaving care by ${route} (before 18, up to the window's end) back in care within ${t} months` : spells.times.length >= MIN_OBSERVATIONS ? `${followed} children followed up for ${t} months (fewer than ${MIN_FOLLOWED})` : undefined,
+        enough ? `children leaving care by ${route} in the window (before 18) back in care within ${t} months` : spells.times.length >= MIN_OBSERVATIONS ? `${followed} children followed up for ${t} months (fewer than ${MIN_FOLLOWED})` : undefined,
       );
     });
   });

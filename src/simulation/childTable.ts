@@ -6,7 +6,7 @@ import { type Parameters } from './parameters.ts';
 import { replicationKey, Rng, SlotRng } from './random.ts';
 import { type FieldSink } from '../events/fields.ts';
 import { type OpeningStock } from './opening.ts';
-import { K_WAKE, NEVER, NO_DAY, S_FREE } from './states.ts';
+import { K_WAKE, NEVER, NO_DAY, S_FREE, WAKE_GEN_SHIFT } from './states.ts';
 import { Kernel } from './kernel.ts';
 
 export interface EngineInput {
@@ -81,6 +81,12 @@ export abstract class ChildTable extends Kernel {
   protected adoptDay = new Int32Array(0);
   /** Day a child who left care by return home, SGO or CAO comes back into care (NEVER: not due). */
   protected reentryDay = new Int32Array(0);
+  /**
+   * Wake generation of each slot (0–15): a wake carries the generation it was scheduled in, and
+   * one scheduled before the child's state was cut short (a re-entry to care) is stale and skipped.
+   * Kept when a slot is reused, so a stale wake of the slot's previous child is skipped too.
+   */
+  protected wakeGen = new Uint8Array(0);
   protected refs = new Uint16Array(0);
   protected sex = new Uint8Array(0);
   protected eth = new Uint8Array(0);
@@ -159,6 +165,7 @@ export abstract class ChildTable extends Kernel {
     this.legalDay = g32(this.legalDay);
     this.adoptDay = g32(this.adoptDay);
     this.reentryDay = g32(this.reentryDay);
+    this.wakeGen = g8(this.wakeGen);
     this.refs = g16(this.refs);
     this.sex = g8(this.sex);
     this.eth = g8(this.eth);
@@ -219,7 +226,12 @@ export abstract class ChildTable extends Kernel {
   }
 
   protected wake(c: number, day: number): void {
-    this.schedule(day, c, K_WAKE);
+    this.schedule(day, c | (this.wakeGen[c] << WAKE_GEN_SHIFT), K_WAKE);
+  }
+
+  /** Makes the child's pending wake stale (its state is being cut short). */
+  protected dropWake(c: number): void {
+    this.wakeGen[c] = (this.wakeGen[c] + 1) & 15;
   }
 
   protected isWorking(day: number): boolean {

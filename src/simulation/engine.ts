@@ -38,6 +38,7 @@ import {
   K_DIRECT,
   K_MONTH,
   K_NEW_CONTACT,
+  K_REENTRY,
   K_UASC,
   K_WAKE,
   R_DIRECT,
@@ -55,6 +56,8 @@ import {
   S_S47,
   SOURCE_OTHER,
   F_NO_EPISODE,
+  SLOT_MASK,
+  WAKE_GEN_SHIFT,
 } from './states.ts';
 import { HistoryTrack } from './historyTrack.ts';
 import type { EngineInput, EngineResult } from './childTable.ts';
@@ -126,7 +129,8 @@ export class CaseFlowEngine extends OpeningContinuation {
   protected override handle(kind: number, payload: number, day: number): void {
     switch (kind) {
       case K_WAKE: {
-        const c = payload;
+        const c = payload & SLOT_MASK;
+        if (payload >>> WAKE_GEN_SHIFT !== this.wakeGen[c]) break; // stale: the state it was for was cut short
         this.rng.select(c);
         switch (this.state[c]) {
           case S_CLOSED:
@@ -175,6 +179,12 @@ export class CaseFlowEngine extends OpeningContinuation {
         break;
       case K_MONTH:
         this.monthStart(payload, day);
+        break;
+      case K_REENTRY:
+        if (this.reentryDay[payload] === day) {
+          this.rng.select(payload);
+          this.reenterNow(payload, day);
+        }
         break;
     }
   }

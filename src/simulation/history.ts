@@ -7,11 +7,11 @@ import { workingDaysBetween } from '../calendar/index.ts';
 import { addYearsFast as addYears } from '../calendar/civil.ts';
 import { type CaseEvent, type LeavingCareGroup, leavingCareGroup, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
 import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, PLACE_CHANGE_CODES, S47_OUT } from './compile.ts';
-import { ageBandIndex } from './parameters.ts';
+import { ageBandIndex, REENTRY_ROUTES } from './parameters.ts';
 import { choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import { HistoryError } from '../errors.ts';
-import { type OpeningChild, type RecentlyClosedChild } from './opening.ts';
+import { type LeftCare, type OpeningChild, type RecentlyClosedChild } from './opening.ts';
 import {
   CLOSURE_CODES,
   ETH_INDEX,
@@ -31,6 +31,8 @@ import {
   R_DIRECT,
   R_UASC,
   RC,
+  REC_CATS,
+  REC_OPTIONS,
   ROUTE_NAMES,
   S_HISTORY,
   SEX_INDEX,
@@ -69,6 +71,9 @@ import {
   OP_STRATEGY,
 } from './historyTrack.ts';
 import { JourneyTransitions } from './transitions.ts';
+
+/** OP_CLOSE argument flag: the op ends a period of care instead of closing the case. */
+const CLOSE_ENDS_CARE = 512;
 
 /** The model's exit reason (return home, SGO, CAO) of a leaving-care group that can break down into a re-entry. */
 const REENTRY_REASON_OF_GROUP: Partial<Record<LeavingCareGroup, number>> = { return_home: 0, relatives_no_pr: 0, sgo: 1, cao: 2 };
@@ -253,6 +258,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
   }
 
   protected buildClosedScript(c: number, ch: RecentlyClosedChild): void {
+    if (ch.leftCare) return this.buildLeftCareScript(c, ch, ch.leftCare);
     const t = this.track;
     const p = this.compiled[0];
     const dob = this.dob[c];
@@ -276,6 +282,30 @@ export abstract class HistoryReplay extends JourneyTransitions {
       } else t.op(closedOn, OP_ASSESS_AUTH, reason === RC.RC9 ? ASSESS_OUT.earlyHelp : ASSESS_OUT.nfa);
       t.op(closedOn, OP_CLOSE, reason);
     }
+  }
+
+  /** Script of a child who left care by return home, SGO or CAO before the start: its period of care and, with the front door, the case around it. */
+  protected buildLeftCareScript(c: number, ch: RecentlyClosedChild, lc: LeftCare): void {
+    const t = this.track;
+    const p = this.compiled[0];
+    const dob = this.dob[c];
+    const closedOn = Math.min(this.startDay - 1, Math.max(dob, ch.closedOn));
+    const since = Math.min(closedOn, Math.max(dob, ch.lastReferral));
+    const reason = REENTRY_ROUTES.indexOf(lc.reason);
+    const given = lc.rec === undefined ? -1 : REC_OPTIONS[reason].findIndex((o) => o[0] === lc.rec);
+    const rec = given >= 0 ? given : REC_CATS[reason].sample(this.rng);
+    const route = ROUTE_NAMES.indexOf(lc.route);
+    const need = route === R_CP ? N1 : p.careNeed.sample(this.rng);
+    const legal = LEGAL_INDEX.get(lc.legalStatus) ?? L_V2;
+    t.op(since, OP_REG, 0);
+    if (p.frontDoor) {
+      t.op(since, OP_CONTACT, 0);
+      t.op(since, OP_CONTACT_REF, 0);
+      t.op(since, OP_REFERRAL, 0);
+    }
+    t.op(since, OP_POC_START, placeIndexOf(lc.placement) | (providerIndexOf(lc.provider) << 8) | (legal << 16) | (route << 24) | (need << 28));
+    t.op(closedOn, OP_CLOSE, CLOSE_ENDS_CARE | (reason << 12) | rec);
+    if (p.frontDoor) t.op(closedOn, OP_CLOSE, RC[ch.closureReason]);
   }
 
   /** The day `n` working days before `day` (n >= 1). */
@@ -375,6 +405,15 @@ export abstract class HistoryReplay extends JourneyTransitions {
         this.eEpisode(c, day, (arg >>> 24) & 3 ? (((arg >>> 24) & 3) === 2 ? 'T' : 'P') : 'L', (arg >>> 26) & 0xf);
         break;
       default:
+        if (arg & CLOSE_ENDS_CARE) {
+          // the end of a period of care (by return home, SGO or CAO: reason in bits 12-13, REC index in its group below)
+          const reason = (arg >>> 12) & 3;
+          this.ePocEnded(c, day, REC_OPTIONS[reason][arg & 0xff][0]);
+          t.flags[c] &= ~H_CARE;
+          t.careLeft[c] = day;
+          t.careLeftReason[c] = reason;
+          break;
+        }
         this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);
         t.flags[c] = (t.flags[c] & H_CONTACT) | H_CLOSED;
         t.closedOn[c] = day;

@@ -47,9 +47,27 @@ export interface RecentlyClosedChild {
   readonly ethnicity: string;
   readonly lastReferral: number;
   readonly closedOn: number;
-  readonly closureReason: 'RC7' | 'RC8' | 'RC9';
+  /** RC7–RC9; RC3 (CAO) or RC4 (SGO) for a child who left care by an order. */
+  readonly closureReason: 'RC3' | 'RC4' | 'RC7' | 'RC8' | 'RC9';
   /** True when the referral was closed before any assessment. */
   readonly referralNfa?: boolean;
+  /**
+   * A child who left care by return home, SGO or CAO before the start (synthesised when the
+   * parameters have a re-entry table, so that re-entries run at their level from the first
+   * month): the period of care, from `lastReferral` to `closedOn`.
+   */
+  readonly leftCare?: LeftCare;
+}
+
+export interface LeftCare {
+  /** How the period ended. */
+  readonly reason: 'returnHome' | 'sgo' | 'cao';
+  /** Its REC (default: drawn within the reason's group: E4A, E4B or E13; E43–E48; E41). */
+  readonly rec?: string;
+  readonly route: 'cp' | 'cin' | 'direct';
+  readonly legalStatus: string;
+  readonly placement: string;
+  readonly provider: string;
 }
 
 export interface OpeningStock {

@@ -23,7 +23,7 @@ import {
   compileParameters,
   type CompiledParameters,
 } from './compile.ts';
-import { ageBandIndex, type Parameters } from './parameters.ts';
+import { ageBandIndex, REENTRY_ROUTES, type Parameters } from './parameters.ts';
 import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
 import { scoped } from './scope.ts';
 import { Rng } from './random.ts';
@@ -36,6 +36,10 @@ export const EMERGENCY_LEGAL = new Set(['L1', 'L2', 'L3', 'J2']);
 const GROUP_PLACED_FOR_ADOPTION = PLACEMENT_GROUPS.indexOf('placed_for_adoption');
 /** Window before the start over which closures are synthesised (re-contacts beyond it are rare). */
 export const CLOSED_WINDOW_MONTHS = 24;
+/** Children who left care by return home, SGO or CAO up to this long before the start are in the opening stock (when re-entry is modelled). */
+const LEFT_CARE_WINDOW_DAYS = Math.round(10 * DAYS_PER_YEAR);
+/** Exit reasons below this (return home, SGO, CAO) can break down into a re-entry. */
+const REENTRY_REASONS = 3;
 
 /** A date of birth that makes a child `age` whole years old on `day` (and under 18). */
 export function birthDateForAge(day: number, age: number, rng: UniformSource): number {
@@ -102,6 +106,9 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
   const nUasc = count(o.uascPer10k, population);
   const nCla = Math.max(0, count(o.claPer10k, population) - nUasc);
 
+  // the periods sampled for the stock that ended by return home, SGO or CAO not long before the start
+  const leaversWanted = params.care.reentry !== undefined;
+  const leavers: SampledCare[] = [];
   const sampleCare = (uasc: boolean): SampledCare | undefined => {
     const windowDays = Math.round((uasc ? 6 : 18) * DAYS_PER_YEAR);
     const entry = startDay - 1 - Math.floor(rng.uniform() * windowDays);
@@ -119,7 +126,11 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       const months = c.careMonths[band].sample(rng) * c.reasonFactor[reason] * c.routeFactor[routeIndex];
       exit = Math.min(b18, entry + monthsToDays(months));
     }
-    if (exit < startDay) return undefined;
+    if (exit < startDay) {
+      // a return home, SGO or CAO in the re-entry window: a child the re-entry table can bring back
+      if (leaversWanted && !uasc && reason < REENTRY_REASONS && exit < b18 && exit >= startDay - LEFT_CARE_WINDOW_DAYS) leavers.push({ entry, dob, exit, reason, route });
+      return undefined;
+    }
     return { entry, dob, exit, reason, route };
   };
 
@@ -299,6 +310,28 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       closedOn,
       closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
       referralNfa: kind === 0 ? true : undefined,
+    });
+  }
+  // --- children who left care by return home, SGO or CAO and may come back -----------------------
+  // Found while sampling the stock (the periods that had ended in the window), so there are as
+  // many, for the stock's size, as the model's own steady state has; detailed last, so that the
+  // rest of the opening stock draws the same numbers with or without them.
+  for (const s of leavers) {
+    // those the re-entry table would have brought back before the start are not waiting any more
+    const elapsed = (startDay - s.exit) / DAYS_PER_MONTH;
+    if (rng.uniform() < c.reentry![s.reason].cdf(elapsed)) continue;
+    const routeIndex = (['cp', 'cin', 'direct'] as const).indexOf(s.route as 'cp');
+    const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
+    const codes = choosePlacement(ENTRY_TO_GROUP[c.placementAtEntry[bandAtEntry].sample(rng)], s.entry, rng);
+    closed.push({
+      childId: nextId(),
+      dateOfBirth: s.dob,
+      sex: sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      lastReferral: s.entry,
+      closedOn: s.exit,
+      closureReason: (['RC7', 'RC4', 'RC3'] as const)[s.reason],
+      leftCare: { reason: REENTRY_ROUTES[s.reason], route: s.route as 'cp' | 'cin' | 'direct', legalStatus: LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
     });
   }
   return { children, recentlyClosed: closed };

@@ -105,3 +105,8 @@ export function choosePlacement(group: number, day: number, rng: UniformSource):
   if (place === H5 && day >= K3_FROM) place = K3;
   return place | (c.provider[i] << 8);
 }
+
+/** The place code a placement carries in an episode recorded on `day`: H5 is recorded as K3 from April 2024. */
+export function placeOnDay(place: number, day: number): number {
+  return place === H5 && day >= K3_FROM ? K3 : place;
+}

@@ -32,6 +32,11 @@ export const K_NEW_CONTACT = 1;
 export const K_DIRECT = 2;
 export const K_UASC = 3;
 export const K_MONTH = 4;
+/** A child's re-entry to care comes due (payload: slot); ignored unless the child's re-entry day is that day. */
+export const K_REENTRY = 5;
+/** A wake's payload is the slot in its low bits and the slot's wake generation above (see `ChildTable.wake`). */
+export const WAKE_GEN_SHIFT = 27;
+export const SLOT_MASK = (1 << WAKE_GEN_SHIFT) - 1;
 
 // child flags
 export const F_UASC = 1;

@@ -15,7 +15,7 @@ import {
 } from './compile.ts';
 import { DAYS_PER_MONTH } from './openingStock.ts';
 import { ageBandIndex } from './parameters.ts';
-import { choosePlacement } from './placementCodes.ts';
+import { choosePlacement, placeOnDay } from './placementCodes.ts';
 import {
   DAYS_PER_YEAR,
   EMERGENCY,
@@ -46,8 +46,11 @@ import {
   S_CLOSED,
   S_CONTACT,
   S_CP,
+  S_FREE,
+  S_ICPC_DUE,
   S_REF_NFA,
   S_S47,
+  K_REENTRY,
 } from './states.ts';
 import { ageYears, monthsToDays, plus1, plus18 } from './dayCache.ts';
 import { Emitters } from './emitters.ts';
@@ -310,6 +313,7 @@ export abstract class JourneyTransitions extends Emitters {
         this.legal[c] = L_C2;
         this.legalDay[c] = NEVER;
       }
+      this.place[c] = placeOnDay(this.place[c], day);
       this.eEpisode(c, day, 'L', 0);
     } else if (this.moveDay[c] === day) {
       const band = ageBandIndex(ageYears(this.dob[c], day));
@@ -378,7 +382,43 @@ export abstract class JourneyTransitions extends Emitters {
     const t = elapsed > 0 ? tables[reason].sampleAbove(this.rng, elapsed) : tables[reason].sample(this.rng);
     if (!Number.isFinite(t)) return;
     const at = Math.max(now + 1, left + monthsToDays(t));
-    if (at < this.b18[c]) this.reentryDay[c] = at;
+    if (at >= this.b18[c]) return;
+    this.reentryDay[c] = at;
+    this.schedule(at, c, K_REENTRY);
+  }
+
+  /**
+   * A re-entry comes due. A closed child or one on a CIN plan is woken for it that day anyway
+   * (their wakes are no later than the re-entry day); any other open item is ended that day and
+   * the child starts a new period of care: a contact becomes a referral, an assessment is
+   * authorised (outcome CIN), an enquiry concluded (CIN), an awaited ICPC held without a plan, a
+   * CP plan ended.
+   */
+  protected reenterNow(c: number, day: number): void {
+    const state = this.state[c];
+    if (state === S_CLOSED || state === S_CIN || state === S_CLA || state === S_FREE) return;
+    this.dropWake(c);
+    let route = R_DIRECT;
+    switch (state) {
+      case S_CONTACT:
+        this.eContactConcluded(c, day, CONTACT_OUT.referral);
+        this.acceptReferral(c, day);
+        break;
+      case S_ASSESS:
+        this.eAuthorised(c, day, this.drawFactors(this.pAt(day), false), ASSESS_OUT.cin);
+        break;
+      case S_S47:
+        this.eS47Concluded(c, day, S47_OUT.cin);
+        break;
+      case S_ICPC_DUE:
+        this.eIcpc(c, day, false);
+        break;
+      case S_CP:
+        this.eSimple(c, day, 'CpPlanEnded');
+        route = R_CP;
+        break;
+    }
+    this.enterCare(c, day, route);
   }
 
   /**

@@ -64,7 +64,7 @@ export function register(program: Command): void {
     .description('Regression check: rerun a scenario and compare its KPIs with a stored kpis.csv')
     .requiredOption('--scenario <file>', 'scenario JSON')
     .requiredOption('--golden <kpis.csv>', 'stored KPIs to compare with (kpis.csv format); its run settings are read from <name>.run.json beside it')
-    .addOption(new Option('--mode <mode>', 'exact: every statistic as stored (same seed and code); statistical: medians against the ensembles’ spread').choices(['exact', 'statistical']).default('exact'))
+    .addOption(new Option('--mode <mode>', 'exact: every statistic as stored (same seed and code); statistical: medians (means where a median sits on a point mass) against the ensembles’ spread').choices(['exact', 'statistical']).default('exact'))
     .option('--tolerance <pct>', 'allowed relative change in % (exact mode: of each statistic; statistical mode: a floor under the noise threshold)', finiteNumber('--tolerance'), 0)
     .option('--alpha <p>', 'statistical mode: false-alarm probability over all KPIs and months compared', finiteNumber('--alpha'), 0.01)
     .option('--update', 'rewrite the golden file (and its .run.json) from this run instead of comparing');
