@@ -59,7 +59,7 @@ export function ensureFolder(dir: string, what: string, created: string[] = []):
         throw new InputError(`${what} ${dir}: cannot create folder ${cur}: ${fsReason(c)}`);
       }
     }
-    if (!st.isDirectory()) throw new InputError(`${what} ${dir}: ${cur} is a file, not a folder`);
+    if (!st.isDirectory()) throw new InputError(`${what} ${dir}: ${cur} is ${st.isFile() ? 'a file' : st.isFIFO() ? 'a FIFO (named pipe)' : st.isSocket() ? 'a socket' : 'a device'}, not a folder`);
   }
   try {
     accessSync(abs, constants.W_OK | constants.X_OK);
