@@ -5,7 +5,7 @@
  * line of the TSV.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -74,7 +74,15 @@ function hostileInputs(): Record<string, string> {
 }
 
 const hostile = hostileInputs();
-afterAll(() => rmSync(hostile.dir, { recursive: true, force: true }));
+/**
+ * A writer that keeps answering the FIFO ("x", then end of file), so that a reader which opened it
+ * after all (a regression of the guard) fails its case instead of blocking this thread for ever.
+ */
+const fifoWriter = spawn('sh', ['-c', 'while :; do printf x > "$0" 2>/dev/null; sleep 0.05; done', hostile.fifo], { stdio: 'ignore' });
+afterAll(() => {
+  fifoWriter.kill('SIGKILL');
+  rmSync(hostile.dir, { recursive: true, force: true });
+});
 
 function expand(c: Case): string[] {
   const tmp = mkdtempSync(join(tmpdir(), 'caseflow-corpus-'));
