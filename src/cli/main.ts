@@ -8,6 +8,7 @@
  * writes is staged and moved into place only when it has finished (outputs.ts), and any
  * file-system error becomes exit 2 with the path and the reason.
  */
+import { resolve } from 'node:path';
 import { Command, CommanderError, Help, type Option } from 'commander';
 import { COMMANDS } from './commands/index.ts';
 import { paint } from './terminal.ts';
@@ -15,7 +16,7 @@ import { EXIT, InputError } from '../errors.ts';
 import { VERSION } from '../version.ts';
 import { beginOutputs, endOutputs } from './outputs.ts';
 import { collect, outputMark } from './options.ts';
-import { setScenarioRoots } from '../scenarios/index.ts';
+import { setScenarioRoots } from '../scenarios/roots.ts';
 import { fsReason, isFsError } from './paths.ts';
 import { setAllowEmpty } from './inputs.ts';
 
@@ -59,7 +60,7 @@ export async function buildProgram(argv?: readonly string[]): Promise<Command> {
     refuseRepeated(action, given);
     refuseEmpty(action);
     setAllowEmpty(Boolean(program.opts().allowEmpty));
-    setScenarioRoots(program.opts().scenarioRoot as string[]);
+    setScenarioRoots((program.opts().scenarioRoot as string[]).map((d) => resolve(d)));
     const set = beginOutputs();
     for (const opt of action.options) {
       const mark = outputMark(opt);

@@ -13,6 +13,9 @@ import { NotReadable, readInput } from '../store/atomicFile.ts';
 import { dirname, resolve, relative, sep } from 'node:path';
 import { MAX_JSON_DEPTH, ScenarioError, isPlainObject, nestedDeeperThan, labelOwnParameters, mergeExtended, validateScenario, type Json, type Scenario } from './schema.ts';
 
+import { scenarioRoots } from './roots.ts';
+
+export { setScenarioRoots } from './roots.ts';
 export { ScenarioSchema, ScenarioError, scenarioJsonSchema, deepMerge, mergeExtended, validateScenario, LAST_PROJECTED_MONTH, projectionEnd, type Scenario } from './schema.ts';
 
 function display(file: string): string {
@@ -29,13 +32,6 @@ function lineColumn(text: string, position: number): string {
 
 /** The shipped scenarios' folder: a scenario anywhere may extend the files in it. */
 const SHIPPED = resolve(decodeURIComponent(new URL('../../scenarios/', import.meta.url).pathname));
-
-let extraRoots: string[] = [];
-
-/** Folders (besides the scenario's own folder tree and the shipped scenarios) that `extends` may name files in. */
-export function setScenarioRoots(dirs: readonly string[]): void {
-  extraRoots = dirs.map((d) => resolve(d));
-}
 
 function real(p: string): string {
   try {
@@ -66,7 +62,7 @@ function checkExtends(target: string, from: string, top: string): void {
  */
 function checkInsideRoots(field: string, target: string, from: string, top: string): void {
   const t = real(target);
-  const roots = [dirname(top), SHIPPED, ...extraRoots];
+  const roots = [dirname(top), SHIPPED, ...scenarioRoots()];
   if (!roots.some((r) => inside(t, r))) {
     throw new ScenarioError(`${display(from)}: ${field}: ${display(target)} is outside the scenario's folder (${display(dirname(top))}) and the shipped scenarios; name its folder with --scenario-root <dir> to allow it`, from, field);
   }
