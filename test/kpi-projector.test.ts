@@ -316,6 +316,27 @@ describe('assessments and child protection', () => {
 });
 
 describe('children looked after', () => {
+  it('counts care leavers aged 17 to 25: left at 16, 17 or 18 after 13 weeks or more looked after since the 14th birthday', () => {
+    const s = new Stream();
+    const born = (id: string, date: string, dob: string) => s.add('ChildRegistered', id, date, { dateOfBirth: dob });
+    // 18 on 2024-05-10, in care 495 days since 14: a care leaver from that day
+    born('leaver', '2023-01-01', '2006-05-10').add('PeriodOfCareStarted', 'leaver', '2023-01-01').add('PeriodOfCareEnded', 'leaver', '2024-05-10', { rec: 'E17' });
+    // left at 17 after 80 days: not a care leaver
+    born('short', '2023-11-01', '2007-01-15').add('PeriodOfCareStarted', 'short', '2023-11-01').add('PeriodOfCareEnded', 'short', '2024-01-20', { rec: 'E4A' });
+    // 45 days after 14 in a first period, 92 in a second ending at 16: counted from the 17th birthday (2024-08-01);
+    // looked after again from 2025-03-10 to 2025-06-20 (aged 17): not counted meanwhile, then counted again
+    born('sixteen', '2021-06-01', '2007-08-01').add('PeriodOfCareStarted', 'sixteen', '2021-06-01').add('PeriodOfCareEnded', 'sixteen', '2021-09-15', { rec: 'E4A' });
+    s.add('PeriodOfCareStarted', 'sixteen', '2023-06-01').add('PeriodOfCareEnded', 'sixteen', '2023-09-01', { rec: 'E8' });
+    s.add('PeriodOfCareStarted', 'sixteen', '2025-03-10').add('PeriodOfCareEnded', 'sixteen', '2025-06-20', { rec: 'E8' });
+    // left at 15: not a care leaver
+    born('young', '2024-01-02', '2010-01-01').add('PeriodOfCareStarted', 'young', '2024-01-02').add('PeriodOfCareEnded', 'young', '2024-12-01', { rec: 'E4A' });
+    // 26 on 2025-03-10: counted to the end of February 2025
+    born('old', '2016-01-01', '1999-03-10').add('PeriodOfCareStarted', 'old', '2016-01-01').add('PeriodOfCareEnded', 'old', '2017-03-10', { rec: 'E5' });
+    const run = project(s.events(), opts('2024-01', 24));
+    const expected: Record<string, number> = { '2024-01': 1, '2024-04': 1, '2024-05': 2, '2024-07': 2, '2024-08': 3, '2025-02': 3, '2025-03': 1, '2025-05': 1, '2025-06': 2, '2025-12': 2 };
+    for (const [month, n] of Object.entries(expected)) expect(at(run, 'care_leavers_open', month), month).toBe(n);
+  });
+
   it('counts re-entries to care, and starters who left care in the previous 12 months, 29 February to 28 February', () => {
     const s = new Stream();
     s.add('PeriodOfCareStarted', 'back', '2022-01-10').add('PeriodOfCareEnded', 'back', '2023-03-15', { rec: 'E4A' });

@@ -71,6 +71,7 @@ const CATALOGUE = [
   flow('cla_ends_staying_put', 'Left care: staying put', 'Ceased in the month with REC E17 (aged 18 or over and remained with current carers)'),
   flow('cla_ends_other', 'Left care: other', 'Ceased in the month with any other REC (E2, E3, E7, E8, E9, E14, E15, E16). The reason groups from cla_ends_return_home to here add up to cla_ends'),
   flow('cla_ends_age18', 'Left care: aged 18 or over', 'Ceased in the month on or after the 18th birthday, whatever the REC (date of birth from ChildRegistered; 29 February births turn 18 on 28 February): an age, not a reason, so it overlaps the reason groups'),
+  stock('care_leavers_open', 'Care leavers aged 17–25', "Care leavers at month end: children who ceased to be looked after aged 16, 17 or 18 after 13 weeks (91 days) or more looked after since their 14th birthday (all periods of care in the stream), counted from the later of leaving and the 17th birthday until the 26th birthday, and not while looked after again (birthdays from the date of birth in ChildRegistered; 29 February births have theirs on 28 February)"),
   stock('uasc_open', 'UASC looked after', 'Children looked after at month end who are unaccompanied asylum-seeking children (uasc flag at registration, or entered care by the UASC route)'),
   placement('in_house_foster', 'in-house foster', 'U4–U6 with provider PR1 (the council’s own foster carers)'),
   placement('other_public_foster', 'foster, other councils and public providers', 'U4–U6 with provider PR2 (another council) or PR3 (another public provider)'),

@@ -46,11 +46,18 @@ export class ChildStates {
   cpTwoYears = new Int32Array(0);
   /** Day the child's latest period of care ended (NEVER: none in the stream). */
   careLastEnd = new Int32Array(0);
+  /** Days looked after since the 14th birthday, periods ended so far (for care-leaver status). */
+  careDaysSince14 = new Int32Array(0);
+  /** The child's time counted as a care leaver: from (inclusive) to (exclusive) day; NEVER when none. */
+  leaverFrom = new Int32Array(0);
+  leaverTo = new Int32Array(0);
   /** Index into the placement arrays (0: never looked after). */
   care = new Int32Array(0);
 
   careSize = 1;
   claSlot = new Int32Array(0);
+  /** Start day of the current (or latest) period of care. */
+  periodStart = new Int32Array(0);
   group = new Int8Array(0);
   // the latest three placements (start day, end day), most recent first
   p1s = new Int32Array(0);
@@ -80,6 +87,9 @@ export class ChildStates {
     this.cpLastEnd[s] = NEVER;
     this.cpTwoYears[s] = OPEN;
     this.careLastEnd[s] = NEVER;
+    this.careDaysSince14[s] = 0;
+    this.leaverFrom[s] = NEVER;
+    this.leaverTo[s] = NEVER;
     this.care[s] = 0;
     return s;
   }
@@ -116,6 +126,9 @@ export class ChildStates {
     this.cpLastEnd = grow32(this.cpLastEnd, cap);
     this.cpTwoYears = grow32(this.cpTwoYears, cap);
     this.careLastEnd = grow32(this.careLastEnd, cap);
+    this.careDaysSince14 = grow32(this.careDaysSince14, cap);
+    this.leaverFrom = grow32(this.leaverFrom, cap);
+    this.leaverTo = grow32(this.leaverTo, cap);
     this.care = grow32(this.care, cap);
   }
 
@@ -124,6 +137,7 @@ export class ChildStates {
     g.set(this.group);
     this.group = g;
     this.claSlot = grow32(this.claSlot, cap);
+    this.periodStart = grow32(this.periodStart, cap);
     this.p1s = grow32(this.p1s, cap);
     this.p1e = grow32(this.p1e, cap);
     this.p2s = grow32(this.p2s, cap);

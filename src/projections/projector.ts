@@ -350,6 +350,9 @@ export class KpiProjector extends ProjectorState {
           this.inCare = bigger;
         }
         const p = st.careOf(c);
+        st.periodStart[p] = day;
+        // a care leaver looked after again is not a care leaver while in care
+        if (st.leaverTo[c] > day) this.endCareLeaver(c, day);
         st.claSlot[p] = this.inCareCount;
         this.inCare[this.inCareCount++] = p;
         const uasc = reg.uasc[k] === 1 || (b & 1) === 1;
@@ -389,6 +392,7 @@ export class KpiProjector extends ProjectorState {
         this.leaveGroup(p, day);
         st.p1e[p] = day;
         if (!repaired) st.careLastEnd[c] = day;
+        this.careEnded(c, reg.age18Day[k], st.periodStart[p], day, !repaired);
         this.claOpen--;
         if (f & F_UASC_IN_CARE) this.uascOpen--;
         const at = st.claSlot[p];

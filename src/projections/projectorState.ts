@@ -7,6 +7,7 @@ import {
   addYearsFast,
   daysInMonth,
   firstDayOfMonth,
+  monthIndexOfDay,
   monthKey,
   parseIsoDate,
   parseMonth,
@@ -176,6 +177,9 @@ export abstract class ProjectorState {
   protected openCases = 0;
   protected claOpen = 0;
   protected uascOpen = 0;
+  /** Care leavers at the end of the month being closed, and changes to come by month index. */
+  protected careLeavers = 0;
+  protected readonly leaverDeltas = new Map<number, number>();
   protected readonly groupCount = new Int32Array(PLACEMENT_GROUPS.length);
   /** Child-days in each placement group in the current month (maintained incrementally). */
   protected readonly groupDays = new Float64Array(PLACEMENT_GROUPS.length);
@@ -281,6 +285,50 @@ export abstract class ProjectorState {
     for (let g = 0; g < this.groupDays.length; g++) this.groupDays[g] = this.groupCount[g] * dim;
   }
 
+  /**
+   * Care-leaver bookkeeping at the end of a period of care of slot `c` (18th birthday `age18`;
+   * `exit` false for an end made by an import repair):
+   * the days looked after since the 14th birthday add up, and a child who ceased to be looked
+   * after aged 16, 17 or 18 with 13 weeks (91 days) or more since the 14th birthday is a care
+   * leaver from the later of that day and the 17th birthday to the 26th birthday (other
+   * birthdays are counted from the 18th, so 29 February births have theirs on 28 February).
+   */
+  protected careEnded(c: number, age18: number, start: number, day: number, exit: boolean): void {
+    if (age18 === OPEN) return;
+    const st = this.st;
+    const b14 = addYearsFast(age18, -4);
+    if (day > b14) st.careDaysSince14[c] += day - Math.max(start, b14);
+    // an end made by an import repair is no exit (the child was still looked after)
+    if (!exit || day < addYearsFast(age18, -2) || day >= addYearsFast(age18, 1) || st.careDaysSince14[c] < 91) return;
+    const from = Math.max(day, addYearsFast(age18, -1));
+    const to = addYearsFast(age18, 8);
+    st.leaverFrom[c] = from;
+    st.leaverTo[c] = to;
+    this.leaverDelta(monthIndexOfDay(from), 1);
+    this.leaverDelta(monthIndexOfDay(to), -1);
+  }
+
+  /** Slot `c` stops being a care leaver on `day` (looked after again). */
+  protected endCareLeaver(c: number, day: number): void {
+    const st = this.st;
+    const from = st.leaverFrom[c];
+    const to = st.leaverTo[c];
+    st.leaverFrom[c] = st.leaverTo[c] = NEVER;
+    // undo the interval from this month on: counted until now if it had begun
+    this.leaverDelta(monthIndexOfDay(to), 1);
+    this.leaverDelta(monthIndexOfDay(from > day ? from : day), -1);
+  }
+
+  /** Care leavers counted from the end of month `m` on change by `d`. */
+  protected leaverDelta(m: number, d: number): void {
+    if (m <= this.cur - 1) {
+      // the month is closed already (a start before the projector's first month): count it now
+      this.careLeavers += d;
+      return;
+    }
+    this.leaverDeltas.set(m, (this.leaverDeltas.get(m) ?? 0) + d);
+  }
+
   /** Sets slot `c`'s flags to `f` and updates the open_cases (= cin_open) and cin_plans_open stocks. */
   protected refresh(c: number, f: number): void {
     const open = (f & (F_CASE_OPEN | F_CP | F_CLA)) !== 0;
@@ -322,6 +370,11 @@ export abstract class ProjectorState {
   }
 
   protected closeMonth(m: number): void {
+    const dl = this.leaverDeltas.get(m);
+    if (dl !== undefined) {
+      this.careLeavers += dl;
+      this.leaverDeltas.delete(m);
+    }
     const slot = m % 12;
     this.referralRing[slot] = this.referrals;
     this.assessmentRing[slot] = this.assessments;
@@ -405,6 +458,7 @@ export abstract class ProjectorState {
     for (let i = 0; i < LEAVING_CARE_GROUPS.length; i++) count(`cla_ends_${LEAVING_CARE_GROUPS[i]}`, this.endsByGroup[i]);
     count('cla_ends_age18', this.endsAge18);
     count('uasc_open', this.uascOpen);
+    count('care_leavers_open', this.careLeavers);
     for (let g = 0; g < PLACEMENT_GROUPS.length; g++) count(`cla_placement_${PLACEMENT_GROUPS[g]}`, this.groupCount[g]);
     pct('cla_placement_ifa_pct', this.groupCount[IFA], this.claOpen);
     pct('cla_3plus_moves_pct', this.threePlusMoves(m), this.claOpen);
