@@ -151,20 +151,7 @@ export abstract class Emitters extends ChildTable {
 
   protected eEpisode(c: number, day: number, rne: 'L' | 'P' | 'T', reason: number) {
     if (this.asFields) return this.fields(c, T_EPISODE_CHANGED, day, GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]], rne === 'L' ? 0 : 1);
-    if (rne === 'L') {
-      return this.out(c, {
-        type: 'EpisodeChanged',
-        childId: this.ids[c],
-        date: iso(day),
-        version: ++this.ver[c],
-        schema: SCHEMA_VERSION,
-        rne,
-        legalStatus: LEGAL_CODES[this.legal[c]],
-        placement: PLACE_CODES[this.place[c]],
-        provider: PROVIDER_CODES[this.prov[c]],
-      });
-    }
-    return this.out(c, {
+    const e: Extract<CaseEvent, { type: 'EpisodeChanged' }> = {
       type: 'EpisodeChanged',
       childId: this.ids[c],
       date: iso(day),
@@ -174,8 +161,10 @@ export abstract class Emitters extends ChildTable {
       legalStatus: LEGAL_CODES[this.legal[c]],
       placement: PLACE_CODES[this.place[c]],
       provider: PROVIDER_CODES[this.prov[c]],
-      reasonPlaceChange: PLACE_CHANGE_CODES[reason],
-    });
+    };
+    // a change of placement carries its reason (the last key, as in the schema)
+    if (rne !== 'L') e.reasonPlaceChange = PLACE_CHANGE_CODES[reason];
+    return this.out(c, e);
   }
 
   protected ePocEnded(c: number, day: number, rec: Rec) {
