@@ -3,6 +3,7 @@
  * `ReportInput`; `renderReport` turns it into one self-contained HTML document.
  */
 import type { Comparator, KpiSummary } from '../projections/types.ts';
+import type { OriginForecast } from '../calibration/scores.ts';
 
 export interface ReportScenario {
   /** Unique within the report; used in legends and tables. */
@@ -92,21 +93,8 @@ export interface ReportBacktestScore {
   readonly in50: number;
 }
 
-/** One forecast of a rolling-origin back-test: origin `YYYY-MM`, months ahead, KPI, actual and forecasts. */
-export interface ReportBacktestForecast {
-  readonly source: string;
-  readonly origin: string;
-  readonly horizon: number;
-  readonly kpi: string;
-  readonly actual: number;
-  readonly p5: number;
-  readonly p25: number;
-  readonly p50: number;
-  readonly p75: number;
-  readonly p95: number;
-  readonly naive: number;
-  readonly markov: number;
-}
+/** One forecast of a rolling-origin back-test: origin `YYYY-MM`, months ahead, KPI, actual and forecasts (the back-test's own rows, see calibration/scores.ts). */
+export type ReportBacktestForecast = Pick<OriginForecast, 'source' | 'origin' | 'horizon' | 'kpi' | 'actual' | 'p5' | 'p25' | 'p50' | 'p75' | 'p95' | 'naive' | 'markov'>;
 
 /** A rolling-origin back-test shown beside the projection. */
 export interface ReportBacktest {
