@@ -5,7 +5,7 @@
  */
 import { monthKey } from '../calendar/index.ts';
 import { quantileSorted } from '../projections/summary.ts';
-import { formatNumber } from '../projections/outputs.ts';
+import { formatNumber } from '../projections/kpisCsv.ts';
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { comparableValue, covers } from './compare.ts';

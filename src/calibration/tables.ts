@@ -1,5 +1,5 @@
 /** CSV text of the calibration tables (numbers as in kpis.csv: at most 4 decimals, NaN empty). */
-import { formatNumber } from '../projections/outputs.ts';
+import { formatNumber } from '../projections/kpisCsv.ts';
 import type { DurationTable, Estimate, EntryRow, TransitionRow } from './estimate.ts';
 import type { FitParameterRow, FitSeries } from './fit.ts';
 

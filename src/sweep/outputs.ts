@@ -11,7 +11,7 @@
  */
 import { join } from 'node:path';
 import { monthKey, parseMonth } from '../calendar/index.ts';
-import { formatNumber } from '../projections/outputs.ts';
+import { formatNumber } from '../projections/kpisCsv.ts';
 import { orderedKpiIds } from '../projections/summary.ts';
 import type { KpiSummary } from '../projections/types.ts';
 import { writeFileAtomic } from '../store/atomicFile.ts';
