@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { loadScenario } from '../src/scenarios/index.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
@@ -33,8 +34,19 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     const imp = await run(['import', 'ssda903', '--episodes', join(fixtures, 'episodes.csv'), '--header', join(fixtures, 'header.csv'), '--uasc', join(fixtures, 'uasc.csv'), '--out', events, '--report-dir', join(dir, 'import'), '-q']);
     expect(imp.code).toBe(0);
     const out = join(dir, 'bt');
-    const r = await run(['backtest', '--events', `region=${events}`, '--history-from', '2017-04', '--horizons', '3,12', '--runs', '2', '--trend', 'none,linear', '--out', out]);
+    // a scenario file to receive the back-test's band factors (hand-formatted: its text is kept)
+    const into = join(dir, 'into.json');
+    const intoText = readFileSync(resolve('scenarios/uasc-arrivals.json'), 'utf8').replace(/"extends": "[^"]*"/, `"extends": ${JSON.stringify(resolve('scenarios/southampton-baseline.json'))}`);
+    writeFileSync(into, intoText);
+    const r = await run(['backtest', '--events', `region=${events}`, '--history-from', '2017-04', '--horizons', '3,12', '--runs', '2', '--trend', 'none,linear', '--out', out, '--bands-into', into]);
     expect(r.code, r.stderr).toBe(0);
+    const written = readFileSync(into, 'utf8');
+    expect(written.startsWith(intoText.replace(/\s*\}\s*$/, ''))).toBe(true);
+    const shown = JSON.parse(readFileSync(join(out, 'kpis.json'), 'utf8')).meta.scenarios[0].bands;
+    const kept = loadScenario(into).bands!;
+    expect(kept.source).toBe(shown.source);
+    expect(kept.factors.map((f) => f.horizon)).toEqual(shown.factors.map((f: { horizon: number }) => f.horizon));
+    kept.factors.forEach((f, i) => expect(f.p90).toBeCloseTo(shown.factors[i].p90, 4));
     const origins = csv(join(out, 'backtest-origins.csv'));
     expect(origins[0].join(',')).toBe(ORIGINS_HEADER);
     const body = origins.slice(1);
@@ -105,5 +117,8 @@ describe('caseflow backtest --events (rolling origins on an imported SSDA903 his
     const r4 = await run(['backtest', '--events', events, '--trend', 'quadratic']);
     expect(r4.code).toBe(2);
     expect(r4.stderr).toMatch(/--trend: "quadratic" is not a trend/);
+    const r5 = await run(['backtest', '--events', `a=${events}`, '--events', `b=${events}`, '--horizons', '3', '--runs', '1', '--bands-into', join(dir, 'x.json'), '--out', join(dir, 'z'), '-q']);
+    expect(r5.code).toBe(2);
+    expect(r5.stderr).toMatch(/--bands-into takes the factors of one history or series \(this back-test has 2\)/);
   });
 });

@@ -3,6 +3,8 @@
 # regional SSDA903 sample (each imported on its own), the validator's SSDA903 sample and the
 # Southampton observed series (run alongside); then refreshes the README tables (npm run docs).
 # Run from anywhere; takes a few minutes. Needs the fixtures beside the repository (../shared/data).
+# It writes the Southampton back-test's band factors into scenarios/southampton-baseline.json, so
+# scenarios/calibration/regenerate.sh (calibrated scenarios and golden files) comes after it.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DATA="${DATA:-../shared/data}"
@@ -14,9 +16,11 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$OUT"
 
 # 1. Southampton's observed series (Sep 2015 – Sep 2016 and Dec 2021 – Feb 2023): an origin every
-# month with 3 observed months before it, from national rates fitted at each origin (in the background)
+# month with 3 observed months before it, from national rates fitted at each origin (in the
+# background); its band factors go into the shipped baseline (run regenerate.sh after this)
 cf backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month \
-  --population 49500 --horizons 3,6,12 --fit-runs 6 --fit-iterations 1 --runs "$RUNS" --out "$tmp/southampton" --no-report --quiet &
+  --population 49500 --horizons 3,6,12 --fit-runs 6 --fit-iterations 1 --runs "$RUNS" --out "$tmp/southampton" --no-report --quiet \
+  --bands-into scenarios/southampton-baseline.json &
 southampton=$!
 
 # 2. the regional sample: one event log per council (LA column), returns 2017-18 to 2021-22

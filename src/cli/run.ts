@@ -9,7 +9,8 @@ import { InputError } from '../errors.ts';
 import { fsReason } from './paths.ts';
 import { join, relative } from 'node:path';
 import { runEnsemble, type EnsembleResult } from '../ensemble/index.ts';
-import { calibrateSummary, loadComparators, summarise, writeKpiOutputs } from '../projections/index.ts';
+import { loadComparators, writeKpiOutputs } from '../projections/index.ts';
+import { summariseScenarios } from '../ensemble/summaries.ts';
 import type { Comparator, KpiSummary } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { describeInterventions } from '../scenarios/interventions.ts';
@@ -98,7 +99,7 @@ export function scenarioComparators(scenario: Scenario): Comparator[] {
 }
 
 export function summariseAll(scenarios: readonly Scenario[], result: EnsembleResult): KpiSummary[] {
-  return scenarios.map((s, i) => calibrateSummary(summarise(s.name, result.runs[i]), s.bands));
+  return summariseScenarios(scenarios, result.runs);
 }
 
 export function scenarioMeta(s: Scenario): Record<string, unknown> {

@@ -5,7 +5,7 @@
  */
 import type { View } from 'vega';
 import { KPIS, kpiDef } from '../../src/projections/catalogue.ts';
-import { summarise } from '../../src/projections/summary.ts';
+import { summariseScenarios } from '../../src/ensemble/summaries.ts';
 import { kpisCsvText } from '../../src/projections/kpisCsv.ts';
 import type { Comparator, KpiRun, KpiSummary } from '../../src/projections/types.ts';
 import { comparisonCsv, cumulativeDifferences, pairedDifferences, type CumulativeRow } from '../../src/ensemble/paired.ts';
@@ -165,7 +165,7 @@ function downloads(result: RunResult, summaries: readonly KpiSummary[]): HTMLEle
 
 /** Draws (or redraws) every result section from the runs so far. */
 export async function renderResults(result: RunResult, tooltip: TooltipShow): Promise<void> {
-  const summaries = result.scenarios.map((s, i) => summarise(s.name, result.runs[i]));
+  const summaries = summariseScenarios(result.scenarios, result.runs);
   const colors = colorsFor(summaries.length);
   const data = new ChartData(
     summaries.map((summary, i) => ({ summary, color: colors[i] })),

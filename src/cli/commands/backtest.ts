@@ -60,7 +60,8 @@ export function register(program: Command): void {
     .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind', 600))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
     .option('--max-mape <pct>', 'exit 1 when any KPI’s mean absolute percentage error exceeds this', numberIn('--max-mape', 0, 1_000_000))
-    .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', numberIn('--min-in-band', 0, 100));
+    .option('--min-in-band <pct>', 'exit 1 when any KPI has a smaller share of actuals inside the p5–p95 band', numberIn('--min-in-band', 0, 100))
+    .option('--bands-into <scenario.json>', 'with rolling origins and one history or series: write the band factors of this back-test into that scenario file (its `bands`; the rest of the file kept as it is)');
   addRunOptions(cmd, { out: 'out/backtest' })
     .addHelpText(
       'after',
@@ -108,6 +109,7 @@ Examples:
         if (opts.events && opts.events.length > 0 && opts.observed) throw new InputError('give --events or --observed, not both');
         return runRolling(opts);
       }
+      if (opts.bandsInto !== undefined) throw new InputError('--bands-into goes with a rolling back-test (--events, or --observed with --every)');
       if (!opts.scenario) throw new InputError('backtest needs --scenario <file> with --observed <csv> (or --events <events.ndjson>)');
       if (!opts.observed) throw new InputError('backtest needs --observed <csv> or --events <events.ndjson>');
       let scenario = loadScenario(opts.scenario);

@@ -2,6 +2,7 @@
  * `caseflow backtest --events …` and `caseflow backtest --observed … --every …`: rolling-origin
  * back-tests with the naive and Markov benchmarks, scored per KPI and horizon.
  */
+import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isoDate, lastDayOfMonth, monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
@@ -9,6 +10,7 @@ import {
   ALL_KPIS,
   bandSource,
   calibrationFrom,
+  scenarioTextWithBands,
   estimatedScenario,
   sequentialCalibration,
   fitToObserved,
@@ -58,6 +60,7 @@ export interface RollingOptions extends RunOptions {
   population?: number;
   prefer?: string;
   trend?: string[];
+  bandsInto?: string;
 }
 
 /** The national-rates scenario shipped with the package: the default base for an event history. */
@@ -129,6 +132,22 @@ export function trendCriterion(rows: readonly OriginForecast[]): number {
   return ms.length === 0 ? NaN : ms.reduce((a, b) => a + b, 0) / ms.length;
 }
 
+/** Writes the one projection's band factors into a scenario file, which must load back. */
+function writeBandsInto(file: string, forwards: readonly Forward[]): void {
+  if (forwards.length !== 1) throw new InputError(`--bands-into takes the factors of one history or series (this back-test has ${forwards.length})`);
+  const bands = forwards[0].scenario.bands;
+  if (!bands) throw new InputError(`--bands-into ${file}: too few forecasts (10 at a horizon at least) to calibrate bands on`);
+  loadScenario(file);
+  const text = readFileSync(file, 'utf8');
+  writeFileAtomic(file, scenarioTextWithBands(text, bands));
+  try {
+    loadScenario(file);
+  } catch (err) {
+    writeFileAtomic(file, text);
+    throw err;
+  }
+}
+
 interface Forward {
   scenario: Scenario;
   run: KpiRun[];
@@ -148,6 +167,10 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   let base: Scenario;
   const months = horizons[horizons.length - 1];
   const seedOf = (s: Scenario) => opts.seed ?? s.seed;
+  if (opts.bandsInto !== undefined) {
+    if ((opts.events?.length ?? 0) > 1) throw new InputError(`--bands-into takes the factors of one history or series (this back-test has ${opts.events!.length})`);
+    loadScenario(opts.bandsInto); // a file that would not load is refused before the work
+  }
   // each origin's ensemble is small: worker threads would cost more to start than they save
   opts = { ...opts, workers: opts.workers ?? 1 };
 
@@ -254,6 +277,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     forwards.push({ scenario, run: ens.runs[0] });
   }
 
+  if (opts.bandsInto !== undefined) writeBandsInto(opts.bandsInto, forwards);
   const scores = scoreForecasts(rows);
   const cover = overallCoverage(rows);
   const files = [join(out, 'backtest-origins.csv'), join(out, 'backtest-scores.csv'), join(out, 'backtest.json')];
