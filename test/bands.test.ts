@@ -133,4 +133,20 @@ describe('sequential calibration in a back-test', () => {
     expect(later[0].p95).toBeCloseTo(widen(100, 90, 110, f, 0.9)[1], 9);
     expect(later[0].p95).toBeGreaterThanOrEqual(150 - 1e-9);
   });
+
+  it('calibrates on one-month-ahead forecasts made only for that, known a month later, and never returns them', () => {
+    const rows: OriginForecast[] = [];
+    const extra: OriginForecast[] = [];
+    for (let k = 0; k < 12; k++) {
+      rows.push(row('2020-01', 3, `k${k}`, 100));
+      extra.push(row('2020-01', 1, `k${k}`, 150));
+      rows.push(row('2020-02', 3, `k${k}`, 100));
+    }
+    const out = sequentialCalibration(rows, 10, extra);
+    expect(out).toHaveLength(rows.length);
+    expect(out.filter((r) => r.origin === '2020-01').every((r) => Number.isNaN(r.factor90))).toBe(true);
+    // at 2020-02 only the one-month forecasts of 2020-01 are known: their factor, held to 3 months ahead
+    expect(out.filter((r) => r.origin === '2020-02').every((r) => Math.abs(r.factor90! - bandScore(150, 100, 90, 110, 0.9)) < 1e-12)).toBe(true);
+    expect(out.every((r) => r.horizon === 3)).toBe(true);
+  });
 });

@@ -65,21 +65,24 @@ export function calibrateForecast(r: OriginForecast, cal: BandCalibration): Orig
 
 /**
  * Back-test forecasts with calibrated bands: each source's forecasts at an origin get the factors
- * of that source's earlier forecasts whose target month is the origin or before.
+ * of that source's earlier forecasts whose target month is the origin or before. `extra` are
+ * forecasts made only to calibrate on (one month ahead, known a month later: with an origin every
+ * month they calibrate the second origin on), not returned.
  */
-export function sequentialCalibration(rows: readonly OriginForecast[], minScores = MIN_SCORES): OriginForecast[] {
+export function sequentialCalibration(rows: readonly OriginForecast[], minScores = MIN_SCORES, extra: readonly OriginForecast[] = []): OriginForecast[] {
   const out: OriginForecast[] = new Array(rows.length);
+  const pool = [...rows, ...extra];
   const bySource = new Map<string, number[]>();
-  rows.forEach((r, i) => {
+  pool.forEach((r, i) => {
     if (!bySource.has(r.source)) bySource.set(r.source, []);
     bySource.get(r.source)!.push(i);
   });
   for (const idx of bySource.values()) {
-    const origins = [...new Set(idx.map((i) => monthOf(rows[i].origin)))].sort((a, b) => a - b);
+    const origins = [...new Set(idx.filter((i) => i < rows.length).map((i) => monthOf(rows[i].origin)))].sort((a, b) => a - b);
     for (const o of origins) {
-      const matured = idx.filter((i) => monthOf(rows[i].origin) + rows[i].horizon <= o).map((i) => rows[i]);
+      const matured = idx.filter((i) => monthOf(pool[i].origin) + pool[i].horizon <= o).map((i) => pool[i]);
       const cal: BandCalibration = { source: '', factors: bandFactors(matured, minScores, o) };
-      for (const i of idx) if (monthOf(rows[i].origin) === o) out[i] = calibrateForecast(rows[i], cal);
+      for (const i of idx) if (i < rows.length && monthOf(rows[i].origin) === o) out[i] = calibrateForecast(rows[i], cal);
     }
   }
   return out;

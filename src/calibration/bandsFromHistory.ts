@@ -33,5 +33,5 @@ export async function historyBandCalibration(opts: HistoryBandOptions): Promise<
   }
   const first = historyStart(perMonth, opts.last);
   const res = await rollingEventBacktest({ events: opts.events, base: opts.base, source: opts.label, first, last: opts.last, runs: opts.runs, seed: opts.seed, workers: 1, model: opts.model });
-  return calibrationFrom(res.rows, bandSource(opts.label, res.rows));
+  return calibrationFrom([...res.rows, ...res.extra], bandSource(opts.label, res.rows));
 }

@@ -80,6 +80,8 @@ export interface RollingEventResult {
   readonly last: string;
   readonly origins: string[];
   readonly rows: OriginForecast[];
+  /** Forecasts one month ahead when that horizon is not scored: to calibrate bands on only (see `sequentialCalibration`). */
+  readonly extra: OriginForecast[];
   /** The KPIs the whole history records, month by month from `first` to `last`. */
   readonly actual: KpiRun;
 }
@@ -124,6 +126,9 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
   const scenarioAt: OriginScenario = opts.scenarioAt ?? ((b, h, w) => estimatedScenario(b, h, w, opts.model));
   const refMonths = opts.referenceMonths ?? 36;
   const rows: OriginForecast[] = [];
+  const extra: OriginForecast[] = [];
+  // one month ahead is known a month later: with an origin every month, the next one calibrates on it
+  const forecastHorizons = horizons.includes(1) ? horizons : [1, ...horizons];
   let done = 0;
   for (const o of origins) {
     const asAt = isoDate(lastDayOfMonth(o));
@@ -143,8 +148,9 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
       for (let m = first; m <= o; m++) if (at(kpi, m) > 0) return true;
       return false;
     });
-    for (const h of horizons) {
+    for (const h of forecastHorizons) {
       if (o + h > last) continue;
+      const into = horizons.includes(h) ? rows : extra;
       for (const kpi of recorded) {
         const flow = FLOWS.has(kpi);
         const act = flow ? sumMonths(at, kpi, o + 1, o + h) : at(kpi, o + h);
@@ -154,12 +160,12 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
         const back = Math.min(12, o - first + 1);
         const naive = flow ? (sumMonths(at, kpi, o - back + 1, o) / back) * h : at(kpi, o);
         const mk = markov.values[kpi];
-        rows.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi, actual: act, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive, markov: mk ? overHorizon(mk, h, flow) : NaN });
+        into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi, actual: act, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive, markov: mk ? overHorizon(mk, h, flow) : NaN });
       }
     }
     opts.onOrigin?.(++done, origins.length, monthKey(o));
   }
-  return { source: opts.source, first: monthKey(first), last: monthKey(last), origins: origins.map(monthKey), rows, actual };
+  return { source: opts.source, first: monthKey(first), last: monthKey(last), origins: origins.map(monthKey), rows, extra, actual };
 }
 
 function sumMonths(at: (kpi: string, m: number) => number, kpi: string, a: number, b: number): number {

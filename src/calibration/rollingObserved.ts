@@ -50,6 +50,8 @@ export interface RollingObservedResult {
   readonly segments: string[];
   readonly origins: string[];
   readonly rows: OriginForecast[];
+  /** Forecasts one month ahead when that horizon is not scored: to calibrate bands on only (see `sequentialCalibration`). */
+  readonly extra: OriginForecast[];
 }
 
 /** Unbroken runs of months with at least one observation, as [first, last] month indexes. */
@@ -78,6 +80,9 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
   }
   const label = (o: Observation) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
   const rows: OriginForecast[] = [];
+  const extra: OriginForecast[] = [];
+  // one month ahead is known a month later: with an origin every month, the next one calibrates on it
+  const forecastHorizons = horizons.includes(1) ? horizons : [1, ...horizons];
   let done = 0;
   for (const o of origins) {
     const known = obs.filter((x) => x.month <= o);
@@ -90,18 +95,19 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
     const ens = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers });
     const runs = ens.runs[0];
     const probe = { startMonth: monthKey(o + 1), months };
-    for (const h of horizons) {
+    for (const h of forecastHorizons) {
       if (o + h > segEnd) continue;
+      const into = horizons.includes(h) ? rows : extra;
       for (const a of scored) {
         if (a.month !== o + h || !covers(probe, a.spec)) continue;
         const xs = runs.map((r) => comparableValue(r, a.spec)).filter(Number.isFinite).sort((x, y) => x - y);
         const q = (p: number) => quantileSorted(xs, xs.length, p);
         const prior = known.filter((x) => x.kpi === a.kpi && x.basis === a.basis && x.month >= window.from).sort((x, y) => y.month - x.month)[0];
-        rows.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
+        into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
       }
     }
     opts.onOrigin?.(++done, origins.length, monthKey(o));
   }
   rows.sort((x, y) => (x.origin < y.origin ? -1 : x.origin > y.origin ? 1 : 0) || x.horizon - y.horizon || (x.kpi < y.kpi ? -1 : x.kpi > y.kpi ? 1 : 0));
-  return { source: opts.source, segments: segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`), origins: origins.map(monthKey), rows };
+  return { source: opts.source, segments: segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`), origins: origins.map(monthKey), rows, extra };
 }

@@ -10,6 +10,7 @@ import {
   ALL_KPIS,
   bandSource,
   calibrationFrom,
+  MIN_SCORES,
   scenarioTextWithBands,
   estimatedScenario,
   sequentialCalibration,
@@ -193,6 +194,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     });
     // every trend option on the same origins; the best by the criterion is kept
     const byTrend = new Map<string, OriginForecast[]>();
+    const extraByTrend = new Map<string, OriginForecast[]>();
     for (const trend of trends) {
       const these: OriginForecast[] = [];
       for (const { label, file, events, first, last } of logs) {
@@ -215,6 +217,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
         });
         if (res.origins.length === 0) throw new InputError(`${file}: no origin fits between ${monthKey(first)} and ${monthKey(last)} with ${opts.minHistory ?? 12} months of history and ${horizons[0]} months ahead`);
         these.push(...res.rows);
+        extraByTrend.set(trend, [...(extraByTrend.get(trend) ?? []), ...res.extra]);
         if (trend === trends[0]) {
           actuals.push({ source: label, first: res.first, run: res.actual });
           sources.push({ source: label, file: relative(process.cwd(), resolve(file)), first: res.first, last: res.last, origins: res.origins });
@@ -227,13 +230,14 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     chosenTrend = best.trend;
     if (trends.length > 1) trendChoice = { chosen: best.trend, criterion: TREND_CRITERION, options };
     const chosen = byTrend.get(best.trend)!;
-    rows.push(...sequentialCalibration(chosen));
+    const chosenExtra = extraByTrend.get(best.trend) ?? [];
+    rows.push(...sequentialCalibration(chosen, MIN_SCORES, chosenExtra));
     for (const { label, events, first, last } of logs) {
       // the projection a council would use now: estimated from the whole history, from the children
       // open at its end, with bands calibrated on every forecast of its back-test
       const asAt = isoDate(lastDayOfMonth(last));
       const own = chosen.filter((r) => r.source === label);
-      const bands = calibrationFrom(own, bandSource(label, own));
+      const bands = calibrationFrom([...own, ...chosenExtra.filter((r) => r.source === label)], bandSource(label, own));
       const scenario = { ...estimatedScenario(base, events.filter((e) => e.date <= asAt), { from: Math.max(first, last - (opts.referenceMonths ?? 36) + 1), to: last }, { trend: chosenTrend }), name: label, start: monthKey(last + 1), ...(bands ? { bands } : {}) };
       const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers, opening: openingFromEvents(events, asAt) });
       forwards.push({ scenario, run: ens.runs[0] });
@@ -265,9 +269,9 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
       onOrigin: (d, n, o) => void (!quiet && process.stderr.write(`  origin ${o} (${d}/${n})\n`)),
     });
     if (res.origins.length === 0) throw new InputError(`${opts.observed}: no origin fits inside the observed months (${res.segments.join(', ')}) with ${opts.minHistory ?? 3} months before it and ${horizons[0]} months ahead`);
-    rows.push(...sequentialCalibration(res.rows));
+    rows.push(...sequentialCalibration(res.rows, MIN_SCORES, res.extra));
     sources.push({ source: label, file: relative(process.cwd(), resolve(opts.observed)), segments: res.segments, origins: res.origins });
-    const bands = calibrationFrom(res.rows, bandSource(label, res.rows));
+    const bands = calibrationFrom([...res.rows, ...res.extra], bandSource(label, res.rows));
     // the projection from the last observed month, fitted to the unbroken run that ends there
     const obs = read.observations.filter((o) => o.kind === 'actual');
     const w = defaultWindow(obs)!;
