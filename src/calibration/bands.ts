@@ -26,8 +26,11 @@ function modelBand(r: OriginForecast): { p5: number; p25: number; p75: number; p
 
 /**
  * Factors per horizon from forecasts (their model bands), at the horizons with at least
- * `minScores` scored forecasts. A forecast's miss is weighted by the age of its target month
- * at `asOf` (half as much every `HALF_LIFE_MONTHS`): the latest misses say most about the next.
+ * `minScores` scored forecasts. A forecast's miss is weighted by how much older its target month
+ * is than the newest known (`asOf`, default the newest target month among the forecasts; half as
+ * much every `HALF_LIFE_MONTHS`): the latest misses say most about the next. Ages count from the
+ * newest miss known, not from today, so a gap in the record (a series observed in two stretches
+ * years apart) does not leave every miss with a weight near 0 and the factor at the largest one.
  */
 export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCORES, asOf?: number): BandFactor[] {
   const byHorizon = new Map<number, { s90: number[]; s50: number[]; w: number[] }>();
@@ -81,7 +84,7 @@ export function sequentialCalibration(rows: readonly OriginForecast[], minScores
     const origins = [...new Set(idx.filter((i) => i < rows.length).map((i) => monthOf(rows[i].origin)))].sort((a, b) => a - b);
     for (const o of origins) {
       const matured = idx.filter((i) => monthOf(pool[i].origin) + pool[i].horizon <= o).map((i) => pool[i]);
-      const cal: BandCalibration = { source: '', factors: bandFactors(matured, minScores, o) };
+      const cal: BandCalibration = { source: '', factors: bandFactors(matured, minScores) };
       for (const i of idx) if (i < rows.length && monthOf(rows[i].origin) === o) out[i] = calibrateForecast(rows[i], cal);
     }
   }
