@@ -28,12 +28,12 @@ describe('band scores (misses in band half-widths, log scale)', () => {
 });
 
 describe('conformal factors', () => {
-  it('take the ⌈(n + 1)·level⌉-th smallest score', () => {
+  it('take the smallest score with the level’s share of the scores at or below it', () => {
     const s = [0.5, 0.1, 0.9, 0.3, 0.7, 0.2, 0.8, 0.4, 0.6, 1.0];
-    // n = 10: rank ⌈11 × 0.9⌉ = 10 → 1.0; rank ⌈11 × 0.5⌉ = 6 → 0.6
-    expect(conformalFactor(s, 0.9)).toBe(1.0);
-    expect(conformalFactor(s, 0.5)).toBe(0.6);
-    expect(conformalFactor([...s, ...s.map((x) => x + 1)], 0.5)).toBe(1.1); // n = 20: rank 11
+    // n = 10: 9 of 10 at or below 0.9; 5 of 10 at or below 0.5
+    expect(conformalFactor(s, 0.9)).toBe(0.9);
+    expect(conformalFactor(s, 0.5)).toBe(0.5);
+    expect(conformalFactor([...s, ...s.map((x) => x + 1)], 0.5)).toBe(1.0); // n = 20: the 10th
     expect(conformalFactor(s.slice(0, 9), 0.9)).toBeNaN(); // fewer than 10
   });
 
@@ -42,7 +42,7 @@ describe('conformal factors', () => {
     const recent = Array.from({ length: 20 }, (_, i) => (i + 1) / 20);
     const scores = [...old, ...recent];
     expect(conformalFactor(scores, 0.9)).toBe(5);
-    // old weights 1/1000: total weight 20.02; target 0.9 × 21.02 = 18.918 → the 19th recent score
+    // old weights 1/1000: total weight 20.02, 0.9 of it 18.018; the 18 smallest weigh 18, so the 19th
     expect(conformalFactor(scores, 0.9, 10, [...old.map(() => 0.001), ...recent.map(() => 1)])).toBe(19 / 20);
   });
 

@@ -15,7 +15,7 @@ import type { OriginForecast } from './scores.ts';
 export const MIN_SCORES = 10;
 
 /** Months after which an earlier forecast's miss counts half as much as the latest's. */
-export const HALF_LIFE_MONTHS = 6;
+export const HALF_LIFE_MONTHS = 12;
 
 const monthOf = (ym: string) => +ym.slice(0, 4) * 12 + +ym.slice(5, 7) - 1;
 

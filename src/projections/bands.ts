@@ -45,15 +45,15 @@ export function bandScore(actual: number, p50: number, lo: number, hi: number, l
 }
 
 /**
- * The conformal factor of `scores` for nominal coverage `level`: the ⌈(n + 1)·level⌉-th smallest
- * score (split conformal prediction: a new exchangeable score falls at or below it with
- * probability at least `level`), the largest when that rank passes n. NaN with fewer than
+ * The factor of `scores` for nominal coverage `level`: the smallest score with at least `level` of
+ * the scores (by weight) at or below it, as split conformal prediction takes it, but without its
+ * finite-sample step to the next rank: the scores of one origin's KPIs miss together, so a pool
+ * of a few origins would otherwise get its largest miss as the factor. NaN with fewer than
  * `minScores` scores.
  *
- * With `weights` (one per score, in (0, 1]) it is the weighted conformal quantile for scores that
- * are not exchangeable (Barber et al., 2023): the new score counts with weight 1 and older ones
- * with less, so a factor follows a model whose misses change over time. Equal weights of 1 give
- * the unweighted rank.
+ * With `weights` (one per score, in (0, 1]) older misses count less, as weighted conformal
+ * prediction does for scores that are not exchangeable (Barber et al., 2023), so a factor follows
+ * a model whose misses change over time. Without, every score weighs 1.
  */
 export function conformalFactor(scores: readonly number[], level: BandLevel, minScores = 10, weights?: readonly number[]): number {
   const w = (i: number) => (weights ? weights[i] : 1);
@@ -62,8 +62,8 @@ export function conformalFactor(scores: readonly number[], level: BandLevel, min
   idx.sort((a, b) => scores[a] - scores[b]);
   let total = 0;
   for (const i of idx) total += w(i);
-  // the smallest score whose weighted share, the new point's weight 1 counted at +∞, reaches the level
-  const target = Math.min(total, level * (total + 1));
+  // the smallest score whose weighted share reaches the level
+  const target = level * total;
   let cum = 0;
   for (const i of idx) {
     cum += w(i);
