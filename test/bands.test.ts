@@ -56,7 +56,7 @@ describe('conformal factors', () => {
             const p50 = 200;
             const half = 0.1 / misScale; // the model's half-width on the log scale
             const actual = Math.expm1(Math.log1p(p50) + standardNormal(rng) * (0.1 / Z90));
-            return { source: 's', origin: '2020-01', horizon: 3, kpi: `k${i}`, actual, p5: Math.expm1(Math.log1p(p50) - half), p25: Math.expm1(Math.log1p(p50) - half / 2.44), p50, p75: Math.expm1(Math.log1p(p50) + half / 2.44), p95: Math.expm1(Math.log1p(p50) + half), naive: NaN, markov: NaN };
+            return { source: 's', origin: `2020-${String((i % 12) + 1).padStart(2, '0')}`, horizon: 3, kpi: `k${i}`, actual, p5: Math.expm1(Math.log1p(p50) - half), p25: Math.expm1(Math.log1p(p50) - half / 2.44), p50, p75: Math.expm1(Math.log1p(p50) + half / 2.44), p95: Math.expm1(Math.log1p(p50) + half), naive: NaN, markov: NaN };
           });
         const f = bandFactors(make(400))[0];
         const fresh = make(2000);
@@ -119,14 +119,14 @@ describe('calibrated summaries', () => {
 
 describe('sequential calibration in a back-test', () => {
   const row = (origin: string, horizon: number, kpi: string, actual: number): OriginForecast => ({ source: 'a', origin, horizon, kpi, actual, p5: 90, p25: 95, p50: 100, p75: 105, p95: 110, naive: NaN, markov: NaN });
-  it('calibrates an origin only on forecasts whose target month had passed, and keeps the model band beside it', () => {
+  it('calibrates an origin only on forecasts whose target month had passed, from three origins at least, and keeps the model band beside it', () => {
     const rows: OriginForecast[] = [];
-    for (let k = 0; k < 12; k++) rows.push(row('2020-01', 3, `k${k}`, 150)); // every one missed far above
-    for (let k = 0; k < 12; k++) rows.push(row('2020-03', 3, `k${k}`, 100)); // 2020-01 + 3 = 2020-04: not yet known
-    for (let k = 0; k < 12; k++) rows.push(row('2020-04', 3, `k${k}`, 100)); // now known
+    for (const o of ['2020-01', '2020-02', '2020-03']) for (let k = 0; k < 4; k++) rows.push(row(o, 3, `k${k}`, 150)); // every one missed far above
+    for (const o of ['2020-05', '2020-06']) for (let k = 0; k < 4; k++) rows.push(row(o, 3, `k${k}`, 100));
     const out = sequentialCalibration(rows);
-    expect(out.slice(0, 24).every((r) => Number.isNaN(r.factor90) && r.p95 === 110)).toBe(true);
-    const later = out.slice(24);
+    // by May only January's and February's forecasts are known: two origins, too few
+    expect(out.filter((r) => r.origin !== '2020-06').every((r) => Number.isNaN(r.factor90) && r.p95 === 110)).toBe(true);
+    const later = out.filter((r) => r.origin === '2020-06');
     const f = bandScore(150, 100, 90, 110, 0.9);
     expect(later[0].factor90).toBeCloseTo(f, 12);
     expect(later[0].model).toEqual({ p5: 90, p25: 95, p75: 105, p95: 110 });
@@ -137,16 +137,17 @@ describe('sequential calibration in a back-test', () => {
   it('calibrates on one-month-ahead forecasts made only for that, known a month later, and never returns them', () => {
     const rows: OriginForecast[] = [];
     const extra: OriginForecast[] = [];
-    for (let k = 0; k < 12; k++) {
-      rows.push(row('2020-01', 3, `k${k}`, 100));
-      extra.push(row('2020-01', 1, `k${k}`, 150));
-      rows.push(row('2020-02', 3, `k${k}`, 100));
+    for (const o of ['2020-01', '2020-02', '2020-03', '2020-04']) {
+      for (let k = 0; k < 4; k++) {
+        rows.push(row(o, 3, `k${k}`, 100));
+        extra.push(row(o, 1, `k${k}`, 150));
+      }
     }
     const out = sequentialCalibration(rows, 10, extra);
     expect(out).toHaveLength(rows.length);
-    expect(out.filter((r) => r.origin === '2020-01').every((r) => Number.isNaN(r.factor90))).toBe(true);
-    // at 2020-02 only the one-month forecasts of 2020-01 are known: their factor, held to 3 months ahead
-    expect(out.filter((r) => r.origin === '2020-02').every((r) => Math.abs(r.factor90! - bandScore(150, 100, 90, 110, 0.9)) < 1e-12)).toBe(true);
+    expect(out.filter((r) => r.origin !== '2020-04').every((r) => Number.isNaN(r.factor90))).toBe(true);
+    // at April the one-month forecasts of January to March are known (three origins): their factor, held to 3 months ahead
+    expect(out.filter((r) => r.origin === '2020-04').every((r) => Math.abs(r.factor90! - bandScore(150, 100, 90, 110, 0.9)) < 1e-12)).toBe(true);
     expect(out.every((r) => r.horizon === 3)).toBe(true);
   });
 });

@@ -14,6 +14,9 @@ import type { OriginForecast } from './scores.ts';
 /** Fewest scored forecasts at a horizon for a factor there. */
 export const MIN_SCORES = 10;
 
+/** Fewest origins at a horizon for a factor there: one origin's KPIs miss together, so they count as one. */
+export const MIN_ORIGINS = 3;
+
 /** Months after which an earlier forecast's miss counts half as much as the latest's. */
 export const HALF_LIFE_MONTHS = 12;
 
@@ -26,14 +29,14 @@ function modelBand(r: OriginForecast): { p5: number; p25: number; p75: number; p
 
 /**
  * Factors per horizon from forecasts (their model bands), at the horizons with at least
- * `minScores` scored forecasts. A forecast's miss is weighted by how much older its target month
+ * `minScores` scored forecasts from `MIN_ORIGINS` origins or more. A forecast's miss is weighted by how much older its target month
  * is than the newest known (`asOf`, default the newest target month among the forecasts; half as
  * much every `HALF_LIFE_MONTHS`): the latest misses say most about the next. Ages count from the
  * newest miss known, not from today, so a gap in the record (a series observed in two stretches
  * years apart) does not leave every miss with a weight near 0 and the factor at the largest one.
  */
 export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCORES, asOf?: number): BandFactor[] {
-  const byHorizon = new Map<number, { s90: number[]; s50: number[]; w: number[] }>();
+  const byHorizon = new Map<number, { s90: number[]; s50: number[]; w: number[]; origins: Set<string> }>();
   const now = asOf ?? Math.max(...rows.map((r) => monthOf(r.origin) + r.horizon));
   for (const r of rows) {
     const b = modelBand(r);
@@ -41,13 +44,15 @@ export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCO
     const s50 = bandScore(r.actual, r.p50, b.p25, b.p75, 0.5);
     if (!Number.isFinite(s90) || !Number.isFinite(s50)) continue;
     let g = byHorizon.get(r.horizon);
-    if (!g) byHorizon.set(r.horizon, (g = { s90: [], s50: [], w: [] }));
+    if (!g) byHorizon.set(r.horizon, (g = { s90: [], s50: [], w: [], origins: new Set() }));
+    g.origins.add(r.origin);
     g.s90.push(s90);
     g.s50.push(s50);
     g.w.push(0.5 ** (Math.max(0, now - monthOf(r.origin) - r.horizon) / HALF_LIFE_MONTHS));
   }
   const out: BandFactor[] = [];
   for (const [horizon, g] of [...byHorizon].sort((a, b) => a[0] - b[0])) {
+    if (g.origins.size < MIN_ORIGINS) continue;
     const p90 = conformalFactor(g.s90, 0.9, minScores, g.w);
     const p50 = conformalFactor(g.s50, 0.5, minScores, g.w);
     if (Number.isFinite(p90) && Number.isFinite(p50)) out.push({ horizon, p90, p50, n: g.s90.length });
