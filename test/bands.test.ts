@@ -119,13 +119,14 @@ describe('calibrated summaries', () => {
 
 describe('sequential calibration in a back-test', () => {
   const row = (origin: string, horizon: number, kpi: string, actual: number): OriginForecast => ({ source: 'a', origin, horizon, kpi, actual, p5: 90, p25: 95, p50: 100, p75: 105, p95: 110, naive: NaN, markov: NaN });
-  it('calibrates an origin only on forecasts whose target month had passed, from three origins at least, and keeps the model band beside it', () => {
+  it('calibrates an origin only on forecasts whose target month had passed, and keeps the model band beside it', () => {
     const rows: OriginForecast[] = [];
-    for (const o of ['2020-01', '2020-02', '2020-03']) for (let k = 0; k < 4; k++) rows.push(row(o, 3, `k${k}`, 150)); // every one missed far above
+    for (const o of ['2020-01', '2020-02', '2020-03']) for (let k = 0; k < 5; k++) rows.push(row(o, 3, `k${k}`, 150)); // every one missed far above
     for (const o of ['2020-05', '2020-06']) for (let k = 0; k < 4; k++) rows.push(row(o, 3, `k${k}`, 100));
     const out = sequentialCalibration(rows);
-    // by May only January's and February's forecasts are known: two origins, too few
-    expect(out.filter((r) => r.origin !== '2020-06').every((r) => Number.isNaN(r.factor90) && r.p95 === 110)).toBe(true);
+    // nothing is known at the first three origins; by May January's and February's forecasts are (two origins: used, as nothing better is known)
+    expect(out.filter((r) => r.origin < '2020-04').every((r) => Number.isNaN(r.factor90) && r.p95 === 110)).toBe(true);
+    expect(out.filter((r) => r.origin === '2020-05').every((r) => Math.abs(r.factor90! - bandScore(150, 100, 90, 110, 0.9)) < 1e-12)).toBe(true);
     const later = out.filter((r) => r.origin === '2020-06');
     const f = bandScore(150, 100, 90, 110, 0.9);
     expect(later[0].factor90).toBeCloseTo(f, 12);
@@ -143,10 +144,12 @@ describe('sequential calibration in a back-test', () => {
         extra.push(row(o, 1, `k${k}`, 150));
       }
     }
+    extra.push(...['2020-01', '2020-02'].flatMap((o) => [0, 1, 2, 3].map((k) => row(o, 3, `x${k}`, 300)))); // missed far more, 3 months ahead
     const out = sequentialCalibration(rows, 10, extra);
     expect(out).toHaveLength(rows.length);
-    expect(out.filter((r) => r.origin !== '2020-04').every((r) => Number.isNaN(r.factor90))).toBe(true);
-    // at April the one-month forecasts of January to March are known (three origins): their factor, held to 3 months ahead
+    expect(out.filter((r) => r.origin < '2020-03').every((r) => Number.isNaN(r.factor90))).toBe(true);
+    // at April the one-month forecasts of January to March are known (three origins), the 3-month ones of
+    // January only (one origin, so left out): the one-month factor, held to 3 months ahead
     expect(out.filter((r) => r.origin === '2020-04').every((r) => Math.abs(r.factor90! - bandScore(150, 100, 90, 110, 0.9)) < 1e-12)).toBe(true);
     expect(out.every((r) => r.horizon === 3)).toBe(true);
   });

@@ -14,7 +14,7 @@ import type { OriginForecast } from './scores.ts';
 /** Fewest scored forecasts at a horizon for a factor there. */
 export const MIN_SCORES = 10;
 
-/** Fewest origins at a horizon for a factor there: one origin's KPIs miss together, so they count as one. */
+/** Fewest origins at a horizon for a factor there when another horizon has them: one origin's KPIs miss together. */
 export const MIN_ORIGINS = 3;
 
 /** Months after which an earlier forecast's miss counts half as much as the latest's. */
@@ -29,7 +29,8 @@ function modelBand(r: OriginForecast): { p5: number; p25: number; p75: number; p
 
 /**
  * Factors per horizon from forecasts (their model bands), at the horizons with at least
- * `minScores` scored forecasts from `MIN_ORIGINS` origins or more. A forecast's miss is weighted by how much older its target month
+ * `minScores` scored forecasts from `MIN_ORIGINS` origins or more (from fewer only when no
+ * horizon has that many: early in a back-test a rough factor is better than none). A forecast's miss is weighted by how much older its target month
  * is than the newest known (`asOf`, default the newest target month among the forecasts; half as
  * much every `HALF_LIFE_MONTHS`): the latest misses say most about the next. Ages count from the
  * newest miss known, not from today, so a gap in the record (a series observed in two stretches
@@ -51,8 +52,10 @@ export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCO
     g.w.push(0.5 ** (Math.max(0, now - monthOf(r.origin) - r.horizon) / HALF_LIFE_MONTHS));
   }
   const out: BandFactor[] = [];
+  // horizons known from too few origins are left to the others, unless no horizon has enough
+  const enough = [...byHorizon.values()].some((g) => g.origins.size >= MIN_ORIGINS);
   for (const [horizon, g] of [...byHorizon].sort((a, b) => a[0] - b[0])) {
-    if (g.origins.size < MIN_ORIGINS) continue;
+    if (enough && g.origins.size < MIN_ORIGINS) continue;
     const p90 = conformalFactor(g.s90, 0.9, minScores, g.w);
     const p50 = conformalFactor(g.s50, 0.5, minScores, g.w);
     if (Number.isFinite(p90) && Number.isFinite(p50)) out.push({ horizon, p90, p50, n: g.s90.length });
