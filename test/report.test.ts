@@ -227,6 +227,19 @@ describe('renderReport: other shapes of input', () => {
     expect(r.html.split('class="mark-area role-mark').length - 1).toBeGreaterThan(0);
   });
 
+  it('says when bands are calibrated, once for the scenarios that share a calibration, with its factors and source', async () => {
+    const base = makeReportInput({ runs: 30, months: 13, compare: true, comparators: false });
+    const bands = { source: 'rolling-origin back-test of X: 40 forecasts from 4 origins, 2020-03 to 2020-12', factors: [{ horizon: 1, p90: 1.5, p50: 1.25, n: 20 }, { horizon: 3, p90: 2, p50: 1.5, n: 20 }] };
+    const withBands: ReportInput = { ...base, scenarios: base.scenarios.map((s) => ({ ...s, summary: { ...s.summary, bands } })) };
+    const text = textOf(await renderReport(withBands));
+    const names = base.scenarios.map((s) => s.name);
+    expect(text).toContain(`The bands of ${names[0]} and ${names[1]} are calibrated rather than the runs’ own`);
+    expect(text).toContain('×1.50 at 1 month ahead, ×2.00 at 3 months ahead for the lighter band');
+    expect(text.split('are calibrated rather than').length - 1).toBe(1);
+    expect(text).toContain('calibrated 50% / 90% bands (30 runs)');
+    expect(textOf(await renderReport(base))).not.toContain('calibrated');
+  });
+
   it('handles months where no run had a value (NaN) without breaking the charts', async () => {
     const base = makeReportInput({ runs: 30, months: 24, compare: false, comparators: false });
     const nan: KpiStats = { mean: NaN, p5: NaN, p25: NaN, p50: NaN, p75: NaN, p95: NaN };

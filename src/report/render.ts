@@ -1,7 +1,7 @@
 /** Builds the report document from a validated `ReportInput`. */
 import { KPIS, kpiDef } from '../projections/catalogue.ts';
 import type { KpiDef } from '../projections/catalogue.ts';
-import type { KpiStats } from '../projections/types.ts';
+import type { BandCalibration, KpiStats } from '../projections/types.ts';
 import { monthKey } from '../calendar/index.ts';
 import type { ReportInput, ReportScenario } from './types.ts';
 import { validateReportInput } from './validate.ts';
@@ -225,7 +225,7 @@ class ReportBuilder {
     const svg = await renderChartSvg(spec, { title: `${def.label}, ${this.rangeText()}`, label }, id, this.warnings);
     const key =
       shown.map((o) => `<span class="k"><i class="line" style="border-color:${o.color}"></i>${escapeHtml(o.scenario.name)}</span>`).join('') +
-      `<span class="k"><i class="band"></i>middle 50% / 90% of ${this.runsText}</span>` +
+      `<span class="k"><i class="band"></i>${shown.some((o) => o.scenario.summary.bands) ? `calibrated 50% / 90% bands (${this.runsText})` : `middle 50% / 90% of ${this.runsText}`}</span>` +
       (rules.length > 0 ? '<span class="k"><i class="dash"></i>comparator</span>' : '') +
       (observed.length > 0 ? '<span class="k">◆ observed</span>' : '');
     return this.figure(id, def.id, def.label, def.definition, key, svg, wide);
@@ -350,10 +350,7 @@ class ReportBuilder {
       `<section class="howto" aria-labelledby="howto"><h2 id="howto">How to read this report</h2>` +
       `<p>Each scenario was simulated ${formatNumber(i.runs, 0)} times with the same assumptions; ${i.scenarios.some((s) => (s.drawnParameters ?? 0) > 0) ? 'the runs differ in chance events and in the estimated parameters, each run drawing them from their standard errors, so the bands hold what the data cannot pin down as well as chance' : 'the runs differ only in chance events'}. ` +
       `In each chart the solid line is the median, month by month; the darker band holds the middle 50% of runs and the lighter band 90% (5th to 95th percentile). ` +
-      i.scenarios
-        .filter((s) => s.summary.bands)
-        .map((s) => `The bands of ${escapeHtml(s.name)} are calibrated rather than the runs’ own: each is widened or narrowed around the median by a factor per horizon (${s.summary.bands!.factors.map((f) => `×${formatNumber(f.p90, 2)} at ${f.horizon} months ahead`).join(', ')} for the lighter band), measured on how far earlier projections missed in a ${escapeHtml(s.summary.bands!.source)}, so that about 90% and 50% of what later happened would have fallen inside them. `)
-        .join('') +
+      bandNotes(i.scenarios) +
       `${multi ? 'The gap between the baseline and scenario lines is the projected effect of the scenario’s assumptions; the cumulative table adds it up over the whole period. ' : ''}` +
       `Dashed lines are comparators (targets, statistical neighbours, England), labelled with the period they describe and drawn only where they measure the same thing as the chart. ` +
       `Rates are per 10,000 children aged 0–17. A projection shows what follows from the stated assumptions; it is not a forecast. ` +
@@ -477,4 +474,23 @@ export async function buildReport(input: ReportInput): Promise<RenderedReport> {
   const b = new ReportBuilder(input);
   const html = await b.build();
   return { html, warnings: b.warnings };
+}
+
+/** One sentence per band calibration, naming the scenarios that carry it. */
+function bandNotes(scenarios: readonly ReportScenario[]): string {
+  const groups = new Map<string, { names: string[]; bands: BandCalibration }>();
+  for (const s of scenarios) {
+    const b = s.summary.bands;
+    if (!b) continue;
+    const key = JSON.stringify(b);
+    if (!groups.has(key)) groups.set(key, { names: [], bands: b });
+    groups.get(key)!.names.push(s.name);
+  }
+  return [...groups.values()]
+    .map(({ names, bands }) => {
+      const who = names.length === 1 ? `of ${escapeHtml(names[0])} are` : `of ${names.slice(0, -1).map(escapeHtml).join(', ')} and ${escapeHtml(names[names.length - 1])} are`;
+      const factors = bands.factors.map((f) => `×${formatNumber(f.p90, 2)} at ${f.horizon} month${f.horizon === 1 ? '' : 's'} ahead`).join(', ');
+      return `The bands ${who} calibrated rather than the runs’ own: each is widened or narrowed around the median by a factor per horizon (${factors} for the lighter band, held beyond the last), measured on how far earlier projections missed in a ${escapeHtml(bands.source)}, so that about 90% and 50% of what later happened would have fallen inside them. `;
+    })
+    .join('');
 }

@@ -71,7 +71,7 @@ async function chartFigure(container: HTMLElement, key: string, title: string, d
 function scenarioKey(data: ChartData, runs: number, extra: Node[] = []): Node[] {
   return [
     ...data.scenarios.map((s) => h('span', { class: 'k' }, h('i', { class: 'line', style: `border-color:${s.color}` }), s.summary.scenario)),
-    h('span', { class: 'k' }, h('i', { class: 'band' }), `middle 50% / 90% of ${runs} run${runs === 1 ? '' : 's'}`),
+    h('span', { class: 'k' }, h('i', { class: 'band' }), data.scenarios.some((s) => s.summary.bands) ? `calibrated 50% / 90% bands (${runs} run${runs === 1 ? '' : 's'})` : `middle 50% / 90% of ${runs} run${runs === 1 ? '' : 's'}`),
     ...extra,
   ];
 }
