@@ -15,7 +15,7 @@ import { requireSome, trusting } from '../inputs.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { month as monthOption, monthsArg, outputFolder, populationArg } from '../options.ts';
 import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
-import { KpiProjector, summarise, type ProjectorOptions } from '../../projections/index.ts';
+import { KpiProjector, calibrateSummary, summarise, type ProjectorOptions } from '../../projections/index.ts';
 import { loadScenario, type Scenario } from '../../scenarios/index.ts';
 import { projectorOptionsFor, scenarioMonthParameters } from '../../ensemble/index.ts';
 import { readNdjsonEvents } from '../../store/index.ts';
@@ -124,7 +124,8 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
     });
     if (!opts.quiet) process.stderr.write(`note: ${file} is not in date order across children; sorted ${count(events.length)} events in memory for the KPIs\n`);
   }
-  const summary = trusting(file, opts.validate, () => summarise(projection.name, [projector.finish()]));
+  // with --scenario, the scenario's calibrated bands as simulate applies them
+  const summary = trusting(file, opts.validate, () => calibrateSummary(summarise(projection.name, [projector.finish()]), projection.scenario?.bands));
   const { startMonth, months } = projection.options;
   const written = await writeRunOutputs(opts.out, projection.scenario ? [projection.scenario] : [], [summary], { seed: 0, runs: 1, months }, {
     report: opts.report !== false,
