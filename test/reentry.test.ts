@@ -117,21 +117,36 @@ describe('re-entry to care in the engine', () => {
     for (const e of starts) expect(e.date >= '2023-03-01' && e.date <= '2023-04-03', e.date).toBe(true);
   });
 
-  it('the synthesised opening stock holds the children who left by return home, SGO or CAO in the 10 years before the start', () => {
+  it('the synthesised opening stock holds the children who left by return home, SGO or CAO in the 10 years before the start, and the care leavers under 26', () => {
     const stock = synthesiseOpeningStock(baseline.parameters, baseline.population, baseline.start, Rng.stream(3, 1));
     const left = stock.recentlyClosed!.filter((c) => c.leftCare);
-    expect(left.length).toBeGreaterThan(300);
     const tenYears = START - Math.round(10 * 365.2425);
+    type Left = (typeof left)[number];
+    const isLeaver = (c: Left) => c.closedOn >= addYears(c.dateOfBirth, 16) && c.closedOn - Math.max(c.lastReferral, addYears(c.dateOfBirth, 14)) >= 91 && addYears(c.dateOfBirth, 26) > START;
+    const mayReenter = (c: Left) => ['returnHome', 'sgo', 'cao'].includes(c.leftCare!.reason) && c.closedOn >= tenYears && addYears(c.dateOfBirth, 18) > START;
     for (const c of left) {
-      expect(c.closedOn < START && c.closedOn >= tenYears && c.lastReferral <= c.closedOn).toBe(true);
-      expect(addYears(c.dateOfBirth, 18)).toBeGreaterThan(START);
-      expect(c.closureReason).toBe({ returnHome: 'RC7', sgo: 'RC4', cao: 'RC3' }[c.leftCare!.reason]);
+      expect(c.closedOn < START && c.lastReferral <= c.closedOn).toBe(true);
+      expect(isLeaver(c) || mayReenter(c)).toBe(true);
+      if (!isLeaver(c)) expect(c.closureReason).toBe({ returnHome: 'RC7', sgo: 'RC4', cao: 'RC3' }[c.leftCare!.reason as 'sgo']);
     }
-    // without a re-entry table there is no one to bring back, and the rest of the stock is drawn the same
+    expect(left.filter(mayReenter).length).toBeGreaterThan(300);
+    // care leavers: most of them left at 18
+    const leavers = left.filter(isLeaver);
+    expect(leavers.length).toBeGreaterThan(300);
+    expect(leavers.filter((c) => c.leftCare!.reason === 'age18').length).toBeGreaterThan(leavers.length / 2);
+    // without a re-entry table only the care leavers are there, and the rest of the stock is drawn the same
     const without = synthesiseOpeningStock(withReentry(undefined).parameters, baseline.population, baseline.start, Rng.stream(3, 1));
-    expect(without.recentlyClosed!.some((c) => c.leftCare)).toBe(false);
+    expect(without.recentlyClosed!.filter((c) => c.leftCare).every(isLeaver)).toBe(true);
+    // (with the table, some who left at 16 or 17 by a return home came back before the start)
+    expect(without.recentlyClosed!.filter((c) => c.leftCare).length).toBeGreaterThanOrEqual(leavers.length);
     expect(without.children).toEqual(stock.children);
-    expect(without.recentlyClosed).toEqual(stock.recentlyClosed!.filter((c) => !c.leftCare));
+    expect(without.recentlyClosed!.filter((c) => !c.leftCare)).toEqual(stock.recentlyClosed!.filter((c) => !c.leftCare));
+  });
+
+  it('care leavers are counted from the first month of a synthesised run', () => {
+    const v = runReplication(baseline, 11, 0, 24).run.values.care_leavers_open;
+    expect(v[0]).toBeGreaterThan(300);
+    expect(Math.abs(v[23] - v[0])).toBeLessThan(0.25 * v[0]);
   });
 
   it('re-entries run near their steady level from the first year', () => {

@@ -7,7 +7,7 @@ import { workingDaysBetween } from '../calendar/index.ts';
 import { addYearsFast as addYears } from '../calendar/civil.ts';
 import { type CaseEvent, type LeavingCareGroup, leavingCareGroup, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
 import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, PLACE_CHANGE_CODES, S47_OUT } from './compile.ts';
-import { ageBandIndex, REENTRY_ROUTES } from './parameters.ts';
+import { ageBandIndex, EXIT_REASONS } from './parameters.ts';
 import { choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import { HistoryError } from '../errors.ts';
@@ -71,6 +71,9 @@ import {
   OP_STRATEGY,
 } from './historyTrack.ts';
 import { JourneyTransitions } from './transitions.ts';
+
+/** Exit reasons of children who left care before the start, by index (EXIT_REASONS, then ageing out). */
+const LEFT_CARE_REASONS = [...EXIT_REASONS, 'age18'] as const;
 
 /** OP_CLOSE argument flag: the op ends a period of care instead of closing the case. */
 const CLOSE_ENDS_CARE = 512;
@@ -284,14 +287,14 @@ export abstract class HistoryReplay extends JourneyTransitions {
     }
   }
 
-  /** Script of a child who left care by return home, SGO or CAO before the start: its period of care and, with the front door, the case around it. */
+  /** Script of a child who left care before the start (a possible re-entry or a care leaver): its period of care and, with the front door, the case around it. */
   protected buildLeftCareScript(c: number, ch: RecentlyClosedChild, lc: LeftCare): void {
     const t = this.track;
     const p = this.compiled[0];
     const dob = this.dob[c];
     const closedOn = Math.min(this.startDay - 1, Math.max(dob, ch.closedOn));
     const since = Math.min(closedOn, Math.max(dob, ch.lastReferral));
-    const reason = REENTRY_ROUTES.indexOf(lc.reason);
+    const reason = LEFT_CARE_REASONS.indexOf(lc.reason);
     const given = lc.rec === undefined ? -1 : REC_OPTIONS[reason].findIndex((o) => o[0] === lc.rec);
     const rec = given >= 0 ? given : REC_CATS[reason].sample(this.rng);
     const route = ROUTE_NAMES.indexOf(lc.route);
@@ -305,7 +308,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
     }
     t.op(since, OP_POC_START, placeIndexOf(lc.placement) | (providerIndexOf(lc.provider) << 8) | (legal << 16) | (route << 24) | (need << 28));
     t.op(closedOn, OP_CLOSE, CLOSE_ENDS_CARE | (reason << 12) | rec);
-    if (p.frontDoor) t.op(closedOn, OP_CLOSE, RC[ch.closureReason]);
+    // the case closes as the REC says (RC7 for most; RC4 for an SGO, RC3 for a CAO …)
+    if (p.frontDoor) t.op(closedOn, OP_CLOSE, REC_OPTIONS[reason][rec][2]);
   }
 
   /** The day `n` working days before `day` (n >= 1). */
@@ -406,12 +410,15 @@ export abstract class HistoryReplay extends JourneyTransitions {
         break;
       default:
         if (arg & CLOSE_ENDS_CARE) {
-          // the end of a period of care (by return home, SGO or CAO: reason in bits 12-13, REC index in its group below)
-          const reason = (arg >>> 12) & 3;
+          // the end of a period of care (exit reason in bits 12-14, REC index in its group below)
+          const reason = (arg >>> 12) & 7;
           this.ePocEnded(c, day, REC_OPTIONS[reason][arg & 0xff][0]);
           t.flags[c] &= ~H_CARE;
-          t.careLeft[c] = day;
-          t.careLeftReason[c] = reason;
+          // a return home, SGO or CAO before the 18th birthday can break down into a re-entry
+          if (reason < 3 && day < this.b18[c]) {
+            t.careLeft[c] = day;
+            t.careLeftReason[c] = reason;
+          } else t.careLeft[c] = NO_DAY;
           break;
         }
         this.eClosed(c, day, arg & 0xff, (arg & 256) !== 0);

@@ -52,17 +52,19 @@ export interface RecentlyClosedChild {
   /** True when the referral was closed before any assessment. */
   readonly referralNfa?: boolean;
   /**
-   * A child who left care by return home, SGO or CAO before the start (synthesised when the
-   * parameters have a re-entry table, so that re-entries run at their level from the first
-   * month): the period of care, from `lastReferral` to `closedOn`.
+   * A child who left care before the start, from `lastReferral` to `closedOn`: by return home,
+   * SGO or CAO (synthesised when the parameters have a re-entry table, so that re-entries run at
+   * their level from the first month), or aged 16–18 after 13 weeks looked after since the 14th
+   * birthday (a care leaver still under 26 at the start). The case closes as the REC says
+   * (`closureReason` is then not used).
    */
   readonly leftCare?: LeftCare;
 }
 
 export interface LeftCare {
   /** How the period ended. */
-  readonly reason: 'returnHome' | 'sgo' | 'cao';
-  /** Its REC (default: drawn within the reason's group: E4A, E4B or E13; E43–E48; E41). */
+  readonly reason: 'returnHome' | 'sgo' | 'cao' | 'adoption' | 'other' | 'age18';
+  /** Its REC (default: drawn within the reason's group: E4A, E4B or E13; E43–E48; E41; …; E17, E5 or E6 at 18). */
   readonly rec?: string;
   readonly route: 'cp' | 'cin' | 'direct';
   readonly legalStatus: string;

@@ -23,7 +23,7 @@ import {
   compileParameters,
   type CompiledParameters,
 } from './compile.ts';
-import { ageBandIndex, REENTRY_ROUTES, type Parameters } from './parameters.ts';
+import { ageBandIndex, EXIT_REASONS, type Parameters } from './parameters.ts';
 import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
 import { scoped } from './scope.ts';
 import { Rng } from './random.ts';
@@ -40,6 +40,8 @@ export const CLOSED_WINDOW_MONTHS = 24;
 const LEFT_CARE_WINDOW_DAYS = Math.round(10 * DAYS_PER_YEAR);
 /** Exit reasons below this (return home, SGO, CAO) can break down into a re-entry. */
 const REENTRY_REASONS = 3;
+/** Exit reasons by index (EXIT_REASONS, then ageing out). */
+const LEFT_CARE_REASONS = [...EXIT_REASONS, 'age18'] as const;
 
 /** A date of birth that makes a child `age` whole years old on `day` (and under 18). */
 export function birthDateForAge(day: number, age: number, rng: UniformSource): number {
@@ -110,12 +112,13 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
   const leaversWanted = params.care.reentry !== undefined;
   const leavers: SampledCare[] = [];
   const sampleCare = (uasc: boolean): SampledCare | undefined => {
-    const windowDays = Math.round((uasc ? 6 : 18) * DAYS_PER_YEAR);
+    // non-UASC entries over 26 years: long enough for everyone who can be a care leaver (under 26) at the start
+    const windowDays = Math.round((uasc ? 6 : 26) * DAYS_PER_YEAR);
     const entry = startDay - 1 - Math.floor(rng.uniform() * windowDays);
     const age = uasc ? c.uascAge.sample(rng) : claAgeCat.sample(rng);
     const dob = birthDateForAge(entry, age, rng);
     const b18 = addYears(dob, 18);
-    if (b18 <= startDay) return undefined;
+    if (b18 <= startDay && (uasc || addYears(dob, 26) <= startDay)) return undefined;
     const band = ageBandIndex(age);
     const route = uasc ? 'uasc' : routeNames[routeCat.sample(rng)];
     const routeIndex = uasc ? 3 : routeNames.indexOf(route as 'cp');
@@ -127,8 +130,13 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       exit = Math.min(b18, entry + monthsToDays(months));
     }
     if (exit < startDay) {
+      if (uasc) return undefined;
       // a return home, SGO or CAO in the re-entry window: a child the re-entry table can bring back
-      if (leaversWanted && !uasc && reason < REENTRY_REASONS && exit < b18 && exit >= startDay - LEFT_CARE_WINDOW_DAYS) leavers.push({ entry, dob, exit, reason, route });
+      const reentry = leaversWanted && reason < REENTRY_REASONS && exit < b18 && b18 > startDay && exit >= startDay - LEFT_CARE_WINDOW_DAYS;
+      // left at 16, 17 or 18 after 13 weeks or more since the 14th birthday, under 26 at the start: a care leaver
+      const b14 = addYears(dob, 14);
+      const careLeaver = exit >= addYears(dob, 16) && exit - Math.max(entry, b14) >= 91 && addYears(dob, 26) > startDay;
+      if (reentry || careLeaver) leavers.push({ entry, dob, exit, reason, route });
       return undefined;
     }
     return { entry, dob, exit, reason, route };
@@ -319,7 +327,7 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
   for (const s of leavers) {
     // those the re-entry table would have brought back before the start are not waiting any more
     const elapsed = (startDay - s.exit) / DAYS_PER_MONTH;
-    if (rng.uniform() < c.reentry![s.reason].cdf(elapsed)) continue;
+    if (s.reason < REENTRY_REASONS && c.reentry && s.exit < addYears(s.dob, 18) && rng.uniform() < c.reentry[s.reason].cdf(elapsed)) continue;
     const routeIndex = (['cp', 'cin', 'direct'] as const).indexOf(s.route as 'cp');
     const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
     const codes = choosePlacement(ENTRY_TO_GROUP[c.placementAtEntry[bandAtEntry].sample(rng)], s.entry, rng);
@@ -330,8 +338,8 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
       lastReferral: s.entry,
       closedOn: s.exit,
-      closureReason: (['RC7', 'RC4', 'RC3'] as const)[s.reason],
-      leftCare: { reason: REENTRY_ROUTES[s.reason], route: s.route as 'cp' | 'cin' | 'direct', legalStatus: LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
+      closureReason: s.reason === 1 ? 'RC4' : s.reason === 2 ? 'RC3' : 'RC7',
+      leftCare: { reason: s.exit >= addYears(s.dob, 18) ? 'age18' : LEFT_CARE_REASONS[s.reason], route: s.route as 'cp' | 'cin' | 'direct', legalStatus: LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
     });
   }
   return { children, recentlyClosed: closed };

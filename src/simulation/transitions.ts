@@ -389,29 +389,21 @@ export abstract class JourneyTransitions extends Emitters {
 
   /**
    * A re-entry comes due. A closed child or one on a CIN plan is woken for it that day anyway
-   * (their wakes are no later than the re-entry day); any other open item is ended that day and
-   * the child starts a new period of care: a contact becomes a referral, an assessment is
-   * authorised (outcome CIN), an enquiry concluded (CIN), an awaited ICPC held without a plan, a
-   * CP plan ended.
+   * (their wakes are no later than the re-entry day). A contact, a referral waiting to be closed,
+   * an idle case or a CP plan is ended that day and the child starts a new period of care (a
+   * contact becomes a referral). An assessment, an enquiry or an awaited ICPC (a few weeks) runs
+   * to its end first, so that their timings are not cut short: the child then comes into care in
+   * place of a CIN plan or a closure (see `pendingReentry`).
    */
   protected reenterNow(c: number, day: number): void {
     const state = this.state[c];
-    if (state === S_CLOSED || state === S_CIN || state === S_CLA || state === S_FREE) return;
+    if (state === S_CLOSED || state === S_CIN || state === S_CLA || state === S_FREE || state === S_ASSESS || state === S_S47 || state === S_ICPC_DUE) return;
     this.dropWake(c);
     let route = R_DIRECT;
     switch (state) {
       case S_CONTACT:
         this.eContactConcluded(c, day, CONTACT_OUT.referral);
         this.acceptReferral(c, day);
-        break;
-      case S_ASSESS:
-        this.eAuthorised(c, day, this.drawFactors(this.pAt(day), false), ASSESS_OUT.cin);
-        break;
-      case S_S47:
-        this.eS47Concluded(c, day, S47_OUT.cin);
-        break;
-      case S_ICPC_DUE:
-        this.eIcpc(c, day, false);
         break;
       case S_CP:
         this.eSimple(c, day, 'CpPlanEnded');
@@ -423,8 +415,8 @@ export abstract class JourneyTransitions extends Emitters {
 
   /**
    * When the child's re-entry is due: its day, or `day` itself when it came due while the case
-   * was open (an assessment, an enquiry or a CP plan: the child comes into care as soon as that
-   * closes or turns into a CIN plan); NEVER when none is due before the 18th birthday.
+   * was open (an assessment, an enquiry or an awaited ICPC: the child comes into care as soon as
+   * that closes or turns into a CIN plan); NEVER when none is due before the 18th birthday.
    */
   protected pendingReentry(c: number, day: number): number {
     const r = this.reentryDay[c];
