@@ -3,28 +3,15 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadScenario } from '../src/scenarios/index.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
 import { ORIGINS_HEADER, SCORES_HEADER } from '../src/calibration/index.ts';
 import { widen } from '../src/projections/bands.ts';
+import { runCli } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const fixtures = resolve(root, '../shared/data/fixtures/ssda903-regional');
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-rolling-'));
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stdout, stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
+const run = runCli;
 
 const csv = (p: string) => readFileSync(p, 'utf8').trim().split('\n').map((l) => l.split(','));
 

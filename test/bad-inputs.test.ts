@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFile
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { buildProgram, main } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const corpus = join(root, 'test/corpus');
@@ -35,21 +36,6 @@ function readCorpus(): Case[] {
   return out;
 }
 
-export async function runCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    return { code, stdout, stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
 
 /**
  * Hostile inputs shared by the cases, made once: a FIFO (a reader that opened it would wait for a

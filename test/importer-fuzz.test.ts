@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
+import { runCli } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const inputs = join(root, 'test/corpus/inputs');
@@ -67,17 +67,8 @@ function apply(buf: Buffer, ms: readonly Mutation[]): Buffer {
 }
 
 async function quietly(args: string[]): Promise<{ code: number; out: string }> {
-  let out = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = ((s: string) => ((out += s), true)) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((out += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), out };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
+  const r = await runCli(args);
+  return { code: r.code, out: r.stdout + r.stderr };
 }
 
 let n = 0;
