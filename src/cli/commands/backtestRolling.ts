@@ -84,7 +84,10 @@ export function parseHorizons(v: string): number[] {
 /** `label=path` or `path` (labelled by its folder, or its file name). */
 function labelled(spec: string): { label: string; file: string } {
   const eq = spec.indexOf('=');
-  if (eq > 0 && !spec.slice(0, eq).includes('/')) return { label: spec.slice(0, eq), file: spec.slice(eq + 1) };
+  if (eq > 0 && !spec.slice(0, eq).includes('/')) {
+    if (eq === spec.length - 1) throw new InputError(`--events ${spec}: no events file after "${spec.slice(0, eq)}="`);
+    return { label: spec.slice(0, eq), file: spec.slice(eq + 1) };
+  }
   const dir = basename(dirname(resolve(spec)));
   return { label: basename(spec).replace(/\.ndjson$/i, '') === 'events' ? dir : basename(spec).replace(/\.ndjson$/i, ''), file: spec };
 }
