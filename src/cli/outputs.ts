@@ -11,6 +11,7 @@
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { setOutputStaging, simulatedDiskFull } from '../store/atomicFile.ts';
+import { processAlive } from '../store/lock.ts';
 import { InputError } from '../errors.ts';
 import { ensureFolder, fsReason } from './paths.ts';
 
@@ -21,17 +22,6 @@ const SET_FILE = '.caseflow-set.json';
 const TEMP = /^\..+\.(\d+)\.\d+\.tmp$/;
 const MARK = /^\.caseflow-(staging|commit)-(\d+)-\d+$/;
 
-/** Whether a process with this id is running (a process of another user counts as running). */
-export function processAlive(pid: number): boolean {
-  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 interface SetRecord {
   files: string[];

@@ -6,7 +6,8 @@
 import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { LogLockedError } from '../errors.ts';
 
-function alive(pid: number): boolean {
+/** Whether a process with this id is running (a process of another user counts as running). */
+export function processAlive(pid: number): boolean {
   if (!Number.isSafeInteger(pid) || pid <= 0) return false;
   if (pid === process.pid) return true;
   try {
@@ -38,7 +39,7 @@ export function lockFile(path: string): FileLock {
         // removed in between: try again
         continue;
       }
-      if (alive(owner) && owner !== process.pid) throw new LogLockedError(path, owner);
+      if (processAlive(owner) && owner !== process.pid) throw new LogLockedError(path, owner);
       if (owner === process.pid) throw new LogLockedError(path, owner);
       // stale: its owner is gone
       rmSync(lockPath, { force: true });
