@@ -29,16 +29,16 @@ function modelBand(r: OriginForecast): { p5: number; p25: number; p75: number; p
 
 /**
  * Factors per horizon from forecasts (their model bands), at the horizons with at least
- * `minScores` scored forecasts from `MIN_ORIGINS` origins or more (from fewer only when no
- * horizon has that many: early in a back-test a rough factor is better than none). A forecast's miss is weighted by how much older its target month
- * is than the newest known (`asOf`, default the newest target month among the forecasts; half as
+ * `minScores` scored forecasts from `MIN_ORIGINS` origins or more (from fewer only when no horizon
+ * has that many: early in a back-test a rough factor is better than none). A forecast's miss is
+ * weighted by how much older its target month is than the newest among the forecasts (half as
  * much every `HALF_LIFE_MONTHS`): the latest misses say most about the next. Ages count from the
  * newest miss known, not from today, so a gap in the record (a series observed in two stretches
  * years apart) does not leave every miss with a weight near 0 and the factor at the largest one.
  */
-export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCORES, asOf?: number): BandFactor[] {
+export function bandFactors(rows: readonly OriginForecast[], minScores = MIN_SCORES): BandFactor[] {
   const byHorizon = new Map<number, { s90: number[]; s50: number[]; w: number[]; origins: Set<string> }>();
-  const now = asOf ?? Math.max(...rows.map((r) => monthOf(r.origin) + r.horizon));
+  const now = rows.reduce((m, r) => Math.max(m, monthOf(r.origin) + r.horizon), -Infinity);
   for (const r of rows) {
     const b = modelBand(r);
     const s90 = bandScore(r.actual, r.p50, b.p5, b.p95, 0.9);

@@ -122,6 +122,7 @@ export function widenStats(s: KpiStats, f: { p90: number; p50: number }, pct: bo
 export function calibrateSummary(summary: KpiSummary, cal: BandCalibration | undefined): KpiSummary {
   if (!cal || cal.factors.length === 0) return summary;
   const units = new Map(KPIS.map((k) => [k.id as string, k.unit]));
+  const perMonth = Array.from({ length: summary.months }, (_, i) => factorsAt(cal, i + 1));
   const stats: Record<string, KpiStats[]> = {};
   for (const [id, series] of Object.entries(summary.stats)) {
     const unit = units.get(id);
@@ -129,10 +130,7 @@ export function calibrateSummary(summary: KpiSummary, cal: BandCalibration | und
       stats[id] = series;
       continue;
     }
-    stats[id] = series.map((s, i) => {
-      const f = factorsAt(cal, i + 1);
-      return f ? widenStats(s, f, unit === 'pct') : s;
-    });
+    stats[id] = series.map((s, i) => (perMonth[i] ? widenStats(s, perMonth[i]!, unit === 'pct') : s));
   }
   return { ...summary, stats, bands: cal };
 }
