@@ -11,9 +11,12 @@ import { fileURLToPath } from 'node:url';
 import type { CaseEvent } from '../src/events/index.ts';
 import { projectorOptionsFor, runEnsemble, scenarioMonthParameters } from '../src/ensemble/index.ts';
 import { KpiProjector } from '../src/projections/index.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { runSimulation, type Parameters } from '../src/simulation/index.ts';
-import { NdjsonWriter, replayLog, type ValidateMode } from '../src/store/index.ts';
+import { NdjsonWriter } from '../src/node/ndjson.ts';
+import { replayLog } from '../src/node/replay.ts';
+import type { ValidateMode } from '../src/store/index.ts';
 import { countDraws, fitLine, median, plainLoop, plainLoopOnWorkers, timeRuns, type Line } from './lib.ts';
 import type { ScaleRunResult } from './england.ts';
 

@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { Command, InvalidArgumentError } from 'commander';
 import { projectorOptionsFor, scenarioMonthParameters } from '../src/ensemble/index.ts';
 import { KpiProjector } from '../src/projections/index.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 
 export const ENGLAND_SCENARIO = fileURLToPath(new URL('../scenarios/england-per-10k.json', import.meta.url));

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Command } from 'commander';
 import { table } from '../src/cli/terminal.ts';
-import { writeFileAtomic } from '../src/store/atomicFile.ts';
+import { writeFileAtomic } from '../src/node/atomicFile.ts';
 import { benchEnsemble, benchProjection, benchReplay, benchScale, benchSimulation, type EnsemblePoint } from './benchmarks.ts';
 import { machine } from './lib.ts';
 import type { ScaleRunResult } from './england.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ORIGINS_HEADER, SCORES_HEADER } from '../src/calibration/index.ts';

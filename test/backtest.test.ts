@@ -6,7 +6,7 @@ import { parseMonth } from '../src/calendar/index.ts';
 import { BACKTEST_HEADER, backtestCsv, comparableObservations, compareWithEnsemble, comparableSpec, type Observation } from '../src/calibration/index.ts';
 import { main } from '../src/cli/main.ts';
 import type { KpiRun } from '../src/projections/types.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));

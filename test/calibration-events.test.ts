@@ -9,7 +9,8 @@ import { DAYS_PER_MONTH, EventEstimator, type Estimate } from '../src/calibratio
 import { main } from '../src/cli/main.ts';
 import { defaultEventWindow } from '../src/calibration/fromEvents.ts';
 import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { parseParameters, runSimulation } from '../src/simulation/index.ts';
 import { captureOutput } from './helpers/cli.ts';
 

@@ -7,7 +7,8 @@ import { monthKey, parseMonth } from '../src/calendar/index.ts';
 import { FIT_TABLE_HEADER } from '../src/calibration/index.ts';
 import { main } from '../src/cli/main.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { parseParameters } from '../src/simulation/index.ts';
 import { captureOutput, tempDir } from './helpers/cli.ts';
 

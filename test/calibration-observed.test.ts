@@ -9,7 +9,7 @@ import { aprilOf, comparableSpec, comparableValue, covers, defaultWindow, period
 import { InputError } from '../src/errors.ts';
 import type { Observation } from '../src/calibration/index.ts';
 import type { KpiRun } from '../src/projections/types.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');

@@ -5,8 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { compareExact, compareStatistical, kpisCsvText, readGoldenRun } from '../src/calibration/index.ts';
 import { main } from '../src/cli/main.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
-import { readKpisCsv, summarise, writeKpiOutputs, type KpiSummary } from '../src/projections/index.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { readKpisCsv, writeKpiOutputs } from '../src/node/kpiOutputs.ts';
+import { summarise, type KpiSummary } from '../src/projections/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));

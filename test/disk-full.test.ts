@@ -1,17 +1,16 @@
 /**
  * A full disk on every writer: with CASEFLOW_TEST_ENOSPC set, a write of an output whose path
- * contains that text fails with ENOSPC as a full disk makes it fail (src/store/atomicFile.ts).
+ * contains that text fails with ENOSPC as a full disk makes it fail (src/node/atomicFile.ts).
  * Each command first writes a complete set into its folder; the same command then fails on one of
  * its files and must exit 2 with one line naming that file and the reason, leaving the old set
  * byte for byte and nothing of its own behind.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
-import { NdjsonFileStore } from '../src/store/fileStore.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
+import { NdjsonFileStore } from '../src/node/fileStore.ts';
 import { sampleCommand } from './helpers/sample.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -22,20 +21,6 @@ const fs = join(root, 'scenarios/family-safeguarding.json');
 afterEach(() => {
   delete process.env.CASEFLOW_TEST_ENOSPC;
 });
-
-async function run(args: string[]): Promise<{ code: number; stderr: string }> {
-  let stderr = '';
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-  try {
-    return { code: await main(args), stderr };
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
 
 /** Every file under `dir` (recursively) by relative path, as a digest; hidden entries listed as they are. */
 function snapshot(dir: string): Map<string, string> {
@@ -81,14 +66,14 @@ const cases: Case[] = [
 describe('a full disk (ENOSPC) on every writer', () => {
   for (const c of cases) {
     it(c.name, async () => {
-      const out = mkdtempSync(join(tmpdir(), 'caseflow-enospc-'));
-      const first = await run(c.args(out));
+      const out = tempDir('caseflow-enospc-');
+      const first = await runCli(c.args(out));
       expect([0, 1], first.stderr).toContain(first.code);
       const old = snapshot(out);
       expect(old.size).toBeGreaterThan(0);
 
       process.env.CASEFLOW_TEST_ENOSPC = c.fails;
-      const r = await run(c.args(out));
+      const r = await runCli(c.args(out));
       delete process.env.CASEFLOW_TEST_ENOSPC;
       expect(r.code, r.stderr).toBe(2);
       const lines = r.stderr.split('\n').filter((l) => /^caseflow: /.test(l));
@@ -98,7 +83,7 @@ describe('a full disk (ENOSPC) on every writer', () => {
   }
 
   it('NdjsonFileStore: a failed append records nothing; the log reopens as it was', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caseflow-enospc-store-'));
+    const dir = tempDir('caseflow-enospc-store-');
     const path = join(dir, 'events.ndjson');
     const store = new NdjsonFileStore(path);
     store.append('a', 0, [sampleCommand('ChildRegistered', 'a', '2023-05-01'), sampleCommand('ContactReceived', 'a', '2023-05-02')]);

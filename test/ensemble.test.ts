@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { cumulativeDifferences, pairedDifferences, runEnsemble } from '../src/ensemble/index.ts';
 import { summarise } from '../src/projections/index.ts';
 

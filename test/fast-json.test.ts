@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { ByteJsonParser, NOT_PARSED } from '../src/store/fastJson.ts';
 import { fastEventTypes, fastParseEvent, isPlainValidEvent, schemaStrings } from '../src/store/fastEvent.ts';
 import { EVENT_TYPES, parseEvent, type CaseEvent } from '../src/events/index.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 
 const enc = new TextEncoder();

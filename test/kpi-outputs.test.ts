@@ -5,20 +5,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
-import {
-  KPI_IDS,
-  isKpiId,
-  KPIS_CSV_HEADER,
-  comparatorsFor,
-  formatNumber,
-  loadComparators,
-  project,
-  readKpisCsv,
-  summarise,
-  writeKpiOutputs,
-  type Comparator,
-  type KpiSummary,
-} from '../src/projections/index.ts';
+import { KPI_IDS, isKpiId, KPIS_CSV_HEADER, comparatorsFor, formatNumber, project, summarise, type Comparator, type KpiSummary } from '../src/projections/index.ts';
+import { loadComparators } from '../src/node/comparators.ts';
+import { readKpisCsv, writeKpiOutputs } from '../src/node/kpiOutputs.ts';
 import { InputError } from '../src/errors.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));

@@ -1,7 +1,8 @@
 /**
  * The layers of src/, bottom to top (the developers' guide): a module imports only its own layer
- * or lower ones, and below the ensemble layer nothing imports `node:` modules, so the engine's
- * core can be bundled for a browser. The imports are read from the sources themselves.
+ * or lower ones, and below the node-side adapters (src/node: files, locks, the NDJSON store,
+ * scenario and comparator files), just under the ensembles, nothing imports `node:` modules, so
+ * the engine's core can be bundled for a browser. The imports are read from the sources themselves.
  */
 import { describe, expect, it } from 'vitest';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -19,29 +20,17 @@ const LAYERS: Record<string, number> = {
   simulation: 2,
   projections: 3,
   scenarios: 4,
-  ensemble: 5,
-  calibration: 6,
-  returns: 6,
-  report: 7,
+  node: 5,
+  ensemble: 6,
+  calibration: 7,
+  returns: 7,
+  report: 8,
   // sweeps run many ensembles and write their own report
-  sweep: 7,
-  cli: 8,
-  web: 8,
+  sweep: 8,
+  cli: 9,
+  web: 9,
 };
-const ENSEMBLE = LAYERS.ensemble;
-
-/**
- * Modules below the ensemble layer that still read or write files with node:fs. Each is a file
- * adapter waiting to move to a node-side module; the list may only shrink.
- */
-const NODE_ADAPTERS_TO_MOVE = new Set([
-  'projections/outputs.ts',
-  'scenarios/index.ts',
-  'store/ndjson.ts',
-  'store/fileStore.ts',
-  'store/atomicFile.ts',
-  'store/lock.ts',
-]);
+const NODE_SIDE = LAYERS.node;
 
 function sources(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -91,19 +80,13 @@ describe('layers', () => {
     expect(bad).toEqual([]);
   });
 
-  it('no node: import below the ensemble layer, except the file adapters still to move', () => {
+  it('no node: import below the node-side layer', () => {
     const bad: string[] = [];
-    const seen = new Set<string>();
     for (const f of files) {
-      const rel = relative(SRC, f);
-      if (layerOf(f).layer >= ENSEMBLE) continue;
+      if (layerOf(f).layer >= NODE_SIDE) continue;
       const nodeImports = importsOf(readFileSync(f, 'utf8')).filter((s) => s.startsWith('node:'));
-      if (nodeImports.length === 0) continue;
-      if (NODE_ADAPTERS_TO_MOVE.has(rel)) seen.add(rel);
-      else bad.push(`src/${rel} imports ${nodeImports.join(', ')}`);
+      if (nodeImports.length > 0) bad.push(`src/${relative(SRC, f)} imports ${nodeImports.join(', ')}`);
     }
     expect(bad).toEqual([]);
-    // a file that no longer needs node: leaves the list
-    expect([...NODE_ADAPTERS_TO_MOVE].filter((f) => !seen.has(f))).toEqual([]);
   });
 });

@@ -9,7 +9,8 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { recoverFolder } from '../src/cli/outputs.ts';
-import { NdjsonFileStore, readNdjsonEvents } from '../src/store/index.ts';
+import { NdjsonFileStore } from '../src/node/fileStore.ts';
+import { readNdjsonEvents } from '../src/node/ndjson.ts';
 import { LogLockedError } from '../src/errors.ts';
 
 const root = resolve(import.meta.dirname, '..');
@@ -43,7 +44,7 @@ describe('output sets', () => {
 describe('one writer per NDJSON log', () => {
   const script = (path: string, child: string) => `
     import { existsSync } from 'node:fs';
-    import { NdjsonFileStore } from './src/store/index.ts';
+    import { NdjsonFileStore } from './src/node/fileStore.ts';
     let store;
     try {
       store = new NdjsonFileStore(${JSON.stringify(path)});

@@ -16,11 +16,12 @@ import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { importReturns, writeEventLog } from '../src/returns/index.ts';
 import { drawParameters, drawValue } from '../src/scenarios/draws.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { nationalDefaultNotes, provenanceOf } from '../src/scenarios/provenance.ts';
 import { replicationKey } from '../src/simulation/index.ts';
 import { trendFactor } from '../src/simulation/scope.ts';
-import { readNdjsonEvents } from '../src/store/index.ts';
+import { readNdjsonEvents } from '../src/node/ndjson.ts';
 import { tempDir } from './helpers/cli.ts';
 
 const tmp = (): string => tempDir('caseflow-own-');

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { resolve } from 'node:path';
 import { compoundEffects, effectsCsv, moneyCsv, netSavings, projectionYears } from '../src/ensemble/netSavings.ts';
 import type { KpiRun } from '../src/projections/types.ts';
-import { loadScenario, parseScenario } from '../src/scenarios/index.ts';
+import { loadScenario, parseScenario } from '../src/node/scenarioLoader.ts';
 import { InterventionSchema } from '../src/scenarios/interventions.ts';
 import { ProgrammeCostSchema, describeProgrammeCosts, programmeCostByMonth, type CostedIntervention } from '../src/scenarios/programmeCost.ts';
 import { renderReport } from '../src/report/index.ts';

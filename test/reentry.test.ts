@@ -9,7 +9,8 @@ import { addYears, firstDayOfMonth, lastDayOfMonth, parseIsoDate, parseMonth } f
 import { EventEstimator, type Estimate } from '../src/calibration/estimate.ts';
 import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 import { drawParameters } from '../src/scenarios/draws.ts';
 import { Rng, runSimulation, synthesiseOpeningStock, type OpeningStock } from '../src/simulation/index.ts';
 import { runReplication } from '../src/ensemble/index.ts';

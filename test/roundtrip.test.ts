@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { main } from '../src/cli/main.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runReplication } from '../src/ensemble/index.ts';
 import { KPI_IDS } from '../src/projections/catalogue.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../src/events/index.ts';

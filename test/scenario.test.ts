@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { InputError } from '../src/errors.ts';
-import { ScenarioError, deepMerge, loadScenario, scenarioJsonSchema } from '../src/scenarios/index.ts';
+import { ScenarioError, deepMerge, scenarioJsonSchema } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { ParameterError, parseParameters, parametersJsonSchema } from '../src/simulation/parameters.ts';
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));

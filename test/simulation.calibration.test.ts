@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { addYears, ageOn, monthIndexOfIso, parseIsoDate, parseMonth, workingDaysBetween } from '../src/calendar/index.ts';
 import { parseEvent, type CaseEvent } from '../src/events/index.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 import { duration } from '../src/simulation/distributions.ts';
 import { AGE_BANDS, EXIT_REASONS, ageBandIndex } from '../src/simulation/parameters.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
 import { parseEvent } from '../src/events/index.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 import { captureOutput, tempDir } from './helpers/cli.ts';
 

@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { importReturns, writeEventLog } from '../src/returns/index.ts';
 import { parseReturnDate } from '../src/returns/dates.ts';
-import { replayLog } from '../src/store/replay.ts';
+import { replayLog } from '../src/node/replay.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
 import type { CaseEvent } from '../src/events/index.ts';
 import { dayOf, isoDate } from '../src/calendar/index.ts';

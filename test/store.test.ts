@@ -3,17 +3,10 @@ import fc from 'fast-check';
 import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  ConcurrencyError,
-  EventCounter,
-  LogFormatError,
-  MemoryEventStore,
-  NdjsonFileStore,
-  NdjsonWriter,
-  readNdjsonEvents,
-  replayLog,
-  type EventStore,
-} from '../src/store/index.ts';
+import { ConcurrencyError, EventCounter, LogFormatError, MemoryEventStore, type EventStore } from '../src/store/index.ts';
+import { NdjsonFileStore } from '../src/node/fileStore.ts';
+import { NdjsonWriter, readNdjsonEvents } from '../src/node/ndjson.ts';
+import { replayLog } from '../src/node/replay.ts';
 import { sampleCommand, sampleLog } from './helpers/sample.ts';
 import { EventValidationError, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
 import { JourneyRuleError } from '../src/events/journey.ts';

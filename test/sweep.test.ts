@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../src/cli/main.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSweep } from '../src/sweep/coordinator.ts';
 import { jobCount, jobRef, pointCount, pointScenario, pointSeed } from '../src/sweep/plan.ts';
 import { loadSweepSpec } from '../src/sweep/spec.ts';

@@ -4,7 +4,7 @@
  * whatever the number of workers or the order they finish in, cancels, and reports failures.
  */
 import { describe, it, expect } from 'vitest';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { runReplicationTask } from '../src/ensemble/replication.ts';
 import { EnginePool, arrivedRuns, type FromWorker, type RunProgress, type ToWorker, type WorkerLike } from '../web/src/protocol.ts';

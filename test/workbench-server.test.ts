@@ -7,7 +7,8 @@ import { describe, it, expect, beforeAll, afterAll } from 'vitest';
 import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { readLibrary, resolveOpened, startWorkbench, SCENARIOS_DIR, type LibraryEntry, type WorkbenchServer } from '../src/web/server.ts';
-import { loadScenario, validateScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import { validateScenario } from '../src/scenarios/index.ts';
 
 const FIX = fileURLToPath(new URL('./fixtures/returns/', import.meta.url));
 

@@ -7,7 +7,8 @@ import { describe, it, expect, afterEach } from 'vitest';
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readLibrary, SCENARIOS_DIR } from '../src/web/server.ts';
-import { loadScenario, ScenarioError } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import { ScenarioError } from '../src/scenarios/index.ts';
 import {
   addBaseline,
   addEffect,

@@ -14,10 +14,11 @@
  */
 import { textCell } from '../projections/csvCell.ts';
 import { existsSync } from 'node:fs';
-import { readInput } from '../store/atomicFile.ts';
+import { readInput } from '../node/atomicFile.ts';
 import { monthKey, parseMonth } from '../calendar/index.ts';
 import { InputError } from '../errors.ts';
-import { KPIS_CSV_HEADER, formatNumber, type KpiCsvRow } from '../projections/outputs.ts';
+import { KPIS_CSV_HEADER, formatNumber } from '../projections/kpisCsv.ts';
+import type { KpiCsvRow } from '../node/kpiOutputs.ts';
 import { orderedKpiIds } from '../projections/summary.ts';
 import type { KpiStats, KpiSummary } from '../projections/types.ts';
 import { normalQuantile } from '../simulation/distributions.ts';

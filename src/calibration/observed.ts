@@ -15,8 +15,9 @@
  * where no engine KPI matches.
  */
 import { InputError } from '../errors.ts';
-import { loadComparators, matchLocalDefinition } from '../projections/comparators.ts';
-import { readCsvRecords } from '../projections/csv.ts';
+import { loadComparators } from '../node/comparators.ts';
+import { matchLocalDefinition } from '../projections/comparators.ts';
+import { readCsvRecords } from '../node/csv.ts';
 import { comparableSpec, type ComparableSpec } from './compare.ts';
 
 /** The shared data's report order, latest first (data/README.md). */

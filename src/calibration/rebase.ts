@@ -6,7 +6,8 @@
  */
 import { produce } from 'immer';
 import { monthKey } from '../calendar/index.ts';
-import { parseScenario, type Scenario } from '../scenarios/index.ts';
+import { parseScenario } from '../node/scenarioLoader.ts';
+import type { Scenario } from '../scenarios/index.ts';
 import type { Observation } from './observed.ts';
 
 /** Opening-stock parameters and the observed month-end stock each is set from. */

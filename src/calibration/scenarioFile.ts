@@ -6,8 +6,9 @@
 import { dirname, relative, resolve } from 'node:path';
 import { produce } from 'immer';
 import type { BandCalibration } from '../projections/types.ts';
-import { parseScenario, type Scenario } from '../scenarios/index.ts';
-import { readInput, writeFileAtomic } from '../store/atomicFile.ts';
+import { parseScenario } from '../node/scenarioLoader.ts';
+import type { Scenario } from '../scenarios/index.ts';
+import { readInput, writeFileAtomic } from '../node/atomicFile.ts';
 
 function roundDeep(v: unknown): unknown {
   if (typeof v === 'number') return Number.isFinite(v) && !Number.isInteger(v) ? Number(v.toPrecision(6)) : v;

@@ -6,7 +6,7 @@
  * closer than the benchmark); and the share of actuals inside the p5–p95 and p25–p75 bands.
  */
 import { monthKey } from '../calendar/index.ts';
-import { formatNumber } from '../projections/outputs.ts';
+import { formatNumber } from '../projections/kpisCsv.ts';
 
 export const DEFAULT_HORIZONS = [3, 6, 12, 24] as const;
 

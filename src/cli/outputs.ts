@@ -10,8 +10,8 @@
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import { setOutputStaging, simulatedDiskFull } from '../store/atomicFile.ts';
-import { processAlive } from '../store/lock.ts';
+import { setOutputStaging, simulatedDiskFull } from '../node/atomicFile.ts';
+import { processAlive } from '../node/lock.ts';
 import { InputError } from '../errors.ts';
 import { ensureFolder, fsReason } from './paths.ts';
 

@@ -6,9 +6,9 @@
 import { accessSync, constants, mkdirSync, statSync } from 'node:fs';
 import { dirname, parse, resolve, sep } from 'node:path';
 import { InputError } from '../errors.ts';
-import { fsReason } from '../store/atomicFile.ts';
+import { fsReason } from '../node/atomicFile.ts';
 
-export { fsReason } from '../store/atomicFile.ts';
+export { fsReason } from '../node/atomicFile.ts';
 
 /** Whether `err` is a Node file-system error (an errno code such as ENOSPC). */
 export function isFsError(err: unknown): err is NodeJS.ErrnoException {

@@ -11,7 +11,7 @@
  * the reason, so that nothing compares them with the KPI of that id.
  */
 import { InputError } from '../errors.ts';
-import { readCsvRecords } from './csv.ts';
+import type { CsvRecord } from './csv.ts';
 import type { Comparator } from './types.ts';
 
 const REQUIRED = ['kpi', 'period', 'value', 'basis', 'kind'] as const;
@@ -47,9 +47,8 @@ export function matchLocalDefinition(kpi: string, note: string | undefined): { k
   return undefined;
 }
 
-/** Reads comparators; any bad row is an `InputError` naming the file, line and field. */
-export function loadComparators(path: string, what = 'comparator file'): Comparator[] {
-  const rows = readCsvRecords(path, what);
+/** Comparators from a file's CSV records (src/node/comparators.ts reads it); any bad row is an `InputError` naming the file, line and field. */
+export function parseComparators(rows: readonly CsvRecord[], path: string): Comparator[] {
   if (rows.length === 0) throw new InputError(`${path}: empty file (expected a header la|area,kpi,period,value,basis,kind,source,note)`);
   const header = rows[0].fields.map((h) => h.trim());
   const areaColumn = header[0];

@@ -1,5 +1,4 @@
-/** Reading CSV for the projections' inputs, with the 1-based line each record starts on. */
-import { NotReadable, readInput } from '../store/atomicFile.ts';
+/** CSV for the projections' inputs, with the 1-based line each record starts on (src/node/csv.ts reads the files). */
 import { parse } from 'csv-parse/sync';
 import { InputError } from '../errors.ts';
 
@@ -12,16 +11,8 @@ export interface CsvRecord {
   readonly line: number;
 }
 
-/** Reads every non-empty record; unreadable files and malformed CSV are `InputError`s naming the file and line. */
-export function readCsvRecords(path: string, what: string): CsvRecord[] {
-  let text: string;
-  try {
-    text = readInput(path, undefined, `${/^[aeiou]/i.test(what) ? 'an' : 'a'} ${what}`).toString('utf8');
-  } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code;
-    if (err instanceof NotReadable) throw new InputError(`${path}: cannot read ${what} (${err.reason})`);
-    throw new InputError(`${path}: ${code === 'ENOENT' ? `${what} not found` : `cannot read ${what} (${code === 'EISDIR' ? 'is a folder, not a file' : code ?? (err as Error).message})`}`);
-  }
+/** Every non-empty record of `text`; malformed CSV is an `InputError` naming `path` and the line. */
+export function parseCsvRecords(text: string, path: string): CsvRecord[] {
   let rows: { record: string[]; info: { lines: number; empty_lines: number } }[];
   try {
     rows = parse(text, { bom: true, info: true, skip_empty_lines: true, relax_column_count: true, max_record_size: MAX_RECORD_CHARS }) as unknown as typeof rows;

@@ -2,7 +2,7 @@
  * The HTML report: one self-contained document (inline CSS, charts as inline SVG rendered at
  * build time, no scripts, no network) stating everything needed to reproduce it.
  */
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { writeFileAtomic } from '../node/atomicFile.ts';
 import { buildReport } from './render.ts';
 import type { RenderedReport } from './render.ts';
 import type { ReportInput } from './types.ts';

@@ -7,7 +7,7 @@
 import { InputError } from '../errors.ts';
 import { checkAndApply, initialJourney } from '../events/journey.ts';
 import { parseEvent, SCHEMA_VERSION, type CaseEvent, type NewEvent } from '../events/index.ts';
-import { NdjsonWriter, readNdjsonEvents } from '../store/ndjson.ts';
+import { NdjsonWriter, readNdjsonEvents } from '../node/ndjson.ts';
 import { LogFormatError } from '../store/types.ts';
 import type { ImportReport } from './report.ts';
 import type { MergeStream } from './merge.ts';

@@ -1,5 +1,5 @@
 /** CSV input for the returns: the header row checked against the columns a table needs, rows with line numbers. */
-import { readInput } from '../store/atomicFile.ts';
+import { readInput } from '../node/atomicFile.ts';
 import { isUtf8 } from 'node:buffer';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { parse } from 'csv-parse/sync';

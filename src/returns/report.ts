@@ -7,7 +7,7 @@
  */
 import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { writeFileAtomic } from '../node/atomicFile.ts';
 import { neutralised } from '../projections/csvCell.ts';
 
 /** Text cells of the report CSVs are neutralised against spreadsheet formulas (numbers are left as they are). */

@@ -5,7 +5,7 @@
  * file, line and column.
  */
 import { readSync, closeSync } from 'node:fs';
-import { openInput } from '../store/atomicFile.ts';
+import { openInput } from '../node/atomicFile.ts';
 import { SaxesParser } from 'saxes';
 import { InputError } from '../errors.ts';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';

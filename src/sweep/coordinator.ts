@@ -7,7 +7,7 @@
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { writeFileAtomic } from '../node/atomicFile.ts';
 import { runLocal, type JobSink } from './local.ts';
 import { SweepMerger, type JobFailure } from './merge.ts';
 import { designDocument, writeSweepOutputs, type SensitivityRow } from './outputs.ts';

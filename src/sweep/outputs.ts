@@ -14,7 +14,7 @@ import { monthKey, parseMonth } from '../calendar/index.ts';
 import { formatNumber } from '../projections/kpisCsv.ts';
 import { orderedKpiIds } from '../projections/summary.ts';
 import type { KpiSummary } from '../projections/types.ts';
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { writeFileAtomic } from '../node/atomicFile.ts';
 import type { SweepMerger } from './merge.ts';
 import { pointBase, pointCount, pointSeed, pointValues } from './plan.ts';
 import { sobolIndices, tornado } from './sobol.ts';

@@ -10,7 +10,7 @@ import { kpiDef } from '../projections/catalogue.ts';
 import { CHART_CONFIG, renderChartSvg } from '../report/charts.ts';
 import { escapeHtml, formatKpiValue, monthLabelOf } from '../report/format.ts';
 import { REPORT_CSS } from '../report/style.ts';
-import { writeFileAtomic } from '../store/atomicFile.ts';
+import { writeFileAtomic } from '../node/atomicFile.ts';
 import type { Distribution } from './design.ts';
 import type { SweepMerger } from './merge.ts';
 import type { SensitivityRow } from './outputs.ts';

@@ -7,15 +7,16 @@
  * paths left in it. Errors name the file, the field path (or CSV line and column) and the reason.
  */
 import { createHash } from 'node:crypto';
-import { NotReadable, readInput } from '../store/atomicFile.ts';
+import { NotReadable, readInput } from '../node/atomicFile.ts';
 import { dirname, relative, resolve } from 'node:path';
 import { z } from 'zod';
 import { produce } from 'immer';
 import { InputError } from '../errors.ts';
 import { parseMonth } from '../calendar/index.ts';
 import { KPI_IDS, isKpiId } from '../projections/catalogue.ts';
-import { readCsvRecords } from '../projections/csv.ts';
-import { loadScenario, type Scenario } from '../scenarios/index.ts';
+import { readCsvRecords } from '../node/csv.ts';
+import { loadScenario } from '../node/scenarioLoader.ts';
+import type { Scenario } from '../scenarios/index.ts';
 import { MAX_JSON_DEPTH, firstIssue, nestedDeeperThan } from '../scenarios/schema.ts';
 import { LEVER_NAMES, allowedChanges, leverDef } from '../scenarios/levers.ts';
 import { ParametersSchema, formatPath } from '../simulation/parameters.ts';

@@ -11,9 +11,10 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadComparators } from '../projections/comparators.ts';
+import { loadComparators } from '../node/comparators.ts';
 import type { Comparator } from '../projections/types.ts';
-import { mergeExtended, resolveScenarioFile, validateScenario, ScenarioError } from '../scenarios/index.ts';
+import { mergeExtended, validateScenario, ScenarioError } from '../scenarios/index.ts';
+import { resolveScenarioFile } from '../node/scenarioLoader.ts';
 import { VERSION } from '../version.ts';
 import { InputError } from '../errors.ts';
 import { buildWorkbench, type BuiltFile } from './build.ts';

@@ -19,8 +19,8 @@ import {
   type RebaseResult,
 } from '../../calibration/index.ts';
 
-import { loadScenario } from '../../scenarios/index.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { VERSION } from '../../version.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
 import { LIMITS, numberIn, populationArg, positiveInt } from '../options.ts';

@@ -34,9 +34,11 @@ import {
 import { DEFAULT_DAMPING, type TrendKind } from '../../calibration/estimateTypes.ts';
 import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/parameters.ts';
 
-import { loadScenario, type Scenario } from '../../scenarios/index.ts';
-import { forEachNdjsonEvent, writeFileAtomic } from '../../store/index.ts';
-import { stagedPath } from '../../store/atomicFile.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
+import type { Scenario } from '../../scenarios/index.ts';
+import { forEachNdjsonEvent } from '../../node/ndjson.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
+import { stagedPath } from '../../node/atomicFile.ts';
 import { trusting } from '../inputs.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';

@@ -16,9 +16,10 @@ import {
   type GoldenRun,
   type MovedRow,
 } from '../../calibration/index.ts';
-import { formatNumber, readKpisCsv } from '../../projections/index.ts';
-import { loadScenario } from '../../scenarios/index.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { formatNumber } from '../../projections/index.ts';
+import { readKpisCsv } from '../../node/kpiOutputs.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { VERSION } from '../../version.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
 import { finiteNumber } from '../options.ts';

@@ -4,8 +4,9 @@ import { comparisonCsv, cumulativeDifferences, pairedDifferences, totalsCsv, typ
 import { kpiDef, KPIS } from '../../projections/catalogue.ts';
 
 import { compoundEffects, effectsCsv, moneyCsv, MONEY_LABELS, netSavings, type EffectRow, type MoneyRow } from '../../ensemble/netSavings.ts';
-import { loadScenario, type Scenario } from '../../scenarios/index.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
+import type { Scenario } from '../../scenarios/index.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { InputError } from '../../errors.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, table } from '../terminal.ts';

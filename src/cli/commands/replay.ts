@@ -6,9 +6,10 @@
 import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EVENT_TYPES, type CaseEvent } from '../../events/schema.ts';
-import { EventCounter, replayLog, type ReplayResult } from '../../store/replay.ts';
+import { EventCounter } from '../../store/replay.ts';
+import { replayLog, type ReplayResult } from '../../node/replay.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { InputError } from '../../errors.ts';
 import { checkHorizon, eventLogSize } from '../run.ts';
 import { requireSome, trusting } from '../inputs.ts';
@@ -16,9 +17,10 @@ import { paint, progress, table } from '../terminal.ts';
 import { month as monthOption, monthsArg, outputFolder, populationArg } from '../options.ts';
 import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
 import { KpiProjector, calibrateSummary, summarise, type ProjectorOptions } from '../../projections/index.ts';
-import { loadScenario, type Scenario } from '../../scenarios/index.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
+import type { Scenario } from '../../scenarios/index.ts';
 import { projectorOptionsFor, scenarioMonthParameters } from '../../ensemble/index.ts';
-import { readNdjsonEvents } from '../../store/index.ts';
+import { readNdjsonEvents } from '../../node/ndjson.ts';
 import { writeRunOutputs, shown, RUN_FAMILY } from '../run.ts';
 import { count } from '../format.ts';
 

@@ -3,9 +3,9 @@ import { resolve } from 'node:path';
 import { replicationParameters } from '../../ensemble/index.ts';
 import { kpiDef } from '../../projections/catalogue.ts';
 
-import { loadScenario } from '../../scenarios/index.ts';
+import { loadScenario } from '../../node/scenarioLoader.ts';
 import { runSimulation } from '../../simulation/index.ts';
-import { NdjsonWriter } from '../../store/index.ts';
+import { NdjsonWriter } from '../../node/ndjson.ts';
 import { addRunOptions, resolveRun, runWithProgress, shown, summariseAll, warnNationalDefaults, writeRunOutputs, type RunOptions } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
 import { InputError } from '../../errors.ts';
@@ -15,7 +15,8 @@ import { lastDayOfMonth, monthIndexOfDay, monthKey, parseIsoDate } from '../../c
 import type { CaseEvent } from '../../events/index.ts';
 import { openingFromEvents } from '../../returns/opening.ts';
 import type { OpeningStock } from '../../simulation/index.ts';
-import { LogFormatError, readNdjsonEvents } from '../../store/index.ts';
+import { LogFormatError } from '../../store/index.ts';
+import { readNdjsonEvents } from '../../node/ndjson.ts';
 import { headline } from '../format.ts';
 
 interface SimulateOptions extends RunOptions {

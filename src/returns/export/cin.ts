@@ -7,7 +7,7 @@
  */
 import { join } from 'node:path';
 import type { CaseEvent } from '../../events/index.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { VERSION } from '../../version.ts';
 import { collectionYearEnd, collectionYearStart, isoDate } from '../dates.ts';
 import { childHistory, eventsByChild, type ChildHistory, type CinEpisodeOut } from './history.ts';

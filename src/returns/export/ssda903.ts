@@ -9,7 +9,7 @@ import { stringify } from 'csv-stringify/sync';
 import { join } from 'node:path';
 import { addYears, parseIsoDate } from '../../calendar/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
-import { writeFileAtomic } from '../../store/atomicFile.ts';
+import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { neutralised } from '../../projections/csvCell.ts';
 import { collectionYearEnd, collectionYearStart, dmyDate, isoDate } from '../dates.ts';
 import { childHistory, eventsByChild, type ChildHistory } from './history.ts';

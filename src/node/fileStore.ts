@@ -12,11 +12,11 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { CaseEvent } from '../events/schema.ts';
-import { IndexedEventStore } from './memory.ts';
+import { IndexedEventStore } from '../store/memory.ts';
 import { NdjsonReader, writeAll } from './ndjson.ts';
 import { simulatedDiskFull, withPath } from './atomicFile.ts';
 import { lockFile, type FileLock } from './lock.ts';
-import type { WarningHandler } from './types.ts';
+import type { WarningHandler } from '../store/types.ts';
 
 export interface NdjsonFileStoreOptions {
   /** fsync after every append (default false: the OS decides when data reaches the disk). */

@@ -16,12 +16,12 @@ import { closeSync, fstatSync, fsyncSync, mkdirSync, openSync, readSync, renameS
 import { basename, dirname, join } from 'node:path';
 import { EventValidationError, parseEvent, type CaseEvent } from '../events/schema.ts';
 import { JourneyRuleError, JourneyValidator } from '../events/journey.ts';
-import { LogFormatError, type ValidateMode, type WarningHandler } from './types.ts';
-import { ByteJsonParser, NOT_PARSED } from './fastJson.ts';
+import { LogFormatError, type ValidateMode, type WarningHandler } from '../store/types.ts';
+import { ByteJsonParser, NOT_PARSED } from '../store/fastJson.ts';
 import { openInput, simulatedDiskFull, stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
-import { badByte, firstInvalidUtf8, lineOfOffset } from './utf8.ts';
+import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { isUtf8 } from 'node:buffer';
-import { fastParseEvent, schemaStrings } from './fastEvent.ts';
+import { fastParseEvent, schemaStrings } from '../store/fastEvent.ts';
 
 const SCHEMA_STRINGS = schemaStrings();
 

@@ -4,19 +4,17 @@
  * deterministically: integers as integers, other values rounded to at most 4 decimals, NaN empty
  * (null in JSON). Both files are written atomically.
  */
-import { fromTextCell } from './csvCell.ts';
+import { fromTextCell } from '../projections/csvCell.ts';
 import { join } from 'node:path';
 import { InputError } from '../errors.ts';
 import { readCsvRecords } from './csv.ts';
 import { tryParseMonth } from '../calendar/index.ts';
-import { writeFileAtomic } from '../store/atomicFile.ts';
-import { kpiDef } from './catalogue.ts';
-import { comparatorsFor } from './comparators.ts';
-import { orderedKpiIds } from './summary.ts';
-import type { Comparator, KpiSummary } from './types.ts';
-import { KPIS_CSV_HEADER, STAT_KEYS, forEachKpiRow, formatNumber } from './kpisCsv.ts';
-
-export { KPIS_CSV_HEADER, formatNumber, kpisCsvText } from './kpisCsv.ts';
+import { writeFileAtomic } from './atomicFile.ts';
+import { kpiDef } from '../projections/catalogue.ts';
+import { comparatorsFor } from '../projections/comparators.ts';
+import { orderedKpiIds } from '../projections/summary.ts';
+import type { Comparator, KpiSummary } from '../projections/types.ts';
+import { KPIS_CSV_HEADER, STAT_KEYS, forEachKpiRow, formatNumber } from '../projections/kpisCsv.ts';
 
 /** The number a formatted cell stands for (null for NaN), for JSON. */
 function roundedOrNull(x: number): number | null {
