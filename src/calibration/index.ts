@@ -26,5 +26,7 @@ export * from './careHistory.ts';
 export * from './markov.ts';
 export * from './rolling.ts';
 export * from './rollingObserved.ts';
+export * from './observedTrend.ts';
+export type { TrendKind } from './estimateTypes.ts';
 export * from './bands.ts';
 export * from './bandsFromHistory.ts';

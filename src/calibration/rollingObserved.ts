@@ -15,7 +15,9 @@ import { runEnsemble } from '../ensemble/index.ts';
 import { quantileSorted } from '../projections/summary.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { comparableValue, covers } from './compare.ts';
+import type { TrendKind } from './estimateTypes.ts';
 import { fitToObserved } from './fit.ts';
+import { withObservedTrend } from './observedTrend.ts';
 import { defaultWindow, type Observation } from './observed.ts';
 import { rebaseScenario } from './rebase.ts';
 import { withParameters } from './scenarioFile.ts';
@@ -37,6 +39,10 @@ export interface RollingObservedOptions {
   /** Replications and refinement iterations of each fit (default 8 and 2). */
   readonly fitRuns?: number;
   readonly fitIterations?: number;
+  /** Trends of the front door's arrivals to project with, each from the same fit at every origin (default none). */
+  readonly trends?: readonly TrendKind[];
+  /** Monthly damping of a damped trend. */
+  readonly damping?: number;
   readonly seed: number;
   readonly workers?: number;
   /** Base file name for messages. */
@@ -52,6 +58,8 @@ export interface RollingObservedResult {
   readonly rows: OriginForecast[];
   /** Forecasts one month ahead when that horizon is not scored: to calibrate bands on only (see `sequentialCalibration`). */
   readonly extra: OriginForecast[];
+  /** The rows and extra forecasts of every trend asked for (`rows` and `extra` are the first's). */
+  readonly byTrend: ReadonlyMap<TrendKind, { readonly rows: OriginForecast[]; readonly extra: OriginForecast[] }>;
 }
 
 /** Unbroken runs of months with at least one observation, as [first, last] month indexes. */
@@ -79,8 +87,8 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
     basesOf.get(o.kpi)!.add(o.basis);
   }
   const label = (o: Observation) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
-  const rows: OriginForecast[] = [];
-  const extra: OriginForecast[] = [];
+  const trends: readonly TrendKind[] = opts.trends && opts.trends.length > 0 ? opts.trends : ['none'];
+  const byTrend = new Map(trends.map((t) => [t, { rows: [] as OriginForecast[], extra: [] as OriginForecast[] }]));
   // one month ahead is known a month later: with an origin every month, the next one calibrates on it
   const forecastHorizons = horizons.includes(1) ? horizons : [1, ...horizons];
   let done = 0;
@@ -89,25 +97,31 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
     const window = defaultWindow(known, o)!;
     const fit = await fitToObserved({ base: opts.base, observations: known, from: window.from, to: o, runs: opts.fitRuns ?? 8, seed: opts.seed, workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.file });
     const fitted = withParameters(opts.base, fit.fittedParameters, opts.base.name, opts.base.description);
-    const scenario = rebaseScenario(fitted, o + 1, known, { lookBack: 2, file: opts.file }).scenario;
+    const rebased = rebaseScenario(fitted, o + 1, known, { lookBack: 2, file: opts.file }).scenario;
     const segEnd = segments.find(([a, b]) => o >= a && o <= b)![1];
     const months = Math.min(horizons[horizons.length - 1], segEnd - o);
-    const ens = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers });
-    const runs = ens.runs[0];
     const probe = { startMonth: monthKey(o + 1), months };
-    for (const h of forecastHorizons) {
-      if (o + h > segEnd) continue;
-      const into = horizons.includes(h) ? rows : extra;
-      for (const a of scored) {
-        if (a.month !== o + h || !covers(probe, a.spec)) continue;
-        const xs = runs.map((r) => comparableValue(r, a.spec)).filter(Number.isFinite).sort((x, y) => x - y);
-        const q = (p: number) => quantileSorted(xs, xs.length, p);
-        const prior = known.filter((x) => x.kpi === a.kpi && x.basis === a.basis && x.month >= window.from).sort((x, y) => y.month - x.month)[0];
-        into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
+    for (const trend of trends) {
+      const scenario = withObservedTrend(rebased, known.filter((x) => x.month >= window.from), o, trend, opts.damping).scenario;
+      const ens = await runEnsemble([scenario], { runs: opts.runs, seed: opts.seed, months, workers: opts.workers });
+      const runs = ens.runs[0];
+      const out = byTrend.get(trend)!;
+      for (const h of forecastHorizons) {
+        if (o + h > segEnd) continue;
+        const into = horizons.includes(h) ? out.rows : out.extra;
+        for (const a of scored) {
+          if (a.month !== o + h || !covers(probe, a.spec)) continue;
+          const xs = runs.map((r) => comparableValue(r, a.spec)).filter(Number.isFinite).sort((x, y) => x - y);
+          const q = (p: number) => quantileSorted(xs, xs.length, p);
+          const prior = known.filter((x) => x.kpi === a.kpi && x.basis === a.basis && x.month >= window.from).sort((x, y) => y.month - x.month)[0];
+          into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
+        }
       }
     }
     opts.onOrigin?.(++done, origins.length, monthKey(o));
   }
-  rows.sort((x, y) => (x.origin < y.origin ? -1 : x.origin > y.origin ? 1 : 0) || x.horizon - y.horizon || (x.kpi < y.kpi ? -1 : x.kpi > y.kpi ? 1 : 0));
-  return { source: opts.source, segments: segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`), origins: origins.map(monthKey), rows, extra };
+  const order = (x: OriginForecast, y: OriginForecast) => (x.origin < y.origin ? -1 : x.origin > y.origin ? 1 : 0) || x.horizon - y.horizon || (x.kpi < y.kpi ? -1 : x.kpi > y.kpi ? 1 : 0);
+  for (const r of byTrend.values()) r.rows.sort(order);
+  const first = byTrend.get(trends[0])!;
+  return { source: opts.source, segments: segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`), origins: origins.map(monthKey), rows: first.rows, extra: first.extra, byTrend };
 }

@@ -60,6 +60,7 @@ export interface CompiledParameters {
   readonly contactsPer10k: number;
   readonly seasonality: Float64Array;
   readonly trendPerMonth: number;
+  readonly contactTrend: Parameters['contacts']['trend'];
   readonly dispersion: number;
   readonly sources: Categorical;
   readonly decisionDays: Categorical;
@@ -178,6 +179,7 @@ export function compileParameters(given: Parameters): CompiledParameters {
     contactsPer10k: p.contacts.perMonthPer10k,
     seasonality: seas,
     trendPerMonth: Math.pow(1 + p.contacts.trendPctPerYear / 100, 1 / 12),
+    contactTrend: p.contacts.trend,
     dispersion: p.contacts.dispersion,
     sources: new Categorical(fromRecord(SOURCE_CODES, p.contacts.sources)),
     decisionDays: new Categorical(p.contacts.decisionWorkingDays),

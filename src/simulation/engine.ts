@@ -84,7 +84,7 @@ export class CaseFlowEngine extends OpeningContinuation {
     const nextFirst = firstDayOfMonth(mi + 1);
     const working: number[] = [];
     for (let d = day; d < nextFirst; d++) if (this.isWorking(d)) working.push(d);
-    const nContacts = negativeBinomial(rng, p.contactsPer10k * pop10k * p.seasonality[calMonth] * this.trend, p.dispersion);
+    const nContacts = negativeBinomial(rng, p.contactsPer10k * pop10k * p.seasonality[calMonth] * this.trend * trendFactor(p.contactTrend, m), p.dispersion);
     if (working.length > 0) for (let i = 0; i < nContacts; i++) this.schedule(working[Math.floor(rng.uniform() * working.length)], 0, K_NEW_CONTACT);
     const days = nextFirst - day;
     const nDirect = poisson(rng, p.directPer10k * pop10k * trendFactor(p.directTrend, m));

@@ -244,6 +244,7 @@ export const ParametersSchema = z
           .length(12, { message: 'must have 12 multipliers, January to December' })
           .meta({ description: 'Seasonality of contacts by calendar month (12 multipliers, normalised to average 1)' }),
         trendPctPerYear: num('% per year', 'Trend in first contacts, compounded monthly from the start month', { min: -50, max: 100 }),
+        trend: arrivalTrend('first contacts (on top of trendPctPerYear); fitted from an observed contact or referral series by `calibrate --observed --trend`').optional(),
         dispersion: num('negative binomial size', 'Over-dispersion of monthly contact counts: variance = mean + mean²/size; 0 means Poisson', { min: 0 }),
         sources: weights(codesOf(REFERRAL_SOURCE), 'Source of contacts (CIN census ReferralSource)'),
         decisionWorkingDays: z

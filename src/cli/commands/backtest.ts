@@ -55,7 +55,7 @@ export function register(program: Command): void {
     .option('--reference-months <n>', 'with --events: the longest reference window before an origin (default 36)', positiveInt('--reference-months', LIMITS.months))
     .option('--fit-runs <n>', 'with --observed and --every: replications of the fit at each origin (default 8)', positiveInt('--fit-runs', LIMITS.runs))
     .option('--fit-iterations <n>', 'with --observed and --every: refinement iterations of the fit at each origin (default 2)', positiveInt('--fit-iterations', 100))
-    .option('--trend <kinds>', 'with --events: trend of the arrival rates into care, none, linear or damped; several (comma-separated) or all: each is back-tested on the same origins and the best kept (default none)', parseTrends)
+    .option('--trend <kinds>', 'trend of the arrival rates (--events: into care; --observed: first contacts, fitted on a year or more of the contact or referral series), none, linear or damped; several (comma-separated) or all: each is back-tested on the same origins and the best kept (default none)', parseTrends)
     .option('--population <n>', 'children aged 0–17 (overrides the scenario’s, for rates per 10,000)', populationArg)
     .option('--rewind <n>', 'start N months before the last observation (the last N observed months are projected), from the observed position then', positiveInt('--rewind', 600))
     .option('--prefer <sources>', 'source prefixes in order of preference for duplicate rows (default: 001,002,000)')
@@ -91,8 +91,12 @@ backtest-origins.csv (every origin × horizon × KPI: actual, p5 … p95, naive,
 backtest-scores.csv (MAPE, MASE against each benchmark, p5–p95 and p25–p75 coverage),
 backtest.json and a report whose projection starts at the end of the history, with a back-test
 section. With several --trend options each is back-tested on the same origins and the one with
-the lowest mean MASE against the naive forecast (children looked after, entries and exits, every
-horizon) is kept: backtest-trend.csv lists them. Each origin's ensemble runs in this thread
+the lowest mean MASE against the naive forecast (--events: children looked after, entries and
+exits; --observed: every KPI scored; every horizon) is kept, or the simplest (none, damped,
+linear) within 0.5% of it: backtest-trend.csv lists them. An
+observed series' trend is fitted at each origin on the latest unbroken year or more of monthly
+contacts (or referrals), seasonality removed; its slope and level are drawn per replication
+from their standard errors. Each origin's ensemble runs in this thread
 unless --workers is given (they are small).
 
 Examples:

@@ -24,12 +24,14 @@ import {
   scoreForecasts,
   scoresCsv,
   withParameters,
+  withObservedTrend,
   assertSomeObservations,
   defaultWindow,
   observedSegments,
   type ForecastScore,
   type OriginForecast,
   type OriginStep,
+  type TrendKind,
 } from '../../calibration/index.ts';
 import { runEnsemble } from '../../ensemble/index.ts';
 import type { CaseEvent } from '../../events/index.ts';
@@ -130,12 +132,28 @@ export function overallCoverage(rows: readonly OriginForecast[]): { in90: number
 
 /** What chooses the trend: lower is better. */
 export const TREND_CRITERION = 'mean MASE against the naive forecast over cla_open, cla_starts and cla_ends at every horizon and source';
+/** The same over every KPI of an observed series (a trend in the front door moves all of them). */
+export const TREND_CRITERION_OBSERVED = 'mean MASE against the naive forecast over every KPI scored at every horizon';
 
-export function trendCriterion(rows: readonly OriginForecast[]): number {
+export function trendCriterion(rows: readonly OriginForecast[], kpis: readonly string[] | 'all' = ['cla_open', 'cla_starts', 'cla_ends']): number {
   const ms = scoreForecasts(rows)
-    .filter((s) => ['cla_open', 'cla_starts', 'cla_ends'].includes(s.kpi) && Number.isFinite(s.maseNaive))
+    .filter((s) => s.kpi !== ALL_KPIS && (kpis === 'all' || kpis.includes(s.kpi)) && Number.isFinite(s.maseNaive))
     .map((s) => s.maseNaive);
   return ms.length === 0 ? NaN : ms.reduce((a, b) => a + b, 0) / ms.length;
+}
+
+/** Trend options from the simplest: a damped trend is a linear one that levels off. */
+const SIMPLER_FIRST: readonly string[] = ['none', 'damped', 'linear'];
+/** A more complex trend is kept only when it scores lower than a simpler one by more than this share. */
+export const TREND_TIE = 0.005;
+
+/** The simplest trend option whose score is within `TREND_TIE` of the best (lower is better; NaN scores last). */
+export function chooseTrend<T extends { trend: string; score: number }>(options: readonly T[]): T {
+  const sorted = [...options].sort((a, b) => SIMPLER_FIRST.indexOf(a.trend) - SIMPLER_FIRST.indexOf(b.trend));
+  const scored = sorted.filter((o) => Number.isFinite(o.score));
+  if (scored.length === 0) return sorted[0];
+  const best = Math.min(...scored.map((o) => o.score));
+  return scored.find((o) => o.score <= best * (1 + TREND_TIE))!;
 }
 
 /** Writes the one projection's band factors into a scenario file, which must load back. */
@@ -231,7 +249,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
       byTrend.set(trend, these);
     }
     const options = trends.map((t) => ({ trend: t, score: trendCriterion(byTrend.get(t)!), in90: overallCoverage(byTrend.get(t)!).in90 }));
-    const best = options.reduce((a, b) => (b.score < a.score || (Number.isNaN(a.score) && !Number.isNaN(b.score)) ? b : a));
+    const best = chooseTrend(options);
     chosenTrend = best.trend;
     if (trends.length > 1) trendChoice = { chosen: best.trend, criterion: TREND_CRITERION, options };
     const chosen = byTrend.get(best.trend)!;
@@ -258,6 +276,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     const label = basename(opts.observed).replace(/\.csv$/i, '');
     const segments = observedSegments(read.observations.filter((o) => o.kind === 'actual'));
     if (!quiet) process.stderr.write(`Back-testing ${base.name} on ${shown(resolve(opts.observed))} (observed ${segments.map(([a, b]) => `${monthKey(a)} to ${monthKey(b)}`).join(', ')}): a fit of ${opts.fitRuns ?? 8} replications and ${runs} replications at each origin\n`);
+    const trends = (opts.trend ?? ['none']) as TrendKind[];
     const res = await rollingObservedBacktest({
       observations: read.observations,
       base,
@@ -268,20 +287,28 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
       runs,
       fitRuns: opts.fitRuns,
       fitIterations: opts.fitIterations,
+      trends,
       seed: seedOf(base),
       workers: opts.workers,
       file: opts.scenario,
       onOrigin: (d, n, o) => void (!quiet && process.stderr.write(`  origin ${o} (${d}/${n})\n`)),
     });
     if (res.origins.length === 0) throw new InputError(`${opts.observed}: no origin fits inside the observed months (${res.segments.join(', ')}) with ${opts.minHistory ?? 3} months before it and ${horizons[0]} months ahead`);
-    rows.push(...sequentialCalibration(res.rows, MIN_SCORES, res.extra));
+    const options = trends.map((t) => ({ trend: t as string, score: trendCriterion(res.byTrend.get(t)!.rows, 'all'), in90: overallCoverage(res.byTrend.get(t)!.rows).in90 }));
+    const best = chooseTrend(options);
+    chosenTrend = best.trend;
+    if (trends.length > 1) trendChoice = { chosen: best.trend, criterion: TREND_CRITERION_OBSERVED, options };
+    const chosen = res.byTrend.get(best.trend as TrendKind)!;
+    rows.push(...sequentialCalibration(chosen.rows, MIN_SCORES, chosen.extra));
     sources.push({ source: label, file: relative(process.cwd(), resolve(opts.observed)), segments: res.segments, origins: res.origins });
-    const bands = calibrationFrom([...res.rows, ...res.extra], bandSource(label, res.rows));
+    const bands = calibrationFrom([...chosen.rows, ...chosen.extra], bandSource(label, chosen.rows));
     // the projection from the last observed month, fitted to the unbroken run that ends there
     const obs = read.observations.filter((o) => o.kind === 'actual');
     const w = defaultWindow(obs)!;
     const fit = await fitToObserved({ base, observations: obs, from: w.from, to: w.to, runs: opts.fitRuns ?? 8, seed: seedOf(base), workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.scenario });
-    const scenario = { ...rebaseScenario(withParameters(base, fit.fittedParameters, base.name, base.description), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario, name: `${base.name} fitted to ${monthKey(w.from)}–${monthKey(w.to)}`, ...(bands ? { bands } : {}) };
+    const rebased = rebaseScenario(withParameters(base, fit.fittedParameters, base.name, base.description), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario;
+    const trended = withObservedTrend(rebased, obs.filter((o) => o.month >= w.from), w.to, chosenTrend as TrendKind);
+    const scenario = { ...trended.scenario, name: `${base.name} fitted to ${monthKey(w.from)}–${monthKey(w.to)}`, ...(bands ? { bands } : {}) };
     const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers });
     forwards.push({ scenario, run: ens.runs[0] });
   }
@@ -337,7 +364,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
   if (!quiet) {
     const kpis = ['cla_open', 'cla_starts', 'cla_ends', 'uasc_open'].concat(rows.some((r) => r.source === sources[0].source && !r.kpi.startsWith('cla_') && r.kpi !== 'uasc_open') ? [...new Set(rows.map((r) => r.kpi))] : []);
     process.stdout.write(`\n${paint('bold', 'Rolling-origin back-test')}: ${rows.length} forecasts (origin × months ahead × KPI), ${runs} replications each\n\n${summaryTable(scores, kpis)}\n`);
-    if (trendChoice) process.stdout.write(`\nTrend in arrival rates chosen by back-test: ${paint('bold', trendChoice.chosen)} (${trendChoice.options.map((o) => `${o.trend} ${f2(o.score)}`).join(', ')}; ${TREND_CRITERION}, lower is better)\n`);
+    if (trendChoice) process.stdout.write(`\nTrend in arrival rates chosen by back-test: ${paint('bold', trendChoice.chosen)} (${trendChoice.options.map((o) => `${o.trend} ${f2(o.score)}`).join(', ')}; ${trendChoice.criterion}, lower is better)\n`);
     process.stdout.write(`\nActuals inside the calibrated p5–p95 over every origin, horizon and KPI: ${f1(cover.in90)}% (p25–p75: ${f1(cover.in50)}%) of ${cover.n}; inside the ensemble's own p5–p95: ${f1(cover.in90Model)}%\n`);
     process.stdout.write(`${paint('bold', 'Wrote')} ${files.map(shown).join(', ')}\n`);
   }

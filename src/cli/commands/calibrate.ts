@@ -15,6 +15,7 @@ import {
   durationsCsv,
   estimatesCsv,
   withSources,
+  withObservedTrend,
   fitParametersCsv,
   fitTableCsv,
   fitToObserved,
@@ -136,7 +137,7 @@ export function register(program: Command): void {
     .description("Fit a scenario's parameters to observed KPI series and/or estimate them from an event history")
     .option('--base <scenario>', 'scenario whose parameters are calibrated (its structure, families and unobserved parameters are kept); with --events alone it may be left out: national rates fill what the history does not inform, and the scope is the parts of the flow the history covers')
     .option('--population <n>', 'children aged 0–17 (default: the base scenario’s; without --base, a nominal 10,000, so rates per 10,000 are nominal)', populationArg)
-    .addOption(new Option('--trend <kind>', 'trend of the arrival rates into care over the window: none (the window’s mean), linear or damped (each month’s step a fraction --damping of the last)').choices([...TREND_KINDS]).default('none'))
+    .addOption(new Option('--trend <kind>', 'trend of the arrival rates over the window (--events: into care; --observed: first contacts, from a year or more of the contact or referral series): none (the window’s mean), linear or damped (each month’s step a fraction --damping of the last)').choices([...TREND_KINDS]).default('none'))
     .option('--damping <ratio>', `monthly damping of a damped trend (default ${DEFAULT_DAMPING})`, finiteNumber('--damping'))
     .option('--scope <parts>', `parts of the flow to simulate, comma-separated (${FLOW_PARTS.join(', ')}; default with --events: the parts with events in the window)`)
     .option('--observed <csv>', 'observed KPI series (la|area,kpi,period,value,basis,kind,source,note, as in scenarios/data/southampton-observed.csv)')
@@ -279,6 +280,10 @@ Examples:
         // the calibrated scenario projects from the month after the window
         const rebased = rebaseScenario(scenario, to + 1, observed.observations, { lookBack: 2, file: opts.out });
         scenario = rebased.scenario;
+        const trended = withObservedTrend(scenario, observed.observations.filter((o) => o.month >= from), to, opts.trend, opts.damping);
+        scenario = trended.scenario;
+        if (trended.trend) notes.push(`first contacts carry a ${opts.trend} trend of ${f(100 * trended.trend.fit.perYear, 1)}% a year (standard error ${f(100 * trended.trend.fit.sePerYear, 1)}), fitted on ${trended.trend.kpi} ${monthKey(trended.trend.from)} to ${monthKey(trended.trend.to)}`);
+        else if (opts.trend !== 'none' && !opts.quiet) process.stderr.write(`note: no trend in first contacts: neither contacts nor referrals have a year of unbroken monthly counts up to ${monthKey(to)}\n`);
         notes.push(`fitted to ${basename(opts.observed)} over ${fit.from} to ${fit.to}; starts ${monthKey(to + 1)} from the observed position at ${rebased.opening.map((o) => o.month)[0] ?? monthKey(to)}`);
         const json = {
           format: 'caseflow-fit',
