@@ -16,9 +16,10 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$OUT"
 
 # 1. Southampton's observed series (Sep 2015 – Sep 2016 and Dec 2021 – Feb 2023): an origin every
-# month with 3 observed months before it, from national rates fitted at each origin (in the
-# background); its band factors go into the shipped baseline (run regenerate.sh after this)
-cf backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month \
+# month with 3 observed months before it, from national rates fitted at each origin, each trend
+# in first contacts tried (in the background); its band factors go into the shipped baseline
+# (run regenerate.sh after this)
+cf backtest --scenario scenarios/england-per-10k.json --observed scenarios/data/southampton-observed.csv --every month --trend all \
   --population 49500 --horizons 3,6,12 --fit-runs 6 --fit-iterations 1 --runs "$RUNS" --out "$tmp/southampton" --no-report --quiet \
   --bands-into scenarios/southampton-baseline.json &
 southampton=$!
@@ -49,6 +50,7 @@ cp "$tmp/validator/backtest-scores.csv" "$OUT/validator-scores.csv"
 wait "$southampton"
 cp "$tmp/southampton/backtest-origins.csv" "$OUT/southampton-origins.csv"
 cp "$tmp/southampton/backtest-scores.csv" "$OUT/southampton-scores.csv"
+cp "$tmp/southampton/backtest-trend.csv" "$OUT/southampton-trend.csv"
 
 npm run --silent docs
 echo "regenerated $OUT and the README's back-test tables"
