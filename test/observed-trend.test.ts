@@ -8,7 +8,8 @@ import { monthKey, parseMonth } from '../src/calendar/index.ts';
 import { comparableSpec, observedArrivalFit, withObservedTrend, type Observation } from '../src/calibration/index.ts';
 import { chooseTrend } from '../src/cli/commands/backtestRolling.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
-import { loadScenario, type Scenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
+import type { Scenario } from '../src/scenarios/index.ts';
 
 const base = (): Scenario => {
   const s = loadScenario('scenarios/southampton-baseline.json');
