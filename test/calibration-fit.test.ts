@@ -110,6 +110,12 @@ describe('caseflow calibrate --observed on the Southampton series', () => {
     expect(s.parameters.opening.cpPer10k).toBeCloseTo(384 / 4.95, 3);
     expect(s.comparators).toBe(baseline.comparators);
     expect(s.description).toMatch(/fitted to observed\.csv over 2021-12 to 2022-08/);
+    // a fitted parameter's standard error (contacts vary by about 10% month to month: over √8
+    // months about 4%) goes into the ensembles' parameter draws
+    const rel = s.uncertainty!['contacts.perMonthPer10k'] / s.parameters.contacts.perMonthPer10k;
+    expect(rel).toBeGreaterThan(0.01);
+    expect(rel).toBeLessThan(0.1);
+    expect(s.provenance!['contacts.perMonthPer10k']).toBe('observed');
   });
 
   it('the fit table lists every observed series of the window with the parameters it informed', () => {

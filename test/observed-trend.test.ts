@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { monthKey, parseMonth } from '../src/calendar/index.ts';
-import { comparableSpec, observedArrivalFit, withObservedTrend, type Observation } from '../src/calibration/index.ts';
+import { comparableSpec, observedArrivalFit, observedMomentRelSe, withObservedTrend, type Observation } from '../src/calibration/index.ts';
 import { chooseTrend } from '../src/cli/commands/backtestRolling.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
@@ -92,5 +92,19 @@ describe('observed arrival trend', () => {
     expect(chooseTrend([o('none', 0.9), o('linear', 0.5), o('damped', 0.6)]).trend).toBe('linear');
     expect(chooseTrend([o('none', NaN), o('linear', 0.7)]).trend).toBe('linear');
     expect(chooseTrend([o('linear', NaN), o('none', NaN)]).trend).toBe('none');
+  });
+
+  it('a fitted factor’s standard error starts from the observed moment’s: hand-calculated cases', () => {
+    // four equal months of 100: only counting error, 1/√400
+    expect(observedMomentRelSe([100, 100, 100, 100], 'count')).toBeCloseTo(0.05, 12);
+    // 90 and 110: the spread (sd 14.14, over √2 months, over the mean 100) beats counting's 0.071
+    expect(observedMomentRelSe([90, 110], 'count')).toBeCloseTo(0.1, 12);
+    // a stock moves little month to month: one value's worth, at least a count's 1/√500
+    expect(observedMomentRelSe([500, 510, 490], 'stock')).toBeCloseTo(1 / Math.sqrt(500), 12);
+    expect(observedMomentRelSe([500, 600, 400], 'stock')).toBeCloseTo(0.2, 12);
+    // 60 of 200: counting error of both totals
+    expect(observedMomentRelSe([30, 30], 'count', [100, 100])).toBeCloseTo(Math.sqrt(1 / 60 + 1 / 200), 12);
+    expect(observedMomentRelSe([40], 'other')).toBeNaN();
+    expect(observedMomentRelSe([], 'count')).toBeNaN();
   });
 });

@@ -29,6 +29,7 @@ import { FIT_TARGETS, type TargetDef } from './fitTargets.ts';
 import { parseParameters, type Parameters } from '../simulation/parameters.ts';
 import { comparableValue, covers } from './compare.ts';
 import { listNotInformed } from './estimate.ts';
+import { withSources } from './fromEvents.ts';
 import type { Observation, SkippedRow } from './observed.ts';
 import { rebaseScenario, type OpeningSet } from './rebase.ts';
 
@@ -78,6 +79,11 @@ export interface FitParameterRow {
   /** Method-of-moments starting value. */
   readonly start: number;
   readonly fitted: number;
+  /**
+   * Standard error of the fitted value from the sampling error of the observed moment: its
+   * relative standard error over the moment's elasticity (delta method on the log scale).
+   */
+  readonly se: number;
   readonly informedBy: string;
   /** Set when the target's factor ended at one of its bounds (the data pull further than allowed). */
   readonly note: string;
@@ -173,6 +179,40 @@ function momentOf(plan: Plan, runs: readonly KpiRun[]): Moment {
   const sd = Math.sqrt(mean(reps.map((x) => (x - m) ** 2)));
   return { observed, simulated: numer / denom, se: sd / Math.sqrt(reps.length) };
 }
+
+const sdOf = (xs: readonly number[]): number => {
+  const m = mean(xs);
+  return xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
+};
+
+/**
+ * Relative standard error of a plan's observed moment: for monthly counts, their month-to-month
+ * spread over √months, never below the counting (Poisson) error; for month-end stocks, which
+ * carry most of one month into the next, the spread itself (about one independent value), never
+ * below a count's error; for a ratio of counts, the spread of the monthly ratios over √months,
+ * never below the counting error of both totals. NaN where none can be told (one month of a
+ * percentage).
+ */
+export function observedMomentRelSe(values: readonly number[], kind: 'count' | 'stock' | 'other', upstream?: readonly number[]): number {
+  const n = values.length;
+  if (n === 0) return NaN;
+  if (upstream) {
+    const num = values.reduce((a, b) => a + b, 0);
+    const den = upstream.reduce((a, b) => a + b, 0);
+    if (!(num > 0 && den > 0)) return NaN;
+    const ratios = values.map((v, i) => (upstream[i] > 0 ? v / upstream[i] : NaN)).filter(Number.isFinite);
+    const spread = ratios.length > 1 ? sdOf(ratios) / Math.sqrt(ratios.length) / (num / den) : 0;
+    return Math.max(spread, Math.sqrt(1 / num + 1 / den));
+  }
+  const m = mean(values);
+  if (!(m > 0)) return NaN;
+  const sd = n > 1 ? sdOf(values) / m : 0;
+  const se = kind === 'count' ? Math.max(sd / Math.sqrt(n), 1 / Math.sqrt(n * m)) : kind === 'stock' ? Math.max(sd, 1 / Math.sqrt(m)) : sd / Math.sqrt(n);
+  return se > 0 ? se : NaN;
+}
+
+/** The largest standard error of a factor's logarithm kept (a factor e^±1 at one standard error): beyond it the data say next to nothing. */
+const MAX_LOG_SE = 1;
 
 /** Representative numbers at a (possibly `*`) parameter path, with concrete paths. */
 function valuesAt(p: Parameters, pattern: string): { path: string; value: number }[] {
@@ -392,6 +432,34 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
   }
 
   const best = converged ? history[history.length - 1] : history.reduce((a, b) => (b.score < a.score ? b : a));
+  // each factor's standard error on the log scale: the observed moment's relative error over
+  // d ln(moment) / d ln(factor), the secant of the last two evaluations where it is usable
+  const logSe = new Map<string, number>();
+  for (const plan of plans) {
+    const id = plan.def.id;
+    const basis = plan.obs[0].basis;
+    const kind = basis === 'month_count' ? 'count' : basis === 'month_end_stock' ? 'stock' : 'other';
+    const up = plan.upstream;
+    const rel = up
+      ? (() => {
+          const pairs = plan.obs.map((o) => [o.value, up.obs.find((u) => u.month === o.month && u.period === o.period)?.value ?? NaN] as const).filter(([, u]) => Number.isFinite(u));
+          return observedMomentRelSe(pairs.map(([v]) => v), kind, pairs.map(([, u]) => u));
+        })()
+      : observedMomentRelSe(plan.obs.map((o) => o.value), kind);
+    let e = plan.def.elasticity;
+    if (history.length >= 2) {
+      const [a, b] = history.slice(-2);
+      const dx = b.x.get(id)! - a.x.get(id)!;
+      const ga = a.g.get(id)!.simulated;
+      const gb = b.g.get(id)!.simulated;
+      if (Math.abs(dx) > 1e-6 && ga > 0 && gb > 0) {
+        const s = (Math.log(gb) - Math.log(ga)) / dx;
+        if (Math.sign(s) === Math.sign(e)) e = Math.sign(s) * clamp(Math.abs(s), 0.25 * Math.abs(e), 4 * Math.abs(e));
+      }
+    }
+    const se = rel / Math.abs(e);
+    if (Number.isFinite(se) && se > 0) logSe.set(id, Math.min(se, MAX_LOG_SE));
+  }
   const fittedParams = apply(startParams, plans, (id) => Math.exp(best.x.get(id) ?? 0));
   const baseRuns = await evaluate(fitScenario.parameters);
 
@@ -451,7 +519,9 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
       const s = valuesAt(startParams, pattern);
       const f = valuesAt(fittedParams, pattern);
       b.forEach((bv, i) => {
-        parameters.push({ target: plan.def.id, path: bv.path, base: bv.value, start: s[i]?.value ?? NaN, fitted: f[i]?.value ?? NaN, informedBy: plan.upstream ? `${plan.informant} ÷ ${plan.upstream.kpi}` : plan.informant, note });
+        const fittedValue = f[i]?.value ?? NaN;
+        const ls = logSe.get(plan.def.id);
+        parameters.push({ target: plan.def.id, path: bv.path, base: bv.value, start: s[i]?.value ?? NaN, fitted: fittedValue, se: ls !== undefined ? Math.abs(fittedValue) * ls : NaN, informedBy: plan.upstream ? `${plan.informant} ÷ ${plan.upstream.kpi}` : plan.informant, note });
         informed.add(bv.path.replace(/\.mean$/, ''));
       });
     }
@@ -483,4 +553,12 @@ function apply(params: Parameters, plans: readonly Plan[], factor: (id: string) 
     }
   });
   return parseParameters(next);
+}
+
+/**
+ * The scenario with a fit's parameters labelled as fitted to observed series and their standard
+ * errors kept for the ensembles' parameter draws (parameters set from `fit.fittedParameters`).
+ */
+export function withFitSources(s: Scenario, fit: FitResult): Scenario {
+  return withSources(s, fit.parameters.map((p) => ({ path: p.path, source: 'observed' as const, se: p.se })));
 }

@@ -15,7 +15,7 @@ export * from './observed.ts';
 export * from './rebase.ts';
 export { EventEstimator, applyEstimates, listNotInformed, MIN_OBSERVATIONS, type EstimatorOptions, type Estimate, type EventEstimates, type TransitionRow, type EntryRow, type DurationTable } from './estimate.ts';
 export { FIT_TARGETS } from './fitTargets.ts';
-export { fitToObserved, type FitOptions, type FitResult, type FitSeries, type FitParameterRow, type FitIteration } from './fit.ts';
+export { fitToObserved, withFitSources, observedMomentRelSe, type FitOptions, type FitResult, type FitSeries, type FitParameterRow, type FitIteration } from './fit.ts';
 export * from './backtest.ts';
 export * from './check.ts';
 export * from './scenarioFile.ts';

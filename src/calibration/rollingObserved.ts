@@ -16,7 +16,7 @@ import { quantileSorted } from '../projections/summary.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { comparableValue, covers } from './compare.ts';
 import type { TrendKind } from './estimateTypes.ts';
-import { fitToObserved } from './fit.ts';
+import { fitToObserved, withFitSources } from './fit.ts';
 import { withObservedTrend } from './observedTrend.ts';
 import { defaultWindow, type Observation } from './observed.ts';
 import { rebaseScenario } from './rebase.ts';
@@ -96,7 +96,7 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
     const known = obs.filter((x) => x.month <= o);
     const window = defaultWindow(known, o)!;
     const fit = await fitToObserved({ base: opts.base, observations: known, from: window.from, to: o, runs: opts.fitRuns ?? 8, seed: opts.seed, workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.file });
-    const fitted = withParameters(opts.base, fit.fittedParameters, opts.base.name, opts.base.description);
+    const fitted = withFitSources(withParameters(opts.base, fit.fittedParameters, opts.base.name, opts.base.description), fit);
     const rebased = rebaseScenario(fitted, o + 1, known, { lookBack: 2, file: opts.file }).scenario;
     const segEnd = segments.find(([a, b]) => o >= a && o <= b)![1];
     const months = Math.min(horizons[horizons.length - 1], segEnd - o);

@@ -22,12 +22,12 @@ export function fitTableCsv(series: readonly FitSeries[]): string {
   );
 }
 
-export const FIT_PARAMETERS_HEADER = ['target', 'path', 'base', 'start', 'fitted', 'informed_by', 'note'] as const;
+export const FIT_PARAMETERS_HEADER = ['target', 'path', 'base', 'start', 'fitted', 'se', 'informed_by', 'note'] as const;
 
 export function fitParametersCsv(rows: readonly FitParameterRow[]): string {
   return csv(
     FIT_PARAMETERS_HEADER,
-    rows.map((r) => [r.target, r.path, r.base, r.start, r.fitted, r.informedBy, r.note]),
+    rows.map((r) => [r.target, r.path, r.base, r.start, r.fitted, r.se, r.informedBy, r.note]),
   );
 }
 

@@ -25,6 +25,7 @@ import {
   scoresCsv,
   withParameters,
   withObservedTrend,
+  withFitSources,
   assertSomeObservations,
   defaultWindow,
   observedSegments,
@@ -306,7 +307,7 @@ export async function runRolling(opts: RollingOptions): Promise<void> {
     const obs = read.observations.filter((o) => o.kind === 'actual');
     const w = defaultWindow(obs)!;
     const fit = await fitToObserved({ base, observations: obs, from: w.from, to: w.to, runs: opts.fitRuns ?? 8, seed: seedOf(base), workers: opts.workers, iterations: opts.fitIterations ?? 2, file: opts.scenario });
-    const rebased = rebaseScenario(withParameters(base, fit.fittedParameters, base.name, base.description), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario;
+    const rebased = rebaseScenario(withFitSources(withParameters(base, fit.fittedParameters, base.name, base.description), fit), w.to + 1, obs, { lookBack: 2, file: opts.scenario }).scenario;
     const trended = withObservedTrend(rebased, obs.filter((o) => o.month >= w.from), w.to, chosenTrend as TrendKind);
     const scenario = { ...trended.scenario, name: `${base.name} fitted to ${monthKey(w.from)}–${monthKey(w.to)}`, ...(bands ? { bands } : {}) };
     const ens = await runEnsemble([scenario], { runs, seed: seedOf(base), months, workers: opts.workers });

@@ -16,6 +16,7 @@ import {
   estimatesCsv,
   withSources,
   withObservedTrend,
+  withFitSources,
   fitParametersCsv,
   fitTableCsv,
   fitToObserved,
@@ -276,7 +277,7 @@ Examples:
         });
         bar.stop();
         scenario = withParameters(scenario, fit.fittedParameters, scenario.name, scenario.description);
-        scenario = withSources(scenario, fit.parameters.map((p) => ({ path: p.path, source: 'observed', se: NaN })));
+        scenario = withFitSources(scenario, fit);
         // the calibrated scenario projects from the month after the window
         const rebased = rebaseScenario(scenario, to + 1, observed.observations, { lookBack: 2, file: opts.out });
         scenario = rebased.scenario;
