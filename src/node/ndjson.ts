@@ -23,7 +23,8 @@ import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { isUtf8 } from 'node:buffer';
 import { fastParseEvent, schemaStrings } from '../store/fastEvent.ts';
 
-const SCHEMA_STRINGS = schemaStrings();
+/** The catalogue's strings, collected when the first reader is made (not by a command that only writes logs). */
+let schemaStringsCache: string[] | undefined;
 
 export const READ_CHUNK_BYTES = 4 * 1024 * 1024;
 /** An event is a few hundred bytes: a longer line than this (a file of zeros, a stray binary) is refused, not buffered without end. */
@@ -234,7 +235,7 @@ export class NdjsonReader {
   torn = false;
   private readonly validate: ValidateMode;
   private readonly validator: JourneyValidator | undefined;
-  private readonly json = new ByteJsonParser(SCHEMA_STRINGS);
+  private readonly json = new ByteJsonParser((schemaStringsCache ??= schemaStrings()));
   private done = false;
 
   constructor(
