@@ -4,7 +4,7 @@
  * ran or in which order they finished.
  */
 import type { Worker } from 'node:worker_threads';
-import { sibling, startWorker } from './threads.ts';
+import { threadEntry, startWorker } from './threads.ts';
 import { availableParallelism } from 'node:os';
 import type { ReplicationTask, ReplicationResult } from './replication.ts';
 import { runReplicationTask } from './replication.ts';
@@ -38,7 +38,7 @@ export async function runTasks(tasks: readonly ReplicationTask[], opts: PoolOpti
   // so n workers cost n - 1 threads' start-up, module loading and cold code, not n
   let next = 0;
   let done = 0;
-  const entry = sibling('./worker', import.meta.url);
+  const entry = threadEntry('ensemble/worker');
 
   await new Promise<void>((resolve, reject) => {
     const pool: Worker[] = [];

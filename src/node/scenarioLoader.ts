@@ -23,8 +23,11 @@ function lineColumn(text: string, position: number): string {
   return `line ${line}, column ${col}`;
 }
 
-/** The shipped scenarios' folder: a scenario anywhere may extend the files in it. */
-const SHIPPED = resolve(decodeURIComponent(new URL('../../scenarios/', import.meta.url).pathname));
+/**
+ * The shipped scenarios' folder: a scenario anywhere may extend the files in it. (Built, this
+ * module lies one folder below dist/, as its source lies one below src/.)
+ */
+export const SHIPPED = resolve(decodeURIComponent(new URL('../../scenarios/', import.meta.url).pathname));
 
 function real(p: string): string {
   try {

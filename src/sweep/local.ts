@@ -4,7 +4,7 @@
  * not stop the others.
  */
 import type { Worker } from 'node:worker_threads';
-import { sibling, startWorker } from '../ensemble/threads.ts';
+import { threadEntry, startWorker } from '../ensemble/threads.ts';
 import { defaultWorkers } from '../ensemble/index.ts';
 import { runJobAsync } from './job.ts';
 import type { SweepPlan } from './spec.ts';
@@ -29,7 +29,7 @@ export async function runLocal(plan: SweepPlan, jobs: readonly number[], sink: J
     }
     return;
   }
-  const entry = sibling('./thread', import.meta.url);
+  const entry = threadEntry('sweep/thread');
   let next = 0;
   let finished = 0;
   const pool: Worker[] = [];

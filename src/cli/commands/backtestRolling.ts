@@ -4,7 +4,6 @@
  */
 import { readFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { isoDate, lastDayOfMonth, monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
 import {
   ALL_KPIS,
@@ -40,7 +39,7 @@ import { formatNumber } from '../../projections/index.ts';
 import type { KpiRun } from '../../projections/types.ts';
 import { compareGlobal } from '../../returns/assemble.ts';
 import { openingFromEvents } from '../../returns/opening.ts';
-import { loadScenario } from '../../node/scenarioLoader.ts';
+import { SHIPPED, loadScenario } from '../../node/scenarioLoader.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { readNdjsonEvents } from '../../node/ndjson.ts';
 import { writeFileAtomic } from '../../node/atomicFile.ts';
@@ -70,7 +69,7 @@ export interface RollingOptions extends RunOptions {
 }
 
 /** The national-rates scenario shipped with the package: the default base for an event history. */
-export const DEFAULT_EVENTS_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
+export const DEFAULT_EVENTS_BASE = join(SHIPPED, 'england-per-10k.json');
 
 export const TREND_OPTIONS = ['none', 'linear', 'damped'] as const;
 

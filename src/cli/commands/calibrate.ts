@@ -4,7 +4,6 @@
  * with its fit tables beside it.
  */
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Option, type Command } from 'commander';
 import { monthKey, parseMonth } from '../../calendar/index.ts';
 import {
@@ -36,7 +35,7 @@ import {
 import { DEFAULT_DAMPING, type TrendKind } from '../../calibration/estimateTypes.ts';
 import { FLOW_PARTS, TREND_KINDS, type FlowPart } from '../../simulation/parameters.ts';
 
-import { loadScenario } from '../../node/scenarioLoader.ts';
+import { SHIPPED, loadScenario } from '../../node/scenarioLoader.ts';
 import type { Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent } from '../../node/ndjson.ts';
 import { writeFileAtomic } from '../../node/atomicFile.ts';
@@ -49,7 +48,7 @@ import { readLog } from './backtestRolling.ts';
 import { LIMITS, collect, finiteNumber, month, nonNegativeInt, outputFile, outputFolder, populationArg, positiveInt, runsArg, seedArg, workersArg } from '../options.ts';
 
 /** The structural base of a calibration from an event history alone: national rates, for what the history does not inform. */
-export const NATIONAL_BASE = fileURLToPath(new URL('../../../scenarios/england-per-10k.json', import.meta.url));
+export const NATIONAL_BASE = join(SHIPPED, 'england-per-10k.json');
 /** Children aged 0–17 assumed when neither --population nor --base gives them: rates per 10,000 are then nominal. */
 const NOMINAL_POPULATION = 10000;
 
