@@ -1,8 +1,10 @@
 /**
  * Rolling-origin back-testing on observed KPI series. At each origin (a month with an
  * observation) the base scenario is fitted to the observed months of the unbroken run that ends
- * there (the same fit as `calibrate --observed --to`), moved to start the month after from the
- * observed position, projected, and compared at each horizon with the observed value of every
+ * there (the same fit as `calibrate --observed --to`, its standard errors drawn per replication),
+ * moved to start the month after from the observed position, projected once for each trend
+ * option in first contacts (`withObservedTrend`, from the same fit and the same seed), and
+ * compared at each horizon with the observed value of every
  * KPI observed in the horizon's month. The benchmark is the last value carried forward: the
  * series' value at the origin (or its latest value in the window). Observed series give no
  * episodes, so there is no Markov benchmark here.
