@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { monthKey, parseMonth } from '../src/calendar/index.ts';
 import { comparableSpec, observedArrivalFit, observedMomentRelSe, withObservedTrend, type Observation } from '../src/calibration/index.ts';
-import { chooseTrend } from '../src/cli/commands/backtestRolling.ts';
+import { chooseTrend } from '../src/calibration/trendChoice.ts';
 import { runEnsemble } from '../src/ensemble/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import type { Scenario } from '../src/scenarios/index.ts';

@@ -27,6 +27,7 @@ export * from './markov.ts';
 export * from './rolling.ts';
 export * from './rollingObserved.ts';
 export * from './observedTrend.ts';
+export * from './trendChoice.ts';
 export type { TrendKind } from './estimateTypes.ts';
 export * from './bands.ts';
 export * from './bandsFromHistory.ts';

@@ -4,6 +4,7 @@
  * targets are met: at 12 months, children looked after (CLA) closer than both benchmarks; actuals
  * inside the calibrated p5–p95 for 80–95% of all origins and KPIs.
  */
+import { chooseTrend } from '../../src/calibration/trendChoice.ts';
 import { existsSync, readFileSync } from 'node:fs';
 
 const DIR = new URL('../../scenarios/calibration/backtest/', import.meta.url);
@@ -76,12 +77,12 @@ export function backtestMarkdown(): string {
   if (events.length > 0) out.push(`- SSDA903 histories, actuals inside p5–p95 over all origins, horizons and KPIs (target 80–95%): ${coverageVerdict(coverage(events))}`);
   const so = readCsv('southampton-origins.csv');
   if (so.length > 0) out.push(`- Southampton, actuals inside p5–p95 over all origins, horizons and KPIs (target 80–95%): ${coverageVerdict(coverage(so))}`);
-  if (trend.length > 0) {
-    const best = [...trend].sort((a, b) => n(a.criterion) - n(b.criterion))[0];
-    const tied = trend.every((t) => t.criterion === trend[0].criterion);
-    out.push(
-      `- Trend in arrival rates, chosen by back-test over the regional councils (mean MASE against the naive forecast for \`cla_open\`, \`cla_starts\`, \`cla_ends\` at every horizon; lower is better): ${trend.map((t) => `${t.trend} ${f2(n(t.criterion))}`).join(', ')}${tied ? ' (identical: the estimator does not yet fit a trend, so the options do not differ)' : ` → **${best.trend}**`}`,
-    );
-  }
+  const trendLine = (rows: Record<string, string>[], what: string, over: string, criterion: string) => {
+    if (rows.length === 0) return;
+    const options = rows.map((t) => ({ trend: t.trend, score: n(t.criterion) }));
+    out.push(`- Trend in ${what}, chosen by back-test over ${over} by ${criterion} (lower is better; a more complex trend must score 0.5% lower than a simpler one): ${options.map((t) => `${t.trend} ${f2(t.score)}`).join(', ')} → **${chooseTrend(options).trend}**`);
+  };
+  trendLine(trend, 'arrival rates into care', 'the regional councils', 'mean MASE against the naive forecast for `cla_open`, `cla_starts`, `cla_ends` at every horizon');
+  trendLine(readCsv('southampton-trend.csv'), 'first contacts', 'the Southampton series', 'mean MASE against the naive forecast over every KPI at every horizon');
   return out.join('\n');
 }

@@ -25,6 +25,10 @@ import {
   withParameters,
   withObservedTrend,
   withFitSources,
+  chooseTrend,
+  trendCriterion,
+  TREND_CRITERION,
+  TREND_CRITERION_OBSERVED,
   assertSomeObservations,
   defaultWindow,
   observedSegments,
@@ -128,32 +132,6 @@ export function overallCoverage(rows: readonly OriginForecast[]): { in90: number
   const in90Model = ok.filter((r) => r.actual >= (r.model?.p5 ?? r.p5) && r.actual <= (r.model?.p95 ?? r.p95)).length;
   const pct = (k: number) => (ok.length ? (100 * k) / ok.length : NaN);
   return { in90: pct(in90), in50: pct(in50), in90Model: pct(in90Model), n: ok.length };
-}
-
-/** What chooses the trend: lower is better. */
-export const TREND_CRITERION = 'mean MASE against the naive forecast over cla_open, cla_starts and cla_ends at every horizon and source';
-/** The same over every KPI of an observed series (a trend in the front door moves all of them). */
-export const TREND_CRITERION_OBSERVED = 'mean MASE against the naive forecast over every KPI scored at every horizon';
-
-export function trendCriterion(rows: readonly OriginForecast[], kpis: readonly string[] | 'all' = ['cla_open', 'cla_starts', 'cla_ends']): number {
-  const ms = scoreForecasts(rows)
-    .filter((s) => s.kpi !== ALL_KPIS && (kpis === 'all' || kpis.includes(s.kpi)) && Number.isFinite(s.maseNaive))
-    .map((s) => s.maseNaive);
-  return ms.length === 0 ? NaN : ms.reduce((a, b) => a + b, 0) / ms.length;
-}
-
-/** Trend options from the simplest: a damped trend is a linear one that levels off. */
-const SIMPLER_FIRST: readonly string[] = ['none', 'damped', 'linear'];
-/** A more complex trend is kept only when it scores lower than a simpler one by more than this share. */
-export const TREND_TIE = 0.005;
-
-/** The simplest trend option whose score is within `TREND_TIE` of the best (lower is better; NaN scores last). */
-export function chooseTrend<T extends { trend: string; score: number }>(options: readonly T[]): T {
-  const sorted = [...options].sort((a, b) => SIMPLER_FIRST.indexOf(a.trend) - SIMPLER_FIRST.indexOf(b.trend));
-  const scored = sorted.filter((o) => Number.isFinite(o.score));
-  if (scored.length === 0) return sorted[0];
-  const best = Math.min(...scored.map((o) => o.score));
-  return scored.find((o) => o.score <= best * (1 + TREND_TIE))!;
 }
 
 /** Writes the one projection's band factors into a scenario file, which must load back. */
