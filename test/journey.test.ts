@@ -59,6 +59,7 @@ const REQUIRES: Record<EventType, [Flag, boolean, JourneyRule][]> = {
     ['cpPlanOpen', false, 'case-has-open-cp-plan'],
     ['lookedAfter', false, 'case-closed-while-looked-after'],
   ],
+  CareLeaverStatusRecorded: [['lookedAfter', false, 'already-looked-after']],
 };
 
 const EFFECTS: Partial<Record<EventType, Partial<Flags>>> = {

@@ -96,6 +96,15 @@ describe('net savings', () => {
     expect(moneyCsv(rows).split('\n')[3]).toBe('"year 1",2024-01,2024-12,year,net_savings,80,26,134');
   });
 
+  it('gross savings are the placement and the care-leaver spend saved together', () => {
+    const b = [runOf(months, { placement_cost: flat(100), care_leaver_cost: flat(50) })];
+    const s = [runOf(months, { placement_cost: flat(90), care_leaver_cost: flat(45) })];
+    const rows = netSavings(b, s, [], []);
+    // 12 months × (10 + 5)
+    expect(rows.find((r) => r.period === 'year 1' && r.basis === 'year' && r.measure === 'gross_savings')!.p50).toBe(180);
+    expect(rows.find((r) => r.period === 'year 1' && r.basis === 'year' && r.measure === 'net_savings')!.p50).toBe(180);
+  });
+
   it('the baseline’s own programme cost is netted off', () => {
     const b = [runOf(months, { placement_cost: flat(100) })];
     const s = [runOf(months, { placement_cost: flat(100) })];

@@ -91,8 +91,9 @@ describe('renderReport: document', () => {
       expect(fig.split('class="mark-area role-mark').length - 1, id).toBe(2 * input.scenarios.length);
       expect(fig.split('class="mark-line role-mark').length - 1, id).toBe(input.scenarios.length);
     }
-    // plus the placement mix; every chart is a figure with one SVG
-    expect(html.split('<svg').length - 1).toBe(HEADLINE.length + 1);
+    // plus the placement mix and the care-leaver spend; every chart is a figure with one SVG
+    expect(figureOf(html, 'care_leaver_cost')).toContain('Monthly care-leaver spend');
+    expect(html.split('<svg').length - 1).toBe(HEADLINE.length + 2);
   });
 
   it('gives every chart a title and an aria-label, and keeps element ids unique', () => {
@@ -223,7 +224,7 @@ describe('renderReport: other shapes of input', () => {
     expect(textOf(r.html)).toMatch(/Not produced by this run, so not shown: [^.]*Children in need/);
     // 13 months: table at the start and the 13th month, which is start + 12
     expect(defaultTableMonths(one.startMonth, 13)).toEqual(['2023-04', '2024-04']);
-    expect(r.html.split('<svg').length - 1).toBe(HEADLINE.length); // one missing, plus the placement mix
+    expect(r.html.split('<svg').length - 1).toBe(HEADLINE.length + 1); // one missing, plus the placement mix and the care-leaver spend
     expect(r.html.split('class="mark-area role-mark').length - 1).toBeGreaterThan(0);
   });
 

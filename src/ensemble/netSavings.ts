@@ -1,7 +1,7 @@
 /**
  * Money and effects of a paired comparison, replication by replication:
  *
- * - net savings: gross savings (baseline placement spend − scenario placement spend) less the
+ * - net savings: gross savings (baseline spend − scenario spend, placements and care leavers) less the
  *   programme cost the scenario adds (its interventions' running costs − the baseline's), per
  *   projection year and cumulatively, with p5–p95 bands over replications;
  * - compound effects: the % change of headline KPIs in each projection year (flows summed over the
@@ -16,7 +16,7 @@ import { programmeCostByMonth, type CostedIntervention } from '../scenarios/prog
 export type MoneyMeasure = 'gross_savings' | 'programme_cost' | 'net_savings';
 export const MONEY_MEASURES: readonly MoneyMeasure[] = ['gross_savings', 'programme_cost', 'net_savings'];
 export const MONEY_LABELS: Record<MoneyMeasure, string> = {
-  gross_savings: 'Gross savings (placement spend saved)',
+  gross_savings: 'Gross savings (placement and care-leaver spend saved)',
   programme_cost: 'Programme cost',
   net_savings: 'Net savings (gross savings − programme cost)',
 };
@@ -34,8 +34,8 @@ export interface MoneyRow {
   readonly p95: number;
 }
 
-/** Spend KPIs whose saving counts as gross savings. */
-export const SPEND_KPIS: readonly string[] = ['placement_cost'];
+/** Spend KPIs whose saving counts as gross savings: the total spend the engine reports. */
+export const SPEND_KPIS: readonly string[] = ['placement_cost', 'care_leaver_cost'];
 
 function summary(values: number[]): { p50: number; p5: number; p95: number } {
   const s = values.filter((v) => !Number.isNaN(v)).sort((a, b) => a - b);

@@ -53,7 +53,14 @@ export function unitCostsIn(params: Parameters, m: number): Record<PlacementGrou
   return out;
 }
 
-/** Projector options that match a scenario run: population, unit costs and workforce by month. */
+/** Weekly care-leaver costs in force in month index `m` (leaving care, staying put), inflated as unit costs are. */
+export function careLeaverCostsIn(params: Parameters, m: number): { leavingCare: number; stayingPut: number } {
+  const years = Math.floor((m - parseMonth(params.costs.priceMonth)) / 12);
+  const factor = Math.pow(1 + params.costs.inflationPctPerYear / 100, years);
+  return { leavingCare: (params.costs.leavingCareWeeklyGbp?.gbp ?? 0) * factor, stayingPut: (params.costs.stayingPutWeeklyGbp?.gbp ?? 0) * factor };
+}
+
+/** Projector options that match a scenario run: population, unit costs (placements and care leavers) and workforce by month. */
 export function projectorOptionsFor(scenario: Scenario, params: readonly Parameters[]): ProjectorOptions {
   const start = parseMonth(scenario.start);
   const months = params.length;
@@ -65,6 +72,7 @@ export function projectorOptionsFor(scenario: Scenario, params: readonly Paramet
     months,
     population: (m) => pop[offset(m)],
     unitCostsAt: (m) => unitCostsIn(params[offset(m)], m),
+    careLeaverCostsAt: (m) => careLeaverCostsIn(params[offset(m)], m),
     socialWorkers: hasWorkforce ? (m) => ((params[offset(m)].workforce?.caseHoldingSocialWorkersPer10k ?? 0) * pop[offset(m)]) / 10000 : undefined,
   };
 }

@@ -22,9 +22,10 @@
  * | EpisodeChanged | placement group | 1 if RNE starts a new placement (P, T, B, U) |
  * | PeriodOfCareEnded | leaving-care group of the REC (index in LEAVING_CARE_GROUPS) | |
  * | CaseClosed | 1 if referralNfa | |
+ * | CareLeaverStatusRecorded | 1 if in education, employment or training + 2 if in suitable accommodation + 4 if in touch | |
  */
 import { EVENT_TYPES, type CaseEvent, type EventType } from './schema.ts';
-import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, leavingCareGroup, placementGroup } from './codes/index.ts';
+import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, isEet, isSuitableAccommodation, leavingCareGroup, placementGroup } from './codes/index.ts';
 
 export interface FieldSink {
   /** One event as numbers (see the module comment). */
@@ -63,6 +64,12 @@ export const T_CARE_STARTED = code('PeriodOfCareStarted');
 export const T_EPISODE_CHANGED = code('EpisodeChanged');
 export const T_CARE_ENDED = code('PeriodOfCareEnded');
 export const T_CASE_CLOSED = code('CaseClosed');
+export const T_LEAVER_STATUS = code('CareLeaverStatusRecorded');
+
+/** Bits of CareLeaverStatusRecorded's `a`. */
+export const LEAVER_EET = 1;
+export const LEAVER_SUITABLE = 2;
+export const LEAVER_IN_TOUCH = 4;
 
 /** Outcome codes of ContactConcluded and AssessmentAuthorised. */
 export const OUT_NFA = 0;
@@ -81,4 +88,9 @@ export function placementGroupIndex(place: string, provider: string): number {
 /** Leaving-care group index of a REC code. */
 export function leavingGroupIndex(rec: string): number {
   return LEAVING_INDEX.get(leavingCareGroup(rec))!;
+}
+
+/** CareLeaverStatusRecorded's `a` (LEAVER_EET, LEAVER_SUITABLE, LEAVER_IN_TOUCH bits) from its codes. */
+export function leaverStatusBits(inTouch: string, activity: string, accommodation: string): number {
+  return (isEet(activity) ? LEAVER_EET : 0) | (isSuitableAccommodation(accommodation) ? LEAVER_SUITABLE : 0) | (inTouch === 'YES' ? LEAVER_IN_TOUCH : 0);
 }

@@ -35,6 +35,9 @@
  *       entries, UASC).  EpisodeChanged, PeriodOfCareEnded: `not-looked-after`.
  *     - CaseClosed: `case-not-open`, `case-has-open-assessment`, `case-has-open-s47`,
  *       `case-has-open-cin-plan`, `case-has-open-cp-plan`, `case-closed-while-looked-after`.
+ *     - CareLeaverStatusRecorded: `already-looked-after` (a care leaver's status is recorded
+ *       out of care; the stream need hold no period of care: a return may list a care leaver
+ *       with no episode in its year).
  *  6. `unknown-event-type`: a type outside the catalogue (only unvalidated input can carry one).
  *
  * `previousPlans` on CpPlanStarted is checked "when the state knows": a stream may begin part way
@@ -210,6 +213,8 @@ function violation(state: Readonly<JourneyState>, event: NewEvent, day: number):
       if (state.cpPlanOpen) return ['case-has-open-cp-plan', 'a CP plan is still open'];
       if (state.lookedAfter) return ['case-closed-while-looked-after', 'the child is still looked after'];
       return undefined;
+    case 'CareLeaverStatusRecorded':
+      return state.lookedAfter ? ['already-looked-after', 'the child is looked after: a care leaver status is recorded out of care'] : undefined;
     default: {
       const unknown: never = type;
       return ['unknown-event-type', `${String(unknown)} is not an event type of the catalogue`];
@@ -435,6 +440,9 @@ export class JourneyValidator {
         break;
       case 'CaseClosed':
         next = (f & (J_REGISTERED | J_CASE | J_ASSESSMENT | J_S47 | J_CIN | J_CP | J_LOOKED_AFTER)) === (J_REGISTERED | J_CASE) ? f & ~J_CASE : -1;
+        break;
+      case 'CareLeaverStatusRecorded':
+        next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === J_REGISTERED ? f : -1;
         break;
       default:
         next = -1;

@@ -8,7 +8,10 @@
 import { EventValidationError } from '../errors.ts';
 import { z } from 'zod';
 import {
+  ACCOMMODATION,
+  ACTIVITY,
   ASSESSMENT_FACTOR,
+  IN_TOUCH,
   CLOSURE_REASON,
   CP_CATEGORY,
   ETHNICITY,
@@ -177,6 +180,19 @@ export const PeriodOfCareEnded = z.object({
   repair: z.string().min(1).max(64).optional(),
 });
 
+/**
+ * A care leaver's status around a birthday from the 17th to the 21st (SSDA903 OC3): whether the
+ * council is in touch, the main activity (F/P codes: in education, employment or training) and
+ * the accommodation (second character 1: suitable). Dated on the birthday it is recorded for.
+ */
+export const CareLeaverStatusRecorded = z.object({
+  type: z.literal('CareLeaverStatusRecorded'),
+  ...base,
+  inTouch: z.enum(codesOf(IN_TOUCH)),
+  activity: z.enum(codesOf(ACTIVITY)),
+  accommodation: z.enum(codesOf(ACCOMMODATION)),
+});
+
 /** Closes an episode of need. `referralNfa` marks a referral closed before any assessment. */
 export const CaseClosed = z.object({
   type: z.literal('CaseClosed'),
@@ -204,6 +220,7 @@ export const CaseEventSchema = z.discriminatedUnion('type', [
   EpisodeChanged,
   PeriodOfCareEnded,
   CaseClosed,
+  CareLeaverStatusRecorded,
 ]);
 
 export type CaseEvent = z.infer<typeof CaseEventSchema>;

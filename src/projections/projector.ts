@@ -20,12 +20,13 @@
  * - Events the stream's state machine should have rejected (ending a CP plan that is not open,
  *   entering care twice) are skipped and counted in `diagnostics()`, so stock-flow identities hold.
  */
-import type { CaseEvent } from '../events/index.ts';
+import { LEAVING_CARE_GROUPS, type CaseEvent } from '../events/index.ts';
 import { addYearsFast, fastDayNumber, monthIndexOfDay, monthIndexOfIso } from '../calendar/index.ts';
 import type { KpiRun } from './types.ts';
 import {
   FIELD_SINK,
   type FieldSink,
+  leaverStatusBits,
   leavingGroupIndex,
   OUT_EARLY_HELP,
   OUT_NFA,
@@ -45,6 +46,7 @@ import {
   T_CP_PLAN_STARTED,
   T_EPISODE_CHANGED,
   T_ICPC_HELD,
+  T_LEAVER_STATUS,
   T_REFERRAL_ACCEPTED,
   T_S47_CONCLUDED,
   T_S47_STARTED,
@@ -55,6 +57,9 @@ import { age18DayOf, type MonthSnapshot, type ProjectorDiagnostics, type Project
 
 export { RATIO_KPI_IDS, fastDayNumber };
 export type { MonthSnapshot, ProjectorDiagnostics, ProjectorOptions };
+
+/** Leaving-care group index of staying put (REC E17). */
+const STAYING_PUT = LEAVING_CARE_GROUPS.indexOf('staying_put');
 
 /** Flag in an event's second number: a start or end of a period of care made by an import repair. */
 const REPAIRED = 2;
@@ -170,6 +175,10 @@ export class KpiProjector extends ProjectorState {
       case 'CaseClosed':
         type = T_CASE_CLOSED;
         a = e.referralNfa === true ? 1 : 0;
+        break;
+      case 'CareLeaverStatusRecorded':
+        type = T_LEAVER_STATUS;
+        a = leaverStatusBits(e.inTouch, e.activity, e.accommodation);
         break;
       default:
         // a type outside the catalogue (unvalidated input): it names a child and changes nothing
@@ -392,7 +401,7 @@ export class KpiProjector extends ProjectorState {
         this.leaveGroup(p, day);
         st.p1e[p] = day;
         if (!repaired) st.careLastEnd[c] = day;
-        this.careEnded(c, reg.age18Day[k], st.periodStart[p], day, !repaired);
+        this.careEnded(c, reg.age18Day[k], st.periodStart[p], day, !repaired, a === STAYING_PUT);
         this.claOpen--;
         if (f & F_UASC_IN_CARE) this.uascOpen--;
         const at = st.claSlot[p];
@@ -405,6 +414,9 @@ export class KpiProjector extends ProjectorState {
         this.refresh(c, f & ~(F_CLA | F_UASC_IN_CARE));
         return;
       }
+      case T_LEAVER_STATUS:
+        this.leavers.status(c, a);
+        return;
       case T_CASE_CLOSED: {
         const from = st.referralMonth[c];
         if (!(f & F_CASE_OPEN)) this.diag.caseClosedNotOpen++;

@@ -15,6 +15,7 @@ import {
   workingDaysBetween,
 } from '../calendar/index.ts';
 import { KPI_IDS, KPIS, type KpiId } from './catalogue.ts';
+import { CareLeaverBook } from './careLeaverBook.ts';
 import type { KpiRun } from './types.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import {
@@ -53,6 +54,11 @@ export interface ProjectorOptions {
    * replaces `unitCosts` and `unitCostInflationPct`, so interventions can change costs over time.
    */
   readonly unitCostsAt?: (monthIndex: number) => Partial<Record<PlacementGroup, number>>;
+  /**
+   * Weekly costs in GBP per care leaver (leaving-care allowance and personal adviser time) and per
+   * staying put arrangement in force in a month (by month index), already inflated; none: care_leaver_cost is 0.
+   */
+  readonly careLeaverCostsAt?: (monthIndex: number) => { readonly leavingCare: number; readonly stayingPut: number };
   /** Case-holding social workers (constant or per month index); caseload_avg is NaN without it. */
   readonly socialWorkers?: number | ((monthIndex: number) => number);
 }
@@ -123,6 +129,9 @@ export abstract class ProjectorState {
   protected readonly unitCost = new Float64Array(PLACEMENT_GROUPS.length);
   protected readonly inflation: number;
   protected readonly unitCostsAt: ProjectorOptions['unitCostsAt'];
+  protected readonly careLeaverCostsAt: ProjectorOptions['careLeaverCostsAt'];
+  /** Care leavers' statuses and days (care_leavers_eet_pct, care_leavers_suitable_accommodation_pct, care_leaver_cost). */
+  protected readonly leavers = new CareLeaverBook();
 
   protected readonly ids = new ChildIndex();
   protected readonly register = new ChildRegister();
@@ -216,6 +225,7 @@ export abstract class ProjectorState {
     if (this.population === undefined) throw new RangeError('ProjectorOptions.population is required');
     this.socialWorkers = constantOrPerMonth('socialWorkers', opts.socialWorkers);
     this.unitCostsAt = opts.unitCostsAt;
+    this.careLeaverCostsAt = opts.careLeaverCostsAt;
     const infl = opts.unitCostInflationPct ?? 0;
     if (!Number.isFinite(infl) || infl <= -100) throw new RangeError(`ProjectorOptions.unitCostInflationPct must be a number above -100 (got ${String(infl)})`);
     this.inflation = 1 + infl / 100;
@@ -287,13 +297,13 @@ export abstract class ProjectorState {
 
   /**
    * Care-leaver bookkeeping at the end of a period of care of slot `c` (18th birthday `age18`;
-   * `exit` false for an end made by an import repair):
+   * `exit` false for an end made by an import repair; `stayingPut` for REC E17):
    * the days looked after since the 14th birthday add up, and a child who ceased to be looked
    * after aged 16, 17 or 18 with 13 weeks (91 days) or more since the 14th birthday is a care
    * leaver from the later of that day and the 17th birthday to the 26th birthday (other
    * birthdays are counted from the 18th, so 29 February births have theirs on 28 February).
    */
-  protected careEnded(c: number, age18: number, start: number, day: number, exit: boolean): void {
+  protected careEnded(c: number, age18: number, start: number, day: number, exit: boolean, stayingPut: boolean): void {
     if (age18 === OPEN) return;
     const st = this.st;
     const b14 = addYearsFast(age18, -4);
@@ -304,6 +314,7 @@ export abstract class ProjectorState {
     const to = addYearsFast(age18, 8);
     st.leaverFrom[c] = from;
     st.leaverTo[c] = to;
+    this.leavers.start(c, from, to, age18, stayingPut);
     this.leaverDelta(monthIndexOfDay(from), 1);
     this.leaverDelta(monthIndexOfDay(to), -1);
   }
@@ -314,6 +325,7 @@ export abstract class ProjectorState {
     const from = st.leaverFrom[c];
     const to = st.leaverTo[c];
     st.leaverFrom[c] = st.leaverTo[c] = NEVER;
+    this.leavers.end(c, day);
     // undo the interval from this month on: counted until now if it had begun
     this.leaverDelta(monthIndexOfDay(to), 1);
     this.leaverDelta(monthIndexOfDay(from > day ? from : day), -1);
@@ -459,6 +471,9 @@ export abstract class ProjectorState {
     count('cla_ends_age18', this.endsAge18);
     count('uasc_open', this.uascOpen);
     count('care_leavers_open', this.careLeavers);
+    const cl = this.leavers.close(firstDayOfMonth(m), firstDayOfMonth(m + 1));
+    pct('care_leavers_eet_pct', cl.eet, cl.aged19to21);
+    pct('care_leavers_suitable_accommodation_pct', cl.suitable, cl.aged19to21);
     for (let g = 0; g < PLACEMENT_GROUPS.length; g++) count(`cla_placement_${PLACEMENT_GROUPS[g]}`, this.groupCount[g]);
     pct('cla_placement_ifa_pct', this.groupCount[IFA], this.claOpen);
     pct('cla_3plus_moves_pct', this.threePlusMoves(m), this.claOpen);
@@ -473,6 +488,8 @@ export abstract class ProjectorState {
       cost *= inflation;
     }
     count('placement_cost', cost);
+    const lc = this.careLeaverCostsAt?.(m);
+    count('care_leaver_cost', lc ? (cl.days * lc.leavingCare + cl.stayingPutDays * lc.stayingPut) / 7 : 0);
 
     const workers = this.socialWorkers ? this.socialWorkers(m) : NaN;
     N.caseload_avg[off] = this.openCases;

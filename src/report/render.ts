@@ -301,8 +301,10 @@ class ReportBuilder {
 
   async spendChart(): Promise<string> {
     const def = this.present.get('placement_cost');
-    if (!def) return this.missingFigure('placement_cost', 'Placement spend', true);
-    return this.fanChart({ ...def, label: 'Monthly placement spend' }, WIDE, true);
+    const placements = def ? await this.fanChart({ ...def, label: 'Monthly placement spend' }, WIDE, true) : this.missingFigure('placement_cost', 'Placement spend', true);
+    // care-leaver spend beside it, when the run reports it (a log replayed from an older version may not)
+    const leavers = this.present.get('care_leaver_cost');
+    return leavers ? placements + '\n' + (await this.fanChart({ ...leavers, label: 'Monthly care-leaver spend' }, WIDE, true)) : placements;
   }
 
   header(): string {
@@ -456,7 +458,7 @@ class ReportBuilder {
       effectsSection(i.effects, i.baseline ?? this.ordered[0]?.scenario.name ?? ''),
       `<section class="headline" aria-labelledby="headline"><h2 id="headline">Headline measures</h2>${headline}</section>`,
       `<section class="placements" aria-labelledby="placements"><h2 id="placements">Placements</h2><div class="charts">${mix}</div></section>`,
-      `<section class="spend" aria-labelledby="spend"><h2 id="spend">Placement spend</h2><div class="charts">${spend}</div></section>`,
+      `<section class="spend" aria-labelledby="spend"><h2 id="spend">Placement and care-leaver spend</h2><div class="charts">${spend}</div></section>`,
       backtest,
       this.kpiTable(),
       this.notes(),

@@ -6,7 +6,9 @@
  * - childTable.ts: the child (slot) table and the run's settings;
  * - emitters.ts: the event emitters (event objects, or numbers for a field sink);
  * - transitions.ts: the journey's transitions;
- * - history.ts: the opening history replay and the continuation of opening children;
+ * - history.ts: the opening history replay;
+ * - careLeavers.ts: care leavers' statuses at their 17th to 21st birthdays;
+ * - openingContinue.ts: the continuation of opening children;
  * - this file: monthly arrivals and the dispatch of the kernel's entries.
  * Per-child random streams are `SlotRng` (random.ts).
  *
@@ -62,6 +64,7 @@ import {
 import { HistoryTrack } from './historyTrack.ts';
 import type { EngineInput, EngineResult } from './childTable.ts';
 import { OpeningContinuation } from './openingContinue.ts';
+import { K_LEAVER_STATUS } from './careLeavers.ts';
 
 export { HistoryError, SlotRng, replicationKey };
 export type { EngineInput, EngineResult };
@@ -185,6 +188,9 @@ export class CaseFlowEngine extends OpeningContinuation {
           this.rng.select(payload);
           this.reenterNow(payload, day);
         }
+        break;
+      case K_LEAVER_STATUS:
+        this.statusDue(payload, day);
         break;
     }
   }

@@ -40,9 +40,9 @@ import {
   H_EPISODE,
   H_S47,
 } from './historyTrack.ts';
-import { HistoryReplay } from './history.ts';
+import { CareLeaverStatus } from './careLeavers.ts';
 
-export abstract class OpeningContinuation extends HistoryReplay {
+export abstract class OpeningContinuation extends CareLeaverStatus {
   /** Continues every opening child's journey from the state its history implies. */
   protected continueOpening(slots: readonly number[]): void {
     const t = this.track;

@@ -47,6 +47,10 @@ const REENTRY_ROUTE_LABELS: Record<ReentryRoute, string> = {
   cao: 'a child arrangements order (E41)',
 };
 
+/** Ages at which a care leaver's status is recorded, in the two groups the DfE publishes. */
+export const LEAVER_AGES = ['17-18', '19-21'] as const;
+export type LeaverAge = (typeof LEAVER_AGES)[number];
+
 /** Placement groups a child can be placed in at entry or on a move (placed for adoption comes from adoption plans). */
 export const ENTRY_PLACEMENT_GROUPS = PLACEMENT_GROUPS.filter((g) => g !== 'placed_for_adoption') as Exclude<(typeof PLACEMENT_GROUPS)[number], 'placed_for_adoption'>[];
 
@@ -357,6 +361,27 @@ export const ParametersSchema = z
       })
       .meta({ description: 'Children looked after: entries, legal status, time in care and leaving care (everyone leaves by the 18th birthday)' }),
 
+    careLeavers: z
+      .strictObject(
+        Object.fromEntries(
+          LEAVER_AGES.map((a) => [
+            a,
+            z
+              .strictObject({
+                inTouch: prob(`Share of care leavers aged ${a} (at the 17th–21st birthday the status is recorded for) with whom the council is in touch (OC3 IN_TOUCH YES); the rest are recorded not in touch (NO), with no information on activity or accommodation`),
+                eet: prob(`Share of care leavers aged ${a} in education, employment or training (OC3 ACTIV F or P codes), of all care leavers of that age (those not in touch included): at most inTouch`),
+                suitableAccommodation: prob(`Share of care leavers aged ${a} in accommodation recorded as suitable (OC3 ACCOM ending 1), of all care leavers of that age: at most inTouch`),
+              })
+              .meta({ description: `Status of care leavers at their ${a === '17-18' ? '17th and 18th' : '19th, 20th and 21st'} birthdays` }),
+          ]),
+        ) as Record<LeaverAge, z.ZodObject<{ inTouch: ReturnType<typeof prob>; eet: ReturnType<typeof prob>; suitableAccommodation: ReturnType<typeof prob> }>>,
+      )
+      .optional()
+      .meta({
+        description:
+          'Care leavers (SSDA903 OC3): a status recorded at each birthday from the 17th to the 21st for every care leaver not looked after that day (in touch, main activity, accommodation), by age. Left out: no status is recorded',
+      }),
+
     uasc: z
       .strictObject({
         arrivalsPerMonthPer10k: num(per10kMonth, 'Mean unaccompanied asylum-seeking children entering care a month (arrivals and national transfer scheme)', { min: 0 }),
@@ -389,8 +414,22 @@ export const ParametersSchema = z
           .regex(/^\d{4}-(0[1-9]|1[0-2])$/, { message: 'must be a month YYYY-MM' })
           .meta({ unit: 'YYYY-MM', description: 'Month whose prices the unit costs are in' }),
         inflationPctPerYear: num('% per year', 'Annual inflation applied to unit costs after priceMonth', { min: -20, max: 50 }),
+        leavingCareWeeklyGbp: z
+          .strictObject({
+            gbp: num('GBP per week', 'Weekly cost of supporting one care leaver aged 17–25 (leaving-care allowance and personal adviser time), at priceMonth prices', { min: 0 }),
+            source: z.string().min(1).meta({ unit: 'text', description: 'Where the leaving-care cost comes from' }),
+          })
+          .optional()
+          .meta({ description: 'Leaving-care cost per care leaver (left out: 0)' }),
+        stayingPutWeeklyGbp: z
+          .strictObject({
+            gbp: num('GBP per week', 'Weekly cost of a staying put arrangement (a care leaver who left care aged 18 or over to stay with the foster carers, REC E17), until the 21st birthday, at priceMonth prices; on top of the leaving-care cost', { min: 0 }),
+            source: z.string().min(1).meta({ unit: 'text', description: 'Where the staying put cost comes from' }),
+          })
+          .optional()
+          .meta({ description: 'Staying put cost per care leaver (left out: 0)' }),
       })
-      .meta({ description: 'Placement unit costs' }),
+      .meta({ description: 'Placement and care-leaver unit costs' }),
 
     workforce: z
       .strictObject({
@@ -424,6 +463,13 @@ export const ParametersSchema = z
   })
   .superRefine((p, ctx) => {
     if (p.opening.uascPer10k > p.opening.claPer10k) ctx.addIssue({ code: 'custom', path: ['opening', 'uascPer10k'], message: `must not exceed opening.claPer10k (${p.opening.claPer10k})` });
+    for (const a of LEAVER_AGES) {
+      const cl = p.careLeavers?.[a];
+      if (!cl) continue;
+      for (const k of ['eet', 'suitableAccommodation'] as const) {
+        if (cl[k] > cl.inTouch) ctx.addIssue({ code: 'custom', path: ['careLeavers', a, k], message: `must not exceed careLeavers.${a}.inTouch (${cl.inTouch}): care leavers not in touch have no information` });
+      }
+    }
   })
   .meta({ description: 'Case-flow model parameters' });
 

@@ -98,6 +98,7 @@ export function partOfParameter(path: string): FlowPart | undefined {
     case 'afterCpPlan':
       return 'cp';
     case 'care':
+    case 'careLeavers':
     case 'uasc':
     case 'placement':
       return 'care';

@@ -50,6 +50,8 @@ export function sampleCommand(type: EventType, childId: string, date: string, pr
       return { type, ...base, rec: pick(['E4A', 'E41', 'E11', 'E17', 'E8'] as const) };
     case 'CaseClosed':
       return { type, ...base, reason: pick(['RC7', 'RC8', 'RC9'] as const) };
+    case 'CareLeaverStatusRecorded':
+      return { type, ...base, inTouch: pick(['YES', 'NO', 'YES'] as const), activity: pick(['F2', 'G5', '0'] as const), accommodation: pick(['U1', 'S2', '0'] as const) };
   }
 }
 

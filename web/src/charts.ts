@@ -177,9 +177,9 @@ export function placementSpec(data: ChartData, panelWidth: number): { spec: TopL
   return { spec: spec as unknown as TopLevelSpec, label: `Stacked area chart of children looked after by placement type, ${data.range()}. ${described.join(' ')}`, groups: colored };
 }
 
-/** KPIs shown in the spend section: placement spend, and programme cost and net savings when the engine reports them. */
+/** KPIs shown in the spend section: placement and care-leaver spend, and programme cost and net savings when the engine reports them. */
 export function spendKpis(data: ChartData): KpiDef[] {
-  return ['placement_cost', 'programme_cost', 'net_savings', 'net_saving', 'total_cost'].map((id) => data.present.get(id) ?? kpiDef(id)).filter((d): d is KpiDef => d !== undefined && data.present.has(d.id));
+  return ['placement_cost', 'care_leaver_cost', 'programme_cost', 'net_savings', 'net_saving', 'total_cost'].map((id) => data.present.get(id) ?? kpiDef(id)).filter((d): d is KpiDef => d !== undefined && data.present.has(d.id));
 }
 
 export type TooltipShow = (event: MouseEvent, value: unknown) => void;

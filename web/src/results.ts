@@ -37,7 +37,7 @@ const GROUPS: readonly [string, RegExp][] = [
   ['Assessments', /^assessment/],
   ['Child protection', /^(strategy|s47|icpc|cp_)/],
   ['Children in need and open cases', /^(cin_|open_)/],
-  ['Placements and spend', /^(cla_placement|placement|programme|net_)/],
+  ['Placements and spend', /^(cla_placement|placement|care_leaver_cost|programme|net_)/],
   ['Children looked after', /^(cla_|uasc|care_leav)/],
 ];
 

@@ -13,3 +13,4 @@ export * from './reasonEpisodeCeased.ts';
 export * from './reasonPlaceChange.ts';
 export * from './closureReason.ts';
 export * from './groups.ts';
+export * from './careLeaver.ts';
