@@ -7,7 +7,7 @@ import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.
 import { project, type ProjectorOptions } from '../src/projections/index.ts';
 import { addYears, parseIsoDate } from '../src/calendar/index.ts';
 import { runSimulation } from '../src/simulation/index.ts';
-import { loadScenario } from '../src/scenarios/index.ts';
+import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { leaverStatusBits, LEAVER_EET, LEAVER_IN_TOUCH, LEAVER_SUITABLE } from '../src/events/fields.ts';
 import { isEet, isSuitableAccommodation } from '../src/events/codes/index.ts';
 
