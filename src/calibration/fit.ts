@@ -145,6 +145,11 @@ interface Plan {
   readonly upstream?: { readonly kpi: string; readonly obs: readonly Observation[] };
 }
 
+/** The prior d ln(moment) / d ln(factor) of a plan's moment (its informant's, where it has one). */
+function elasticityOf(plan: Plan): number {
+  return plan.def.elasticityBy?.[plan.informant] ?? plan.def.elasticity;
+}
+
 /** Simulated equivalents of observations, per replication: values[r][i]. */
 function simulatedMatrix(runs: readonly KpiRun[], obs: readonly Observation[]): number[][] {
   return runs.map((run) => obs.map((o) => comparableValue(run, o.spec)));
@@ -347,7 +352,9 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
     const basis = [...byBasis].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0][0];
     const obs = all.filter((o) => o.basis === basis);
     let upstream: Plan['upstream'];
-    if (def.over && kpiDef(informant)?.unit !== 'pct') {
+    // a ratio moment for flows only (a conversion or an exit rate): a stock is fitted on its level
+    const stockLike = ['month_end_stock', 'month_end_rate_per_10k'].includes(kpiDef(informant)?.basis ?? '');
+    if (def.over && kpiDef(informant)?.unit !== 'pct' && !stockLike) {
       const up = def.over.find((k) => obsOf(k).some((u) => obs.some((o) => o.month === u.month && o.period === u.period)));
       if (up) upstream = { kpi: up, obs: obsOf(up).filter((u) => obs.some((o) => o.month === u.month && o.period === u.period)) };
     }
@@ -409,7 +416,7 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
       const id = plan.def.id;
       const m = g.get(id)!;
       if (!Number.isFinite(m.simulated) || !Number.isFinite(m.observed)) continue;
-      const prior = plan.def.elasticity * m.simulated;
+      const prior = elasticityOf(plan) * m.simulated;
       let slope = prior;
       const prev = history.length >= 2 ? history[history.length - 2] : undefined;
       if (prev) {
@@ -446,7 +453,7 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
           return observedMomentRelSe(pairs.map(([v]) => v), kind, pairs.map(([, u]) => u));
         })()
       : observedMomentRelSe(plan.obs.map((o) => o.value), kind);
-    let e = plan.def.elasticity;
+    let e = elasticityOf(plan);
     if (history.length >= 2) {
       const [a, b] = history.slice(-2);
       const dx = b.x.get(id)! - a.x.get(id)!;

@@ -26,6 +26,8 @@ export interface TargetDef {
   readonly scale: (d: D, f: number) => void;
   /** Prior d ln(moment) / d ln(factor), used until two evaluations give a secant. */
   readonly elasticity: number;
+  /** The same for an informant whose moment moves otherwise. */
+  readonly elasticityBy?: Readonly<Record<string, number>>;
   readonly bounds: readonly [number, number];
 }
 
@@ -185,12 +187,17 @@ export const FIT_TARGETS: readonly TargetDef[] = [
   {
     id: 'care_duration',
     label: 'time in care',
-    informants: ['cla_open', 'cla_rate'],
+    // children leaving care a month per child looked after (the exit rate, about 1 / time in care)
+    // where exits are observed; otherwise the stock, which a window of months moves little
+    informants: ['cla_ends', 'cla_open', 'cla_rate'],
+    over: ['cla_open', 'cla_rate'],
     paths: ['care.durationMonths.*'],
     scale: (d, f) => {
       for (const b of BANDS) scaleDuration(d.care.durationMonths[b], f);
     },
     elasticity: 0.2,
+    // exits a month from a stock that starts where it was observed: about 1 / the factor
+    elasticityBy: { cla_ends: -1 },
     bounds: [0.67, 1.5],
   },
   {
