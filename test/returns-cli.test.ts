@@ -135,7 +135,7 @@ describe('caseflow export', () => {
     expect(out).toMatch(/2023-24\s+1\s+1 /);
     expect(await main(['import', 'ssda903', '--episodes', join(FIX, 'faults-episodes.csv'), '--header', join(FIX, 'faults-header.csv'), '--out', join(dir, '903.ndjson'), '--quiet'])).toBe(0);
     expect(await main(['export', 'ssda903', join(dir, '903.ndjson'), '--year', 'all', '--out', join(dir, 'y'), '--quiet'])).toBe(0);
-    expect(readdirSync(join(dir, 'y')).sort()).toEqual(['episodes_2024.csv', 'header_2024.csv', 'uasc_2024.csv']);
+    expect(readdirSync(join(dir, 'y')).sort()).toEqual(['episodes_2024.csv', 'header_2024.csv', 'oc3_2024.csv', 'uasc_2024.csv']);
   });
 
   it('bad --year, a missing log and a bad log are exit code 2', async () => {

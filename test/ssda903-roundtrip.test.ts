@@ -148,7 +148,7 @@ describe('SSDA903 export as a realistic synthetic return', () => {
     writeSsda903(events, [2019, 2020], a);
     writeSsda903(events, [2019, 2020], b);
     const names = readdirSync(a).sort();
-    expect(names).toEqual(['episodes_2019.csv', 'episodes_2020.csv', 'header_2019.csv', 'header_2020.csv', 'uasc_2019.csv', 'uasc_2020.csv']);
+    expect(names).toEqual(['episodes_2019.csv', 'episodes_2020.csv', 'header_2019.csv', 'header_2020.csv', 'oc3_2019.csv', 'oc3_2020.csv', 'uasc_2019.csv', 'uasc_2020.csv']);
     for (const n of names) expect(readFileSync(join(a, n), 'utf8')).toBe(readFileSync(join(b, n), 'utf8'));
   });
 

@@ -13,7 +13,7 @@ import { neutralised } from '../projections/csvCell.ts';
 /** Text cells of the report CSVs are neutralised against spreadsheet formulas (numbers are left as they are). */
 const TEXT_CELLS = { string: (v: string) => neutralised(v) };
 
-export type InputKind = 'ssda903-episodes' | 'ssda903-header' | 'ssda903-uasc' | 'ssda903-xml' | 'cin-xml' | 'events';
+export type InputKind = 'ssda903-episodes' | 'ssda903-header' | 'ssda903-uasc' | 'ssda903-oc3' | 'ssda903-xml' | 'cin-xml' | 'events';
 
 export type RowStatus = 'pending' | 'imported' | 'merged' | 'rejected';
 

@@ -13,11 +13,13 @@ export interface ChildStream {
   readonly rows: RowRef[];
 }
 
-/** SSDA903 as CSV tables: Header, Episodes and (optionally) UASC of one return or a multi-year stack. */
+/** SSDA903 as CSV tables: Header, Episodes and (optionally) UASC and OC3 of one return or a multi-year stack. */
 export interface Ssda903CsvReturn {
   readonly episodes: string;
   readonly header: string;
   readonly uasc?: string;
+  /** OC3: care leavers' status around their 17th to 21st birthdays (CHILD, IN_TOUCH, ACTIV, ACCOM). */
+  readonly oc3?: string;
 }
 
 /** SSDA903 in the EXPSSDA903 XML form. */

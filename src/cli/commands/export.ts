@@ -77,9 +77,9 @@ function run(kind: 'ssda903' | 'cin', file: string, opts: ExportOptions): void {
   if (outside.length > 0) process.stderr.write(`warning: ${file} has no events in collection year${outside.length === 1 ? '' : 's'} ${outside.map(collectionYearLabel).join(', ')} (its events run from ${collectionYearLabel(span[0])} to ${collectionYearLabel(span[span.length - 1])}); the files for ${outside.length === 1 ? 'it are' : 'them are'} empty\n`);
   const rows: string[][] = [];
   if (kind === 'ssda903') {
-    rows.push(['year', 'children', 'episodes', 'uasc', 'files']);
+    rows.push(['year', 'children', 'episodes', 'uasc', 'oc3', 'files']);
     for (const r of writeSsda903(events, years, opts.out, { isoDates: opts.isoDates, la: opts.la })) {
-      rows.push([collectionYearLabel(r.year), String(r.children), String(r.episodes), String(r.uasc), r.files.join(' ')]);
+      rows.push([collectionYearLabel(r.year), String(r.children), String(r.episodes), String(r.uasc), String(r.careLeavers), r.files.join(' ')]);
     }
   } else {
     rows.push(['year', 'children', 'episodes', 'file']);
@@ -107,14 +107,15 @@ export function register(program: Command): void {
       .option('-q, --quiet', 'no summary on stdout')
       .exitOverride();
 
-  common(exp.command('ssda903').description('Write SSDA903 Header, Episodes and UASC CSV tables for each collection year'))
+  common(exp.command('ssda903').description('Write SSDA903 Header, Episodes, UASC and OC3 CSV tables for each collection year'))
     .option('--iso-dates', 'write dates as YYYY-MM-DD instead of dd/mm/YYYY')
     .addHelpText(
       'after',
       `
-Writes <dir>/header_YYYY.csv, episodes_YYYY.csv and uasc_YYYY.csv per year. A year's return holds
-the children looked after at any time in it and their episodes open in it; what happens after
-31 March is blank (as the return would have it). SEX is 1/2 before 2024-25 and M/F/U from then.
+Writes <dir>/header_YYYY.csv, episodes_YYYY.csv, uasc_YYYY.csv and oc3_YYYY.csv per year. A year's
+return holds the children looked after at any time in it and their episodes open in it, and the
+care leavers whose status (OC3) is recorded in it; what happens after 31 March is blank (as the
+return would have it). SEX is 1/2 before 2024-25 and M/F/U from then.
 UPNs, postcodes and URNs are made up, seeded from the child id (the same log gives the same files).
 Importing the files of every year a log covers gives the same events back.
 

@@ -27,6 +27,7 @@ interface Ssda903Options {
   episodes: string[];
   header: string[];
   uasc: string[];
+  oc3: string[];
   xml: string[];
   yearBasis: YearBasis;
 }
@@ -46,7 +47,11 @@ export function ssda903Inputs(o: Partial<Ssda903Options>): Ssda903Input[] {
   if (uasc.length > episodes.length) {
     throw new InputError(`--uasc pairs with the --episodes at the same position: got ${uasc.length} --uasc for ${episodes.length} --episodes`);
   }
-  const out: Ssda903Input[] = episodes.map((e, i) => (uasc[i] ? { episodes: e, header: header[i], uasc: uasc[i] } : { episodes: e, header: header[i] }));
+  const oc3 = o.oc3 ?? [];
+  if (oc3.length > episodes.length) {
+    throw new InputError(`--oc3 pairs with the --episodes at the same position: got ${oc3.length} --oc3 for ${episodes.length} --episodes`);
+  }
+  const out: Ssda903Input[] = episodes.map((e, i) => ({ episodes: e, header: header[i], ...(uasc[i] ? { uasc: uasc[i] } : {}), ...(oc3[i] ? { oc3: oc3[i] } : {}) }));
   for (const x of o.xml ?? []) out.push({ xml: x });
   return out;
 }
@@ -91,7 +96,10 @@ export function runImport(inputs: ImportInputs, opts: CommonOptions & { yearBasi
   const summary = report.write(reportDir);
   if (!opts.quiet) process.stdout.write(summaryText(summary, opts.out, reportDir));
   if (opts.strict && summary.totals.rejected > 0) {
-    throw new CheckFailed(`${summary.totals.rejected} input row(s) rejected (--strict); see ${reportDir}/rejects.csv`);
+    // the first rejected row (file, line, reason naming the field), then where the rest are
+    const first = report.rejects()[0];
+    const at = first ? ` (first: ${first.file.file}, line ${first.line}, ${first.record}: ${first.reason})` : '';
+    throw new CheckFailed(`${summary.totals.rejected} input row(s) rejected (--strict)${at}; see ${reportDir}/rejects.csv`);
   }
   return summary;
 }
@@ -121,6 +129,7 @@ function addSsda903(c: Command, withXmlName: string): Command {
     .option('--episodes <csv>', 'SSDA903 Episodes table; repeat with --header for each return of a multi-year stack', collect, [])
     .option('--header <csv>', 'SSDA903 Header table (paired with the --episodes at the same position)', collect, [])
     .option('--uasc <csv>', 'SSDA903 UASC table (paired with the --episodes at the same position)', collect, [])
+    .option('--oc3 <csv>', "SSDA903 OC3 table, care leavers' status around their 17th to 21st birthdays (paired with the --episodes at the same position)", collect, [])
     .option(`--${withXmlName} <file>`, 'SSDA903 return in the EXPSSDA903 XML form (repeatable)', collect, [])
     .addOption(
       new Option('--year-basis <basis>', 'how a YEAR column names the collection year: ending (2018 = 2017-18), starting (2017 = 2017-18) or auto (from the dates)')
@@ -156,7 +165,8 @@ Examples:
       `
 A return's collection year comes from its YEAR column (see --year-basis) or else from its dates.
 Dates may be dd/mm/YYYY or YYYY-MM-DD; SEX 1/2 or M/F/U; codes are checked against the code lists
-of the row's collection year (e.g. PLACE K3 only from 2024-25). An episode that appears in several
+of the row's collection year (e.g. PLACE K3 only from 2024-25). An OC3 row (CHILD, IN_TOUCH, ACTIV,
+ACCOM) becomes a care leaver's status on the child's 17th to 21st birthday in the row's year. An episode that appears in several
 returns is kept once (the latest return wins); overlaps and gaps are repaired by fixed rules, each
 repair listed in repairs.csv.
 ${COMMON_HELP}
@@ -166,6 +176,7 @@ Examples:
   $ caseflow import ssda903 --episodes 2019/episodes.csv --header 2019/header.csv \\
       --episodes 2020/episodes.csv --header 2020/header.csv --out out/903.ndjson
   $ caseflow import ssda903 --episodes stack.csv --header stack-header.csv --year-basis starting --out out/903.ndjson
+  $ caseflow import ssda903 --episodes episodes.csv --header header.csv --oc3 oc3.csv --out out/903.ndjson
   $ caseflow import ssda903 --xml fake_903.xml --out out/903.ndjson
   $ caseflow import ssda903 --episodes episodes.csv --header header.csv --cin census.xml --out out/all.ndjson`,
     )

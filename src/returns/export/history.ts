@@ -38,6 +38,8 @@ export interface CinEpisodeOut {
 export interface ChildHistory {
   readonly registered: EventOf<'ChildRegistered'>;
   readonly care: CareEpisode[];
+  /** Care leaver statuses (SSDA903 OC3), in date order. */
+  readonly statuses: EventOf<'CareLeaverStatusRecorded'>[];
   readonly cin: CinEpisodeOut[];
   /** Events that the returns cannot carry, by type (contacts, plans outside an episode …). */
   readonly notRepresented: Map<string, number>;
@@ -62,6 +64,7 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
   const first = events[0];
   if (!first || first.type !== 'ChildRegistered') return undefined;
   const care: CareEpisode[] = [];
+  const statuses: EventOf<'CareLeaverStatusRecorded'>[] = [];
   const cin: CinEpisodeOut[] = [];
   const notRepresented = new Map<string, number>();
   const skip = (t: string): void => {
@@ -191,10 +194,13 @@ export function childHistory(events: readonly CaseEvent[]): ChildHistory | undef
       case 'Section47Concluded':
         // implied by the S47's ICPC or the next activity in the census
         break;
+      case 'CareLeaverStatusRecorded':
+        statuses.push(e);
+        break;
       default:
         skip(e.type);
     }
   }
   dropDiscussions();
-  return { registered: first, care, cin, notRepresented };
+  return { registered: first, care, statuses, cin, notRepresented };
 }

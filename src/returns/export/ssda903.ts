@@ -1,6 +1,8 @@
 /**
- * SSDA903 export: Header, Episodes and UASC tables for the collection year ending 31 March of a
- * year, from an event log. An episode is in a year's return when it is open at some point of the
+ * SSDA903 export: Header, Episodes, UASC and OC3 tables for the collection year ending 31 March of
+ * a year, from an event log. OC3 holds the care leavers' statuses recorded on the child's birthday
+ * from the 17th to the 21st that falls in the year (the only day the return can date one), and a
+ * care leaver with no episode in the year has its Header row for them. An episode is in a year's return when it is open at some point of the
  * year (DECOM on or before 31 March, DEC on or after 1 April); what happens after the year end is
  * not known to that return (DEC, REC and REASON_PLACE_CHANGE are blank). Made-up UPNs and
  * postcodes (seeded from the child id) make the files look like a real return.
@@ -14,6 +16,7 @@ import { neutralised } from '../../projections/csvCell.ts';
 import { collectionYearEnd, collectionYearStart, dmyDate, isoDate } from '../dates.ts';
 import { childHistory, eventsByChild, type ChildHistory } from './history.ts';
 import { IdentityCache, placementIdentity } from './identity.ts';
+import { statusBirthday } from '../ssda903/oc3.ts';
 
 export interface Ssda903ExportOptions {
   /** Write dates as YYYY-MM-DD instead of dd/mm/YYYY. */
@@ -27,11 +30,13 @@ export interface Ssda903Tables {
   readonly header: string[][];
   readonly episodes: string[][];
   readonly uasc: string[][];
+  readonly oc3: string[][];
 }
 
 export const HEADER_OUT = ['CHILD', 'SEX', 'DOB', 'ETHNIC', 'UPN', 'MOTHER', 'MC_DOB'];
 export const EPISODES_OUT = ['CHILD', 'DECOM', 'RNE', 'LS', 'CIN', 'PLACE', 'PLACE_PROVIDER', 'DEC', 'REC', 'REASON_PLACE_CHANGE', 'HOME_POST', 'PL_POST', 'URN'];
 export const UASC_OUT = ['CHILD', 'SEX', 'DOB', 'DUC'];
+export const OC3_OUT = ['CHILD', 'DOB', 'IN_TOUCH', 'ACTIV', 'ACCOM'];
 
 /** SEX as the return of that year writes it: 1/2 before 2024-25, M/F/U from then. */
 export function sexCode(sex: string, year: number): string {
@@ -44,7 +49,7 @@ export function ssda903Tables(events: Iterable<CaseEvent>, years: readonly numbe
   const histories: ChildHistory[] = [];
   for (const evs of eventsByChild(events).values()) {
     const h = childHistory(evs);
-    if (h && h.care.length > 0) histories.push(h);
+    if (h && (h.care.length > 0 || h.statuses.length > 0)) histories.push(h);
   }
   histories.sort((a, b) => (a.registered.childId < b.registered.childId ? -1 : a.registered.childId > b.registered.childId ? 1 : 0));
   const date = (iso: string): string => (opts.isoDates ? iso : dmyDate(parseIsoDate(iso)));
@@ -56,10 +61,15 @@ export function ssda903Tables(events: Iterable<CaseEvent>, years: readonly numbe
     const header: string[][] = [];
     const episodes: string[][] = [];
     const uasc: string[][] = [];
+    const oc3: string[][] = [];
     for (const h of histories) {
       const r = h.registered;
       const inYear = h.care.filter((e) => e.decom <= end && (e.dec === undefined || e.dec >= start));
-      if (inYear.length === 0) continue;
+      // OC3 carries a status on the birthday from the 17th to the 21st in the year; a status on any other day cannot be written
+      const birthday = statusBirthday(parseIsoDate(r.dateOfBirth), year);
+      const statuses = birthday === undefined ? [] : h.statuses.filter((e) => parseIsoDate(e.date) === birthday.day);
+      if (inYear.length === 0 && statuses.length === 0) continue;
+      for (const e of statuses) oc3.push([r.childId, date(r.dateOfBirth), e.inTouch, e.activity, e.accommodation]);
       const dob = parseIsoDate(r.dateOfBirth);
       const id = ids.get(r.childId, +r.dateOfBirth.slice(0, 4), r.sex);
       header.push([r.childId, sexCode(r.sex, year), date(r.dateOfBirth), r.ethnicity, id.upn, '', '']);
@@ -84,7 +94,7 @@ export function ssda903Tables(events: Iterable<CaseEvent>, years: readonly numbe
         ]);
       }
     }
-    return { year, header, episodes, uasc };
+    return { year, header, episodes, uasc, oc3 };
   });
 }
 
@@ -94,11 +104,12 @@ export interface ExportedFiles {
   readonly children: number;
   readonly episodes: number;
   readonly uasc: number;
+  readonly careLeavers: number;
 }
 
 /** File names of a year's tables in `dir`. */
-export function ssda903FileNames(dir: string, year: number): { header: string; episodes: string; uasc: string } {
-  return { header: join(dir, `header_${year}.csv`), episodes: join(dir, `episodes_${year}.csv`), uasc: join(dir, `uasc_${year}.csv`) };
+export function ssda903FileNames(dir: string, year: number): { header: string; episodes: string; uasc: string; oc3: string } {
+  return { header: join(dir, `header_${year}.csv`), episodes: join(dir, `episodes_${year}.csv`), uasc: join(dir, `uasc_${year}.csv`), oc3: join(dir, `oc3_${year}.csv`) };
 }
 
 /**
@@ -108,13 +119,21 @@ export function ssda903FileNames(dir: string, year: number): { header: string; e
  */
 const TEXT_CELLS = { string: (v: string) => neutralised(v) };
 
-/** Writes header_YYYY.csv, episodes_YYYY.csv and uasc_YYYY.csv for each year into `dir` (atomically). */
+/** Writes header_YYYY.csv, episodes_YYYY.csv, uasc_YYYY.csv and oc3_YYYY.csv for each year into `dir` (atomically). */
 export function writeSsda903(events: Iterable<CaseEvent>, years: readonly number[], dir: string, opts: Ssda903ExportOptions = {}): ExportedFiles[] {
   return ssda903Tables(events, years, opts).map((t) => {
     const names = ssda903FileNames(dir, t.year);
     writeFileAtomic(names.header, stringify(t.header, { header: true, columns: HEADER_OUT, cast: TEXT_CELLS }));
     writeFileAtomic(names.episodes, stringify(t.episodes, { header: true, columns: EPISODES_OUT, cast: TEXT_CELLS }));
     writeFileAtomic(names.uasc, stringify(t.uasc, { header: true, columns: UASC_OUT, cast: TEXT_CELLS }));
-    return { year: t.year, files: [names.header, names.episodes, names.uasc], children: t.header.length, episodes: t.episodes.length, uasc: t.uasc.length };
+    writeFileAtomic(names.oc3, stringify(t.oc3, { header: true, columns: OC3_OUT, cast: TEXT_CELLS }));
+    return {
+      year: t.year,
+      files: [names.header, names.episodes, names.uasc, names.oc3],
+      children: t.header.length,
+      episodes: t.episodes.length,
+      uasc: t.uasc.length,
+      careLeavers: t.oc3.length,
+    };
   });
 }

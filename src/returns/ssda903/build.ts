@@ -36,7 +36,8 @@ import { collectionYearEnd, collectionYearLabel, collectionYearStart, dmyDate, i
 import type { ImportReport, RowRef } from '../report.ts';
 import type { ChildStream } from '../types.ts';
 import type { RawReturn, RawRow } from './read.ts';
-import { fmt, validateEpisode, validateHeader, validateUasc, type EpisodeRec, type HeaderRec, type UascRec } from './rows.ts';
+import { fmt, validateEpisode, validateHeader, validateOc3, validateUasc, type EpisodeRec, type HeaderRec, type Oc3Rec, type UascRec } from './rows.ts';
+import { addOc3Statuses } from './oc3.ts';
 
 function newestFirst<T extends { raw: RawRow; year: number | undefined }>(a: T, b: T, closed?: (x: T) => boolean): number {
   const ya = a.year ?? -Infinity;
@@ -82,6 +83,7 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
   const episodes: EpisodeRec[] = [];
   const headers: HeaderRec[] = [];
   const uascs: UascRec[] = [];
+  const oc3s: Oc3Rec[] = [];
   for (const ret of returns) {
     for (const r of ret.episodes.rows) {
       const v = validateEpisode(r);
@@ -98,9 +100,14 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
       if (typeof v === 'string') report.reject(r.ref, v);
       else uascs.push(v);
     }
+    for (const r of ret.oc3?.rows ?? []) {
+      const v = validateOc3(r);
+      if (typeof v === 'string') report.reject(r.ref, v);
+      else oc3s.push(v);
+    }
   }
 
-  qualifyChildIds(report, [...episodes, ...headers, ...uascs]);
+  qualifyChildIds(report, [...episodes, ...headers, ...uascs, ...oc3s]);
 
   // the returns in the stack, by LA: years whose return is present
   const coverage = new Map<string, Set<number>>();
@@ -135,6 +142,8 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
 
   // --- UASC rows mark the child as an unaccompanied asylum-seeking child
   const uascGroups = groupBy(uascs, (u) => u.child);
+  // --- OC3 rows: a care leaver's status at a birthday from the 17th to the 21st
+  const oc3Groups = groupBy(oc3s, (o) => o.child);
 
   // --- episodes: deduplicate across returns (latest return wins)
   const episodeGroups = groupBy(episodes, episodeKey);
@@ -155,12 +164,13 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
   }
 
   const streams: ChildStream[] = [];
-  const children = [...new Set([...byChild.keys(), ...headerOf.keys(), ...uascGroups.keys()])].sort();
+  const children = [...new Set([...byChild.keys(), ...headerOf.keys(), ...uascGroups.keys(), ...oc3Groups.keys()])].sort();
   for (const child of children) {
     const header = headerOf.get(child);
     const eps = byChild.get(child) ?? [];
     const uascRows = (uascGroups.get(child) ?? []).map((u) => u.raw.ref);
-    const allRows = [...(headerRows.get(child) ?? []), ...eps.flatMap((e) => e.rows), ...uascRows];
+    const oc3 = oc3Groups.get(child) ?? [];
+    const allRows = [...(headerRows.get(child) ?? []), ...eps.flatMap((e) => e.rows), ...uascRows, ...oc3.map((o) => o.raw.ref)];
     if (!header) {
       const reason = `no-header: no usable Header row for child ${child} in any input`;
       for (const r of allRows) report.reject(r, reason);
@@ -174,12 +184,22 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
         for (const r of e.rows) report.reject(r, reason);
       } else usable.push(e);
     }
+    const uasc = header.uasc || uascRows.length > 0;
     if (usable.length === 0) {
-      const reason = `no-episodes: child ${child} has no usable episode in any input`;
-      for (const r of [...(headerRows.get(child) ?? []), ...uascRows]) report.reject(r, reason);
+      // a care leaver in a return without an episode that year: registered with its statuses
+      const events: NewEvent[] = [{ type: 'ChildRegistered', childId: child, date: isoDate(header.dob), dateOfBirth: isoDate(header.dob), sex: header.sex, ethnicity: header.ethnic as never, disability: false, uasc }];
+      const statusRows = oc3.length > 0 ? addOc3Statuses(report, child, header.dob, events, oc3) : [];
+      if (events.length > 1) events[0] = { ...events[0], date: events[1].date };
+      if (statusRows.length === 0) {
+        const reason = `no-episodes: child ${child} has no usable episode in any input`;
+        for (const r of [...(headerRows.get(child) ?? []), ...uascRows]) report.reject(r, reason);
+        continue;
+      }
+      for (const r of headerRows.get(child) ?? []) (r === header.raw.ref ? report.imported(r) : report.merged(r));
+      uascRows.forEach((r, i) => (i === 0 ? report.imported(r) : report.merged(r)));
+      streams.push({ childId: child, source: 'ssda903', events, rows: [...(headerRows.get(child) ?? []), ...uascRows, ...statusRows] });
       continue;
     }
-    const uasc = header.uasc || uascRows.length > 0;
     for (const u of uascGroups.get(child) ?? []) {
       const differs: string[] = [];
       if (u.sex !== undefined && u.sex !== header.sex) differs.push(`SEX=${u.sex}`);
@@ -190,7 +210,8 @@ export function buildSsda903(report: ImportReport, returns: readonly RawReturn[]
     for (const u of usable) chain.push(...splitByReturns(report, child, capToYear(report, child, { ...u.win }), u.years, coverage));
     chain.sort((a, b) => a.decom - b.decom || (a.dec ?? Infinity) - (b.dec ?? Infinity) || a.raw.order - b.raw.order);
     const events = episodesToEvents(report, child, header, uasc, chain);
-    const rows = [...allRows];
+    const statusRows = oc3.length > 0 ? addOc3Statuses(report, child, header.dob, events, oc3) : [];
+    const rows = [...allRows.filter((r) => !oc3.some((o) => o.raw.ref === r)), ...statusRows];
     for (const r of headerRows.get(child) ?? []) (r === header.raw.ref ? report.imported(r) : report.merged(r));
     for (const e of usable) e.rows.forEach((r, i) => (i === 0 ? report.imported(r) : report.merged(r)));
     uascRows.forEach((r, i) => (i === 0 ? report.imported(r) : report.merged(r)));

@@ -14,6 +14,7 @@ export const EPISODE_COLUMNS = ['CHILD', 'DECOM', 'RNE', 'LS', 'CIN', 'PLACE', '
 export const EPISODE_OPTIONAL_COLUMNS = ['REASON_PLACE_CHANGE', 'HOME_POST', 'PL_POST', 'URN'] as const;
 export const HEADER_COLUMNS = ['CHILD', 'SEX', 'DOB', 'ETHNIC'] as const;
 export const UASC_COLUMNS = ['CHILD', 'SEX', 'DOB'] as const;
+export const OC3_COLUMNS = ['CHILD', 'IN_TOUCH', 'ACTIV', 'ACCOM'] as const;
 
 export interface RawRow {
   readonly ref: RowRef;
@@ -38,11 +39,12 @@ export interface RawReturn {
   readonly episodes: RawTable;
   readonly header: RawTable;
   readonly uasc?: RawTable;
+  readonly oc3?: RawTable;
 }
 
 let orderCounter = 0;
 
-function tableFromCsv(report: ImportReport, file: string, kind: 'ssda903-episodes' | 'ssda903-header' | 'ssda903-uasc', required: readonly string[], name: string): RawTable {
+function tableFromCsv(report: ImportReport, file: string, kind: 'ssda903-episodes' | 'ssda903-header' | 'ssda903-uasc' | 'ssda903-oc3', required: readonly string[], name: string): RawTable {
   const t = readCsvTable(file, required, name);
   const fc = report.addFile(file, kind);
   const hasYear = t.columns.includes('YEAR');
@@ -119,7 +121,8 @@ export function readSsda903Inputs(report: ImportReport, inputs: readonly Ssda903
       const episodes = tableFromCsv(report, input.episodes, 'ssda903-episodes', EPISODE_COLUMNS, 'episodes');
       const header = tableFromCsv(report, input.header, 'ssda903-header', HEADER_COLUMNS, 'header');
       const uasc = input.uasc ? tableFromCsv(report, input.uasc, 'ssda903-uasc', UASC_COLUMNS, 'uasc') : undefined;
-      ret = { label: input.episodes, episodes, header, uasc };
+      const oc3 = input.oc3 ? tableFromCsv(report, input.oc3, 'ssda903-oc3', OC3_COLUMNS, 'oc3') : undefined;
+      ret = { label: input.episodes, episodes, header, uasc, oc3 };
     }
     assignYears(ret, basis);
     out.push(ret);
@@ -192,7 +195,7 @@ function assignYears(ret: RawReturn, basis: YearBasis): void {
   const epYears = distinctYears(ep.rows);
   addYears(ep.fc, epYears);
   const latest = epYears.length > 0 ? epYears[epYears.length - 1] : undefined;
-  for (const t of [ret.header, ret.uasc]) {
+  for (const t of [ret.header, ret.uasc, ret.oc3]) {
     if (!t) continue;
     if (t.fc === ep.fc) {
       for (const r of t.rows) r.year = latest;

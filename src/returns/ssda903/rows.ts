@@ -3,7 +3,7 @@
  * (dates as day numbers, codes checked against the row's collection year) or a reason it is
  * rejected.
  */
-import { ETHNICITY, LEGAL_STATUS, NEED_CODE, PLACEMENT, PLACEMENT_PROVIDER, REASON_EPISODE_CEASED, REASON_NEW_EPISODE, REASON_PLACE_CHANGE, type Sex } from '../../events/index.ts';
+import { ACCOMMODATION, ACTIVITY, ETHNICITY, IN_TOUCH, LEGAL_STATUS, NEED_CODE, PLACEMENT, PLACEMENT_PROVIDER, REASON_EPISODE_CEASED, REASON_NEW_EPISODE, REASON_PLACE_CHANGE, type Sex } from '../../events/index.ts';
 
 import { codeProblem, parseSex } from '../codes.ts';
 import { collectionYearEnd, collectionYearLabel, dmyDate, isoDate, parseReturnDate } from '../dates.ts';
@@ -43,6 +43,17 @@ export interface UascRec {
   readonly raw: RawRow;
   child: string;
   readonly sex: Sex | undefined;
+  readonly dob: number | null;
+  readonly year: number | undefined;
+}
+
+export interface Oc3Rec {
+  readonly raw: RawRow;
+  child: string;
+  readonly inTouch: string;
+  readonly activity: string;
+  readonly accommodation: string;
+  /** DOB when the row carries one (the Header's is used otherwise). */
   readonly dob: number | null;
   readonly year: number | undefined;
 }
@@ -133,6 +144,31 @@ export function validateUasc(r: RawRow): UascRec | string {
   const duc = parseReturnDate(f.DUC);
   if (duc === undefined) return `bad-date: DUC '${f.DUC}' is not a date ${BAD_DATE}`;
   return { raw: r, child, sex, dob, year: r.year };
+}
+
+/**
+ * An OC3 row: IN_TOUCH, ACTIV and ACCOM checked against their code lists. A young person the
+ * council is not in touch with may have ACTIV and ACCOM blank (read as 0, no information).
+ */
+export function validateOc3(r: RawRow): Oc3Rec | string {
+  if (r.problem) return r.problem;
+  const f = r.f;
+  const child = childOf(f);
+  const c = checkChild(child);
+  if (c) return c;
+  const inTouch = (f.IN_TOUCH ?? '').trim().toUpperCase();
+  const p = codeProblem(IN_TOUCH, inTouch, 'IN_TOUCH', 'an in touch code (YES, NO, DIED, REFU, NREQ, RHOM)', undefined);
+  if (p) return p;
+  const blank = inTouch === 'YES' ? '' : '0';
+  const activity = (f.ACTIV ?? '').trim().toUpperCase() || blank;
+  const accommodation = (f.ACCOM ?? '').trim().toUpperCase() || blank;
+  const problem =
+    codeProblem(ACTIVITY, activity, 'ACTIV', 'a main activity code (F1–F5, P1–P5, G4–G6 or 0)', undefined) ??
+    codeProblem(ACCOMMODATION, accommodation, 'ACCOM', 'an accommodation code (a type B–Z with suitability 1 or 2, or 0)', undefined);
+  if (problem) return problem;
+  const dob = parseReturnDate(f.DOB);
+  if (dob === undefined) return `bad-date: DOB '${f.DOB}' is not a date ${BAD_DATE}`;
+  return { raw: r, child, inTouch, activity, accommodation, dob, year: r.year };
 }
 
 /** Later collection year first, then (for episodes) a closed row before an open one, then the later row. */
