@@ -194,14 +194,32 @@ describe('SSDA903 import: EXPSSDA903 XML', () => {
   const text = readFileSync(file, 'utf8');
   const childBlocks = text.split('<CHILD>').slice(1);
 
-  it('reads one row per HEADER and EPISODE and accounts for each', () => {
+  it('reads one row per HEADER and EPISODE, and per OC3 status in a HEADER, and accounts for each', () => {
     expectAccounted(summary);
     const headers = (text.match(/<HEADER>/g) ?? []).length;
     const eps = (text.match(/<EPISODE>/g) ?? []).length;
-    expect(summary.files[0].rows).toBe(headers + eps);
+    const oc3 = (text.match(/<IN_TOUCH>/g) ?? []).length;
+    expect(oc3).toBe(6);
+    expect(summary.files[0].rows).toBe(headers + eps + oc3);
+    // of the six OC3 statuses: two on a 17th birthday while looked after, one with ACCOM '01'
+    const oc3Rejects = report.rejects().filter((r) => r.record === 'OC3');
+    expect(oc3Rejects.map((r) => [r.child, r.reason.split(':')[0]]).sort()).toEqual([
+      ['265171', 'oc3-looked-after'],
+      ['467642', 'unknown-code'],
+      ['87940', 'oc3-looked-after'],
+    ]);
+    const statuses = events.filter((e) => e.type === 'CareLeaverStatusRecorded');
+    expect(statuses.map((e) => [e.childId, e.date, e.inTouch, e.activity, e.accommodation])).toEqual([
+      ['381315', '2018-01-21', 'NO', 'P2', 'S1'],
+      ['457753', '2018-02-11', 'REFU', 'F1', 'U2'],
+      ['631262', '2018-02-22', 'YES', 'G6', 'U2'],
+    ]);
+    // a child with no episode but a status is imported with it; the others with no episode are rejected
     const noEpisodes = childBlocks.filter((b) => !b.includes('<EPISODE>')).length;
-    expect(summary.files[0].rejected).toBe(noEpisodes);
-    expect(summary.children).toBe(childBlocks.length - noEpisodes);
+    const statusOnly = statuses.filter((e) => e.version === 2).length;
+    expect(statusOnly).toBe(1);
+    expect(summary.files[0].rejected).toBe(noEpisodes - statusOnly + oc3Rejects.length);
+    expect(summary.children).toBe(childBlocks.length - noEpisodes + statusOnly);
   });
 
   it('marks children with <UASC>1</UASC> as UASC', () => {

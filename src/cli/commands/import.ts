@@ -166,7 +166,8 @@ Examples:
 A return's collection year comes from its YEAR column (see --year-basis) or else from its dates.
 Dates may be dd/mm/YYYY or YYYY-MM-DD; SEX 1/2 or M/F/U; codes are checked against the code lists
 of the row's collection year (e.g. PLACE K3 only from 2024-25). An OC3 row (CHILD, IN_TOUCH, ACTIV,
-ACCOM) becomes a care leaver's status on the child's 17th to 21st birthday in the row's year. An episode that appears in several
+ACCOM; in the XML form, those fields of a HEADER) becomes a care leaver's status on the child's
+17th to 21st birthday in the row's year. An episode that appears in several
 returns is kept once (the latest return wins); overlaps and gaps are repaired by fixed rules, each
 repair listed in repairs.csv.
 ${COMMON_HELP}

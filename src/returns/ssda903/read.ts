@@ -66,6 +66,7 @@ function tablesFromXml(report: ImportReport, file: string): RawReturn {
   const fc = report.addFile(file, 'ssda903-xml');
   const episodes: RawRow[] = [];
   const headers: RawRow[] = [];
+  const oc3: RawRow[] = [];
   let root = '';
   readXmlRecords(file, {
     records: ['CHILD'],
@@ -85,6 +86,11 @@ function tablesFromXml(report: ImportReport, file: string): RawReturn {
         const row: RawRow = { ref, f, year: undefined, order: orderCounter++ };
         if (hn !== h) row.problem = `duplicate-header: a second <HEADER> for child ${childId} in one <CHILD>`;
         headers.push(row);
+        // a care leaver's OC3 status sits in the header: IN_TOUCH, ACTIV, ACCOM
+        if (hn === h && 'IN_TOUCH' in f) {
+          const o: Record<string, string> = { CHILD: f.CHILD, IN_TOUCH: f.IN_TOUCH, ACTIV: f.ACTIV ?? '', ACCOM: f.ACCOM ?? '' };
+          oc3.push({ ref: report.row(fc, hn.line, f.CHILD, 'OC3', renderNode(hn)), f: o, year: undefined, order: orderCounter++ });
+        }
       }
       for (const en of childrenNamed(node, 'EPISODE')) {
         const f = leafFields(en);
@@ -101,6 +107,7 @@ function tablesFromXml(report: ImportReport, file: string): RawReturn {
     label: file,
     episodes: { fc, rows: episodes, hasYear: false },
     header: { fc, rows: headers, hasYear: false },
+    oc3: { fc, rows: oc3, hasYear: false },
   };
 }
 
