@@ -252,6 +252,9 @@ describe('trend and parameter draws', () => {
     // probabilities stay probabilities
     expect(drawValue('care.exitReasons.x.sgo', 0.02, 0.05, 5)).toBeLessThan(1);
     expect(drawValue('care.exitReasons.x.sgo', 0.02, 0.05, -5)).toBeGreaterThan(0);
+    // a probability fitted to 1 (or 0) stays there: a draw never leaves [0, 1]
+    expect(drawValue('afterCpPlan.s47Probability', 1, 0.3, 3)).toBe(1);
+    expect(drawValue('cp.outcomes.care', 0, 0.3, 3)).toBe(0);
   });
 
   it('bands carry the estimation uncertainty, and the same seed gives the same output on any worker count', async () => {

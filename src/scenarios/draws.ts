@@ -35,7 +35,9 @@ const PROBABILITY = /(exitReasons|outcomes|cumulative|reentry\.[^.]+\.\d+)\.|Pro
 export function drawValue(path: string, v: number, se: number, z: number): number {
   if (!(se > 0) || !Number.isFinite(v)) return v;
   if (/\.perYear$/.test(path)) return v + z * se;
-  if (PROBABILITY.test(path) && v > 0 && v < 1 && !/Factor$/.test(path)) {
+  if (PROBABILITY.test(path) && !/Factor$/.test(path)) {
+    // a probability at 0 or 1 has an infinite logit: it stays where it is
+    if (!(v > 0 && v < 1)) return v;
     const sd = se / (v * (1 - v));
     const x = Math.log(v / (1 - v)) + z * sd;
     return 1 / (1 + Math.exp(-x));
