@@ -5,6 +5,7 @@
  * the engine's core can be bundled for a browser. The imports are read from the sources themselves.
  */
 import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 
@@ -88,5 +89,12 @@ describe('layers', () => {
       if (nodeImports.length > 0) bad.push(`src/${relative(SRC, f)} imports ${nodeImports.join(', ')}`);
     }
     expect(bad).toEqual([]);
+  });
+
+  it("a replication's worker thread loads the engine without zod (no schema is built in a worker)", async () => {
+    const r = await build({ entryPoints: [join(SRC, 'ensemble/worker.ts')], bundle: true, format: 'esm', platform: 'node', write: false, metafile: true, outdir: '/', logLevel: 'silent' });
+    const inputs = Object.keys(r.metafile.inputs);
+    expect(inputs.some((f) => f.endsWith('src/simulation/engine.ts'))).toBe(true);
+    expect(inputs.filter((f) => /node_modules\/zod\/|src\/events\/schema\.ts|src\/simulation\/parameters\.ts|src\/scenarios\/(interventions|schema)\.ts/.test(f))).toEqual([]);
   });
 });

@@ -8,8 +8,11 @@ import { parseMonth } from '../calendar/index.ts';
 import { KpiProjector, type ProjectorOptions } from '../projections/projector.ts';
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/schema.ts';
-import { monthParameters } from '../scenarios/interventions.ts';
-import { replicationKey, runSimulation, type OpeningStock, type Parameters } from '../simulation/index.ts';
+import { monthParameters } from '../scenarios/effects.ts';
+import { replicationKey } from '../simulation/engine.ts';
+import { runSimulation } from '../simulation/run.ts';
+import type { OpeningStock } from '../simulation/opening.ts';
+import type { Parameters } from '../simulation/parameters.ts';
 import { drawParameters } from '../scenarios/draws.ts';
 import type { PlacementGroup } from '../events/index.ts';
 

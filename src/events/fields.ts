@@ -24,7 +24,8 @@
  * | CaseClosed | 1 if referralNfa | |
  * | CareLeaverStatusRecorded | 1 if in education, employment or training + 2 if in suitable accommodation + 4 if in touch | |
  */
-import { EVENT_TYPES, type CaseEvent, type EventType } from './schema.ts';
+import { EVENT_TYPES } from './eventTypes.ts';
+import type { CaseEvent, EventType } from './schema.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, isEet, isSuitableAccommodation, leavingCareGroup, placementGroup } from './codes/index.ts';
 
 export interface FieldSink {

@@ -48,7 +48,8 @@
  * Children can cycle: referred again after closure, a second CP plan, back into care.
  */
 import { dayOfIso } from '../calendar/civil.ts';
-import { SCHEMA_VERSION, type CaseEvent, type NewEvent } from './schema.ts';
+import { SCHEMA_VERSION } from './eventTypes.ts';
+import type { CaseEvent, NewEvent } from './schema.ts';
 import { ChildIndex } from './childIndex.ts';
 
 export { dayOfIso };

@@ -27,9 +27,9 @@ import {
   codesOf,
 } from './codes/index.ts';
 import { tryParseIsoDate } from '../calendar/index.ts';
+import { EVENT_TYPES as TYPE_NAMES, SCHEMA_VERSION } from './eventTypes.ts';
 
-/** The schema version this code writes. Readers accept every version up to it. */
-export const SCHEMA_VERSION = 1;
+export { SCHEMA_VERSION };
 
 const isoDate = z.string().refine((s) => tryParseIsoDate(s) !== undefined, { message: 'must be a real date YYYY-MM-DD' });
 
@@ -229,7 +229,11 @@ export type EventOf<T extends EventType> = Extract<CaseEvent, { type: T }>;
 /** An event before the store stamps it with its stream version and schema version. */
 export type NewEvent = CaseEvent extends infer E ? (E extends CaseEvent ? Omit<E, 'version' | 'schema'> : never) : never;
 
-export const EVENT_TYPES = CaseEventSchema.options.map((o) => o.shape.type.value) as EventType[];
+export const EVENT_TYPES: readonly EventType[] = TYPE_NAMES satisfies readonly EventType[];
+{
+  const fromSchema = CaseEventSchema.options.map((o) => o.shape.type.value);
+  if (fromSchema.join() !== EVENT_TYPES.join()) throw new Error(`src/events/eventTypes.ts lists ${EVENT_TYPES.join(', ')}; the schema's union ${fromSchema.join(', ')}`);
+}
 
 export { EventValidationError };
 

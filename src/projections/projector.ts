@@ -20,7 +20,8 @@
  * - Events the stream's state machine should have rejected (ending a CP plan that is not open,
  *   entering care twice) are skipped and counted in `diagnostics()`, so stock-flow identities hold.
  */
-import { LEAVING_CARE_GROUPS, type CaseEvent } from '../events/index.ts';
+import { LEAVING_CARE_GROUPS } from '../events/codes/index.ts';
+import type { CaseEvent } from '../events/index.ts';
 import { addYearsFast, fastDayNumber, monthIndexOfDay, monthIndexOfIso } from '../calendar/index.ts';
 import type { KpiRun } from './types.ts';
 import {

@@ -17,11 +17,12 @@
  * before the start gets them as script ops; an imported history carries its own.
  */
 import { addYearsFast } from '../calendar/civil.ts';
-import { type CaseEvent, SCHEMA_VERSION } from '../events/index.ts';
-import { type LeaverAge } from './parameters.ts';
+import type { CaseEvent } from '../events/index.ts';
+import { SCHEMA_VERSION } from '../events/eventTypes.ts';
+import type { LeaverAge } from './parameters.ts';
 import { LEAVER_EET, LEAVER_IN_TOUCH, LEAVER_SUITABLE, T_LEAVER_STATUS } from '../events/fields.ts';
 import { Categorical } from './distributions.ts';
-import { type LeftCare, type RecentlyClosedChild } from './opening.ts';
+import type { LeftCare, RecentlyClosedChild } from './opening.ts';
 import { NEVER, NO_DAY, S_CLA } from './states.ts';
 import { SlotRng } from './random.ts';
 import { OP_CLOSE } from './historyTrack.ts';

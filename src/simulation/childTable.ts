@@ -1,11 +1,11 @@
 /** The engine's child (slot) table and the run context every part of the engine reads. */
 import { addWorkingDays, firstDayOfMonth, parseMonth, workingDaysBetween } from '../calendar/index.ts';
-import { type CaseEvent } from '../events/index.ts';
+import type { CaseEvent } from '../events/index.ts';
 import { type CompiledParameters, compileParameters } from './compile.ts';
-import { type Parameters } from './parameters.ts';
+import type { Parameters } from './parameters.ts';
 import { replicationKey, Rng, SlotRng } from './random.ts';
-import { type FieldSink } from '../events/fields.ts';
-import { type OpeningStock } from './opening.ts';
+import type { FieldSink } from '../events/fields.ts';
+import type { OpeningStock } from './opening.ts';
 import { K_WAKE, NEVER, NO_DAY, S_FREE, WAKE_GEN_SHIFT } from './states.ts';
 import { Kernel } from './kernel.ts';
 

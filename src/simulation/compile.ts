@@ -3,18 +3,10 @@
  * objects with precomputed constants, code lists as index tables. Compiled once per parameter
  * object (cached), so a month-by-month parameter array that repeats objects costs nothing extra.
  */
-import {
-  ASSESSMENT_FACTOR,
-  CP_CATEGORY,
-  ETHNICITY,
-  LEGAL_STATUS,
-  NEED_CODE,
-  PLACEMENT_GROUPS,
-  REASON_PLACE_CHANGE,
-  REFERRAL_SOURCE,
-} from '../events/index.ts';
+import { ASSESSMENT_FACTOR, CP_CATEGORY, ETHNICITY, LEGAL_STATUS, NEED_CODE, PLACEMENT_GROUPS, REASON_PLACE_CHANGE, REFERRAL_SOURCE } from '../events/codes/index.ts';
 import { Categorical, DefectiveTable, duration, type Duration } from './distributions.ts';
-import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, REENTRY_ROUTES, type Parameters } from './parameters.ts';
+import { AGE_BANDS, CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, EXIT_REASONS, REENTRY_ROUTES } from './parameterLists.ts';
+import type { Parameters } from './parameters.ts';
 import { scoped, scopeOf } from './scope.ts';
 
 export const SEX_CODES = ['M', 'F', 'U'] as const;

@@ -1,5 +1,6 @@
 /** The event emitters: one plain event object each, or a few numbers to the field sink (see src/events/fields.ts). */
-import { type CaseEvent, SCHEMA_VERSION } from '../events/index.ts';
+import type { CaseEvent } from '../events/index.ts';
+import { SCHEMA_VERSION } from '../events/eventTypes.ts';
 import { CP_CATEGORY_CODES, ETHNICITY_CODES, LEGAL_CODES, NEED_CODES, PLACE_CHANGE_CODES, SEX_CODES, SOURCE_CODES } from './compile.ts';
 import { PLACE_CODES, PROVIDER_CODES } from './placementCodes.ts';
 import {

@@ -5,13 +5,14 @@
  */
 import { workingDaysBetween } from '../calendar/index.ts';
 import { addYearsFast as addYears } from '../calendar/civil.ts';
-import { type CaseEvent, type LeavingCareGroup, leavingCareGroup, PLACEMENT_GROUPS, placementGroup } from '../events/index.ts';
+import type { CaseEvent, LeavingCareGroup } from '../events/index.ts';
+import { leavingCareGroup, PLACEMENT_GROUPS, placementGroup } from '../events/codes/index.ts';
 import { ASSESS_OUT, CONTACT_OUT, ENTRY_TO_GROUP, PLACE_CHANGE_CODES, S47_OUT } from './compile.ts';
-import { ageBandIndex, EXIT_REASONS } from './parameters.ts';
+import { ageBandIndex, EXIT_REASONS } from './parameterLists.ts';
 import { choosePlacement, placeIndexOf, providerIndexOf } from './placementCodes.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import { HistoryError } from '../errors.ts';
-import { type LeftCare, type OpeningChild, type RecentlyClosedChild } from './opening.ts';
+import type { LeftCare, OpeningChild, RecentlyClosedChild } from './opening.ts';
 import {
   CLOSURE_CODES,
   ETH_INDEX,

@@ -7,7 +7,7 @@ import { addWorkingDays, workingDaysBetween } from '../calendar/index.ts';
 import { Categorical } from './distributions.ts';
 import { ASSESS_OUT, CONTACT_OUT, EXIT_AGE18, S47_OUT } from './compile.ts';
 import { DAYS_PER_MONTH } from './openingStock.ts';
-import { ageBandIndex } from './parameters.ts';
+import { ageBandIndex } from './parameterLists.ts';
 import {
   EMERGENCY,
   F_KNOWN,

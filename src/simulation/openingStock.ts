@@ -10,7 +10,7 @@
  */
 import { addWorkingDays, firstDayOfMonth, parseMonth, workingDaysBetween } from '../calendar/index.ts';
 import { addYearsFast as addYears } from '../calendar/civil.ts';
-import { PLACEMENT_GROUPS } from '../events/index.ts';
+import { PLACEMENT_GROUPS } from '../events/codes/index.ts';
 import { Categorical, exponential, type UniformSource } from './distributions.ts';
 import {
   ASSESS_OUT,
@@ -23,7 +23,8 @@ import {
   compileParameters,
   type CompiledParameters,
 } from './compile.ts';
-import { ageBandIndex, EXIT_REASONS, type Parameters } from './parameters.ts';
+import { ageBandIndex, EXIT_REASONS } from './parameterLists.ts';
+import type { Parameters } from './parameters.ts';
 import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
 import { scoped } from './scope.ts';
 import { Rng } from './random.ts';

@@ -10,56 +10,17 @@
  */
 import { ParameterError } from '../errors.ts';
 import { z } from 'zod';
-import {
-  ASSESSMENT_FACTOR,
-  CP_CATEGORY,
-  ETHNICITY,
-  LEGAL_STATUS,
-  NEED_CODE,
-  PLACEMENT_GROUPS,
-  REASON_PLACE_CHANGE,
-  REFERRAL_SOURCE,
-  codesOf,
-} from '../events/index.ts';
+import { ASSESSMENT_FACTOR, CP_CATEGORY, ETHNICITY, LEGAL_STATUS, NEED_CODE, PLACEMENT_GROUPS, REASON_PLACE_CHANGE, REFERRAL_SOURCE, codesOf } from '../events/codes/index.ts';
 
-/** Age bands (age at the decision, in whole years) used for care durations, exits and placements. */
-export const AGE_BANDS = ['under1', '1-4', '5-9', '10-15', '16-17'] as const;
-export type AgeBand = (typeof AGE_BANDS)[number];
+import { AGE_BANDS, ageBandIndex, CARE_ROUTES, EXIT_REASONS, REENTRY_ROUTES, ENTRY_PLACEMENT_GROUPS, FLOW_PARTS, TREND_KINDS, LEAVER_AGES, type AgeBand, type CareRoute, type ExitReason, type LeaverAge, type ReentryRoute } from './parameterLists.ts';
 
-/** Index into AGE_BANDS of an age in whole years. */
-export function ageBandIndex(age: number): number {
-  return age < 1 ? 0 : age < 5 ? 1 : age < 10 ? 2 : age < 16 ? 3 : 4;
-}
+export { AGE_BANDS, type AgeBand, ageBandIndex, CARE_ROUTES, type CareRoute, EXIT_REASONS, type ExitReason, REENTRY_ROUTES, type ReentryRoute, ENTRY_PLACEMENT_GROUPS, FLOW_PARTS, type FlowPart, TREND_KINDS, LEAVER_AGES, type LeaverAge } from './parameterLists.ts';
 
-export const CARE_ROUTES = ['cp', 'cin', 'direct', 'uasc'] as const;
-export type CareRoute = (typeof CARE_ROUTES)[number];
-
-/** Reasons for leaving care the model chooses between; `age18` (the remainder) means staying until the 18th birthday. */
-export const EXIT_REASONS = ['returnHome', 'sgo', 'cao', 'adoption', 'other'] as const;
-export type ExitReason = (typeof EXIT_REASONS)[number];
-
-/** Routes out of care that can break down into a re-entry (the model's first three exit reasons). */
-export const REENTRY_ROUTES = ['returnHome', 'sgo', 'cao'] as const satisfies readonly ExitReason[];
-export type ReentryRoute = (typeof REENTRY_ROUTES)[number];
 const REENTRY_ROUTE_LABELS: Record<ReentryRoute, string> = {
   returnHome: 'a return home (E4A/E4B, and E13, which the model counts with returns home)',
   sgo: 'a special guardianship order (E43–E48)',
   cao: 'a child arrangements order (E41)',
 };
-
-/** Ages at which a care leaver's status is recorded, in the two groups the DfE publishes. */
-export const LEAVER_AGES = ['17-18', '19-21'] as const;
-export type LeaverAge = (typeof LEAVER_AGES)[number];
-
-/** Placement groups a child can be placed in at entry or on a move (placed for adoption comes from adoption plans). */
-export const ENTRY_PLACEMENT_GROUPS = PLACEMENT_GROUPS.filter((g) => g !== 'placed_for_adoption') as Exclude<(typeof PLACEMENT_GROUPS)[number], 'placed_for_adoption'>[];
-
-/** Parts of the case flow a scenario can simulate (see `scope.ts`). */
-export const FLOW_PARTS = ['front_door', 'cin', 'cp', 'care'] as const;
-export type FlowPart = (typeof FLOW_PARTS)[number];
-
-/** Kinds of trend an arrival rate can carry (see `trendFactor`). */
-export const TREND_KINDS = ['none', 'linear', 'damped'] as const;
 
 const meta = (unit: string, description: string) => ({ unit, description });
 

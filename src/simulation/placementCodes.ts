@@ -6,7 +6,8 @@
  * from then on, following the code lists' validity years.
  */
 import { dayOf } from '../calendar/index.ts';
-import { PLACEMENT, PLACEMENT_GROUPS, PLACEMENT_PROVIDER, type PlacementGroup } from '../events/index.ts';
+import { PLACEMENT, PLACEMENT_GROUPS, PLACEMENT_PROVIDER } from '../events/codes/index.ts';
+import type { PlacementGroup } from '../events/index.ts';
 import type { UniformSource } from './distributions.ts';
 
 export const PLACE_CODES = PLACEMENT.map((p) => p.code);

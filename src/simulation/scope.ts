@@ -14,7 +14,8 @@
  * A part whose feeding parts are out of scope is fed by its own arrival process only: care by the
  * direct entries and UASC arrivals (fitted from the history's real new periods of care).
  */
-import { FLOW_PARTS, type FlowPart, type Parameters } from './parameters.ts';
+import { FLOW_PARTS } from './parameterLists.ts';
+import type { FlowPart, Parameters } from './parameters.ts';
 
 type Trend = NonNullable<Parameters['care']['directEntryTrend']>;
 

@@ -1,5 +1,6 @@
 /** Child states, scheduler kinds, flags, routes and code tables of the case-flow engine. */
-import { type CaseEvent, PLACEMENT_GROUPS } from '../events/index.ts';
+import type { CaseEvent } from '../events/index.ts';
+import { PLACEMENT_GROUPS } from '../events/codes/index.ts';
 import { Categorical } from './distributions.ts';
 import { ETHNICITY_CODES, LEGAL_CODES, NEED_CODES, SEX_CODES, SOURCE_CODES } from './compile.ts';
 import { EMERGENCY_LEGAL } from './openingStock.ts';

@@ -4,7 +4,9 @@
  * engine's output (for `simulate --out` and the calibration tests), not the KPI projection.
  */
 import { monthIndexOfIso, parseMonth, monthKey } from '../calendar/index.ts';
-import { EVENT_TYPES, placementGroup, type CaseEvent, type EventType } from '../events/index.ts';
+import { EVENT_TYPES } from '../events/eventTypes.ts';
+import { placementGroup } from '../events/codes/index.ts';
+import type { CaseEvent, EventType } from '../events/index.ts';
 
 /** Month-end stocks the tally keeps (children). */
 export const TALLY_STOCKS = ['cla', 'uasc', 'cp', 'cinPlan', 'assessment', 's47', 'ifa', 'placedForAdoption'] as const;

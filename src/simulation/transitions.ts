@@ -14,7 +14,7 @@ import {
   S47_OUT,
 } from './compile.ts';
 import { DAYS_PER_MONTH } from './openingStock.ts';
-import { ageBandIndex } from './parameters.ts';
+import { ageBandIndex } from './parameterLists.ts';
 import { choosePlacement, placeOnDay } from './placementCodes.ts';
 import {
   DAYS_PER_YEAR,
