@@ -153,7 +153,8 @@ describe('re-entry to care in the engine', () => {
   it('re-entries run near their steady level from the first year', () => {
     let first = 0;
     let later = 0;
-    for (let r = 0; r < 2; r++) {
+    // four replications: two hold only about 20 and 30 re-entries, too few to compare
+    for (let r = 0; r < 4; r++) {
       const v = runReplication(baseline, 11, r, 72).run.values.cla_reentries;
       for (let m = 0; m < 12; m++) first += v[m];
       for (let m = 60; m < 72; m++) later += v[m];

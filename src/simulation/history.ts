@@ -41,7 +41,7 @@ import {
   SOURCE_INDEX,
   SOURCE_OTHER,
 } from './states.ts';
-import { ageYears, parseDay, plus18 } from './dayCache.ts';
+import { ageYears, parseDay, plus1, plus18 } from './dayCache.ts';
 import {
   H_ASSESS,
   H_AWAIT_CP,
@@ -70,7 +70,9 @@ import {
   OP_S47_END,
   OP_S47_START,
   OP_STRATEGY,
+  CLOSE_ENDS_CP,
 } from './historyTrack.ts';
+import { PAST_PLAN_OPS, scriptPastCpPlan } from './openingCpHistory.ts';
 import { JourneyTransitions } from './transitions.ts';
 
 /** Exit reasons of children who left care before the start, by index (EXIT_REASONS, then ageing out). */
@@ -201,7 +203,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
     const activity = ch.state === 'cin' ? (ch.cinActivity ?? 'plan') : undefined;
     let refDay = Math.min(last, Math.max(dob, Math.min(ch.lastReferral ?? since, since)));
     if (ch.state === 'cp' || activity === 's47') refDay = Math.min(refDay, Math.min(last, Math.max(dob, since - 20)));
-    t.op(refDay, OP_REG, 0);
+    const past = ch.pastCpPlan !== undefined && scriptPastCpPlan(t, ch.pastCpPlan, refDay, dob, (ch.previousCpPlans ?? 1) - 1, p.cpCategory.sample(rng));
+    if (!past) t.op(refDay, OP_REG, 0);
     t.op(refDay, OP_CONTACT, 0);
     t.op(refDay, OP_CONTACT_REF, 0);
     t.op(refDay, OP_REFERRAL, 0);
@@ -269,7 +272,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
     const last = this.startDay - 1;
     const closedOn = Math.min(last, Math.max(dob, ch.closedOn));
     const refDay = Math.min(closedOn, Math.max(dob, ch.lastReferral));
-    t.op(refDay, OP_REG, 0);
+    const past = ch.pastCpPlan !== undefined && scriptPastCpPlan(t, ch.pastCpPlan, refDay, dob, 0, p.cpCategory.sample(this.rng));
+    if (!past) t.op(refDay, OP_REG, 0);
     t.op(refDay, OP_CONTACT, 0);
     t.op(refDay, OP_CONTACT_REF, 0);
     t.op(refDay, OP_REFERRAL, 0);
@@ -340,7 +344,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
         t.flags[c] &= ~H_CONTACT;
         break;
       case OP_REFERRAL:
-        this.eReferral(c, day, false);
+        // a re-referral only after a back-dated past plan's episode
+        this.eReferral(c, day, this.lastRef[c] !== NO_DAY && day <= plus1(this.lastRef[c]));
         this.lastRef[c] = day;
         this.flags[c] |= F_KNOWN;
         t.flags[c] = (t.flags[c] | H_EPISODE) & ~H_CLOSED;
@@ -410,6 +415,11 @@ export abstract class HistoryReplay extends JourneyTransitions {
         this.eEpisode(c, day, (arg >>> 24) & 3 ? (((arg >>> 24) & 3) === 2 ? 'T' : 'P') : 'L', (arg >>> 26) & 0xf);
         break;
       default:
+        if (arg & CLOSE_ENDS_CP) {
+          this.eSimple(c, day, 'CpPlanEnded');
+          t.flags[c] &= ~H_CP;
+          break;
+        }
         if (arg & CLOSE_ENDS_CARE) {
           // the end of a period of care (exit reason in bits 12-14, REC index in its group below)
           const reason = (arg >>> 12) & 7;
@@ -516,7 +526,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
     if (this.used + nOpening >= SLOT_LIMIT) throw new RangeError(`too many children for one run (${this.used + nOpening}; at most ${SLOT_LIMIT - 1})`);
     t.ensure(this.used + nOpening);
     let maxOps = 9 * closedList.length;
-    for (const ch of children) maxOps += 11 + (ch.placementStarts?.length ?? 0);
+    for (const ch of closedList) if (ch.pastCpPlan) maxOps += PAST_PLAN_OPS;
+    for (const ch of children) maxOps += 11 + (ch.placementStarts?.length ?? 0) + (ch.pastCpPlan ? PAST_PLAN_OPS : 0);
     t.reserve(maxOps);
     // a scripted child's id given twice is taken once (the first time)
     const scriptedIds = new ChildIndex();

@@ -18,6 +18,8 @@ export const OP_CIN_END = 12;
 export const OP_POC_START = 13;
 export const OP_EPISODE = 14;
 export const OP_CLOSE = 15;
+/** OP_CLOSE argument flag: the op ends a CP plan (of a back-dated past plan) instead of closing the case. */
+export const CLOSE_ENDS_CP = 1024;
 
 // history tracking flags
 export const H_CONTACT = 1;

@@ -33,6 +33,14 @@ export interface OpeningChild {
    * `s47` a Section 47 enquiry in progress. `since` is the day it began.
    */
   readonly cinActivity?: 'plan' | 'assessment' | 's47';
+  /** A CP plan before the current episode (for CP: the latest of the previousCpPlans), back-dated in an episode of its own. */
+  readonly pastCpPlan?: PastCpPlan;
+}
+
+/** A past CP plan, in an episode of need of its own that closes (RC7) the day the plan ends. Day numbers. */
+export interface PastCpPlan {
+  readonly start: number;
+  readonly end: number;
 }
 
 /**
@@ -59,6 +67,8 @@ export interface RecentlyClosedChild {
    * (`closureReason` is then not used).
    */
   readonly leftCare?: LeftCare;
+  /** A CP plan before the last episode (not with `leftCare`). */
+  readonly pastCpPlan?: PastCpPlan;
 }
 
 export interface LeftCare {

@@ -27,6 +27,7 @@ import { ageBandIndex, EXIT_REASONS } from './parameterLists.ts';
 import type { Parameters } from './parameters.ts';
 import type { OpeningChild, OpeningStock, RecentlyClosedChild } from './opening.ts';
 import { scoped } from './scope.ts';
+import { addPastCpPlans } from './openingCpHistory.ts';
 import { Rng } from './random.ts';
 import { PLACE_CODES, PROVIDER_CODES, choosePlacement } from './placementCodes.ts';
 
@@ -321,6 +322,8 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       referralNfa: kind === 0 ? true : undefined,
     });
   }
+  // --- CP plans before the start (see openingCpHistory.ts) -------------------------------------
+  addPastCpPlans(children, closed, o.cpHistory, c.cpMonths, rng);
   // --- children who left care by return home, SGO or CAO and may come back -----------------------
   // Found while sampling the stock (the periods that had ended in the window), so there are as
   // many, for the stock's size, as the model's own steady state has; detailed last, so that the

@@ -414,6 +414,20 @@ export const ParametersSchema = z
         cpPer10k: num(per10k, 'Children on a CP plan at the start', { min: 0 }),
         cpAgeAtStart: ageWeights('Age at the start of their plan of children on CP plans at the start'),
         cpRepeatProbability: prob('Probability that an open CP plan at the start is a second or subsequent plan'),
+        cpHistory: z
+          .strictObject({
+            pastPlanProbability: prob(
+              'Probability that a child known at the start and not on a CP plan (on a CIN plan, with an assessment or Section 47 enquiry in progress, or closed in the 24 months before) had a CP plan before: it is given a back-dated plan in an earlier episode of need',
+            ),
+            within2YearsProbability: prob(
+              'Probability that a back-dated previous CP plan (of these children, and of children on a second or subsequent plan at the start) ended within 2 years before the child\'s current or last episode began; the others ended 2 to 10 years before',
+            ),
+          })
+          .optional()
+          .meta({
+            description:
+              'Back-dated CP plans of the opening stock, so that repeat CP plans (cp_repeat_pct, cp_repeat_2yr_pct) count from the first month. Left out: children on CP plans at the start carry previousPlans only, and no other opening child has had a plan',
+          }),
         cinPlansPer10k: num(per10k, 'Children on a CIN plan at the start (not on CP, not looked after)', { min: 0 }),
         cinAgeAtStart: ageWeights('Age at the start of their plan of children on CIN plans at the start'),
         openAssessmentsPer10k: num(per10k, 'Children with an assessment in progress at the start', { min: 0 }),

@@ -57,6 +57,7 @@ export function scoped(p: Parameters): Parameters {
     q.afterCpPlan.s47Probability = 0;
     q.opening.cpPer10k = 0;
     q.opening.openS47Per10k = 0;
+    delete q.opening.cpHistory;
   }
   if (!s.has('care')) {
     q.cp.outcomes.care = 0;
