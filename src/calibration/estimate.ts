@@ -13,6 +13,8 @@
  *   Kaplan–Meier tables of every duration are returned too.
  * - Time in care by age band at entry and the reasons for leaving are fitted jointly (a mixture
  *   over reasons, with ageing out and the window end as censoring; see `fitCareMixture`).
+ * - Care leavers' statuses: the shares in touch, in education, employment or training and in
+ *   suitable accommodation by age group (see estimateLeavers.ts).
  * - Placements: the month-by-month transition table of the established children-in-care demand
  *   models (children in each age band × placement group at the end of the previous month, and
  *   where they are at the end of this one: same group, another group, or left care by reason),
@@ -25,6 +27,7 @@ import { fastDayNumber, firstDayOfMonth, lastDayOfMonth, monthIndexOfDay, monthK
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS, leavingCareGroup, placementGroup, type CaseEvent, type LeavingCareGroup } from '../events/index.ts';
 import { CARE_ROUTES, ENTRY_PLACEMENT_GROUPS, REENTRY_ROUTES, ageBandIndex } from '../simulation/parameters.ts';
 import { buildEstimates } from './estimateBuild.ts';
+import { tallyLeaverStatus } from './estimateLeavers.ts';
 import { DAYS_PER_MONTH, Spells, Tallies, type EstimatorOptions, type EventEstimates } from './estimateTypes.ts';
 
 export { DAYS_PER_MONTH, MIN_OBSERVATIONS, type EstimatorOptions, type Estimate, type EventEstimates, type TransitionRow, type EntryRow, type DurationTable } from './estimateTypes.ts';
@@ -251,6 +254,11 @@ export class EventEstimator {
       case 'CaseClosed':
         this.closed(k, day, e.reason);
         break;
+      case 'CareLeaverStatusRecorded': {
+        const why = day >= this.windowStart ? tallyLeaverStatus(this.t.leaverStatuses, k.b18, day, k.care !== undefined, e) : undefined;
+        if (why) this.skip(why);
+        break;
+      }
     }
   }
 

@@ -1,6 +1,7 @@
 /** Writing estimates into parameters, and listing what no estimate informed. */
 import { produce } from 'immer';
 import { AGE_BANDS, REENTRY_ROUTES, type Parameters } from '../simulation/parameters.ts';
+import { leaversInTouch } from './estimateLeavers.ts';
 
 /** Makes a [time, cumulative probability] table non-decreasing and at most 1, in place. */
 export function nonDecreasing(points: [number, number][]): void {
@@ -40,6 +41,8 @@ export function applyEstimates(base: Parameters, values: ReadonlyMap<string, num
     fit(draft.cin.outcomes);
     for (const b of AGE_BANDS) fit(draft.care.exitReasons[b]);
     fit(draft.uasc.exitReasons);
+    // care leavers' shares in education and in suitable accommodation are of those in touch too
+    leaversInTouch(draft.careLeavers);
     // cumulative tables must not decrease
     nonDecreasing(draft.recontact.cumulative);
     if (draft.care.reentry) for (const r of REENTRY_ROUTES) nonDecreasing(draft.care.reentry[r]);

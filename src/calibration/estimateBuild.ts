@@ -10,6 +10,7 @@ import { fitArrivals } from './arrivals.ts';
 import type { DurationSpec } from '../simulation/distributions.ts';
 import { density, fitCareMixture, fitDuration, fitReasonShares, kaplanMeier, kmSurvivalAt, type CareSpell, type Family, type KmStep } from './survival.ts';
 import { applyEstimates, listNotInformed } from './estimateApply.ts';
+import { leaverBase, leaverShares } from './estimateLeavers.ts';
 import { fitCareMixtureTruncated, type TruncatedSpell } from './survivalTruncated.ts';
 import { DAYS_PER_YEAR, DEFAULT_DAMPING, MIN_OBSERVATIONS, Spells, total, type DurationTable, type EntryRow, type Estimate, type EstimatorOptions, type EventEstimates, type Tallies, type TransitionRow } from './estimateTypes.ts';
 
@@ -47,9 +48,10 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
       informed.add(path);
     }
   };
-  const share = (path: string, num: number, den: number) => {
+  const share = (path: string, num: number, den: number, note?: string) => {
     const p = den > 0 ? num / den : NaN;
-    add(path, p, den > 0 ? Math.sqrt((p * (1 - p)) / den) : NaN, den, den >= MIN_OBSERVATIONS);
+    const enough = den >= MIN_OBSERVATIONS;
+    add(path, p, den > 0 ? Math.sqrt((p * (1 - p)) / den) : NaN, den, enough, enough ? note : undefined);
   };
   const months = Array.from({ length: tl.months }, (_, i) => tl.from + i);
   const pop10k = months.map((m) => opts.population(m) / 10000);
@@ -335,8 +337,12 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
     add(`placement.changesPerYear.${band}`, years > 0 ? moves / years : NaN, years > 0 ? Math.sqrt(moves) / years : NaN, moves, moves >= MIN_OBSERVATIONS, 'moves per child-year in care, by age band at the start of the placement (time placed for adoption left out)');
   });
 
+  // ---- care leavers' statuses
+  leaverShares(tl.leaverStatuses, share);
+
   // ---- write the applied estimates into the parameters
-  const parameters = produce(applyEstimates(base, values), (draft) => {
+  const leavers = leaverBase(base, values);
+  const parameters = produce(applyEstimates(leavers.base, values), (draft) => {
     draft.scope = FLOW_PARTS.every((part) => scope.includes(part)) ? undefined : [...scope];
     if (draft.scope === undefined) delete draft.scope;
     for (const t of trends) {
@@ -383,5 +389,6 @@ export function buildEstimates(tl: Tallies, opts: EstimatorOptions, children: nu
     coverage: { ...tl.coverage },
     repairs: { starts: tl.repairedStarts, ends: tl.repairedEnds },
     skipped: { ...tl.skipped },
+    nationalDefaults: leavers.national,
   };
 }

@@ -3,7 +3,7 @@
  * window) and what it returns.
  */
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../events/index.ts';
-import { AGE_BANDS, ENTRY_PLACEMENT_GROUPS, TREND_KINDS, type FlowPart, type Parameters } from '../simulation/parameters.ts';
+import { AGE_BANDS, ENTRY_PLACEMENT_GROUPS, LEAVER_AGES, TREND_KINDS, type FlowPart, type Parameters } from '../simulation/parameters.ts';
 import type { KmStep } from './survival.ts';
 
 export const DAYS_PER_MONTH = 30.436875;
@@ -102,6 +102,8 @@ export interface EventEstimates {
   readonly repairs: { readonly starts: number; readonly ends: number };
   /** Events that could not be used, by reason. */
   readonly skipped: Readonly<Record<string, number>>;
+  /** Parameter groups written with national values (care leavers of an age with too few statuses, where the base had no `careLeavers`). */
+  readonly nationalDefaults: readonly string[];
 }
 
 /** Growable list of spells: time (in the spell's unit) and whether it ended. */
@@ -186,6 +188,8 @@ export class Tallies {
   readonly directSex = counts(3);
   readonly uascAge = counts(18);
   readonly uascSex = counts(3);
+  /** Care leavers' statuses by LEAVER_AGES group: statuses, in touch, EET, suitable accommodation. */
+  readonly leaverStatuses = LEAVER_AGES.map(() => counts(4));
   repairedStarts = 0;
   repairedEnds = 0;
   /** Children looked after at the end of the observed window (not UASC; UASC). */

@@ -104,6 +104,11 @@ export function estimateFromEventSource(what: string, read: EventSource, base: S
   return est.finish();
 }
 
+/** The sources of an estimate's parameters: each applied estimate from the events, with its standard error; the groups it filled with national values. */
+export function estimateSources(r: EventEstimates): { path: string; source: ProvenanceSource; se: number }[] {
+  return [...r.estimates.filter((e) => e.applied).map((e) => ({ path: e.path, source: 'events' as const, se: e.se })), ...r.nationalDefaults.map((path) => ({ path, source: 'national' as const, se: NaN }))];
+}
+
 /**
  * The scenario with the sources of newly estimated parameters recorded: each path labelled, and
  * its standard error kept (for the ensembles' parameter draws) or dropped when it has none.

@@ -19,7 +19,7 @@ import type { KpiRun } from '../projections/types.ts';
 import { openingFromEvents } from '../returns/opening.ts';
 import type { Scenario } from '../scenarios/index.ts';
 import { careHistories } from './careHistory.ts';
-import { eventEstimator, historyStart, populationFn, withSources, type EstimateModel } from './fromEvents.ts';
+import { estimateSources, eventEstimator, historyStart, populationFn, withSources, type EstimateModel } from './fromEvents.ts';
 
 export { historyStart };
 import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
@@ -40,8 +40,7 @@ export function estimatedScenario(base: Scenario, history: readonly CaseEvent[],
   for (const e of history) est.sink(e);
   const r = est.finish();
   // labelled and with the standard errors the ensembles draw parameters from, as calibrate writes it
-  const applied = r.estimates.filter((e) => e.applied).map((e) => ({ path: e.path, source: 'events' as const, se: e.se }));
-  return withSources(withParameters(base, r.parameters, base.name, base.description), applied);
+  return withSources(withParameters(base, r.parameters, base.name, base.description), estimateSources(r));
 }
 
 export interface RollingEventOptions {

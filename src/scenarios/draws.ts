@@ -5,7 +5,7 @@
  * only on (seed, replication, path): the same on any worker count, and shared by a baseline and a
  * scenario compared with it (common random numbers).
  *
- * - probabilities (reasons for leaving, outcomes, `…Probability`) are drawn on the logit scale
+ * - probabilities (reasons for leaving, outcomes, `…Probability`, care leavers' shares) are drawn on the logit scale
  *   (delta method: sd = se / (p(1 − p))), then each outcome group is scaled back to a sum of 1 at most;
  * - trends (`…perYear`) are drawn on their own scale (normal);
  * - everything else (rates, mean durations, coefficients of variation) is positive and drawn
@@ -29,7 +29,7 @@ function pathKey(path: string): number {
   return h >>> 1;
 }
 
-const PROBABILITY = /(exitReasons|outcomes|cumulative|reentry\.[^.]+\.\d+)\.|Probability$|Factor$/;
+const PROBABILITY = /(exitReasons|outcomes|cumulative|reentry\.[^.]+\.\d+|careLeavers\.[^.]+)\.|Probability$|Factor$/;
 
 /** One drawn value of a parameter with estimate `v` and standard error `se`, from a standard normal `z`. */
 export function drawValue(path: string, v: number, se: number, z: number): number {
@@ -69,6 +69,8 @@ export function drawParameters(base: Parameters, uncertainty: Readonly<Record<st
     };
     for (const o of [draft.contacts.outcomes, draft.recontact.outcomes, draft.assessment.outcomes, draft.s47.outcomes, draft.cp.outcomes, draft.cin.outcomes, draft.uasc.exitReasons, ...Object.values(draft.care.exitReasons)]) fit(o as Record<string, number>);
     for (const d of Object.values(draft.care.durationMonths)) if (d.dist !== 'empirical') d.cv = Math.min(10, d.cv);
+    // care leavers in education or suitable accommodation are in touch: the share in touch is at least theirs
+    for (const g of Object.values(draft.careLeavers ?? {})) g.inTouch = Math.min(1, Math.max(g.inTouch, g.eet, g.suitableAccommodation));
     // cumulative tables drawn point by point keep their order: each point at least the one before
     if (draft.care.reentry) {
       for (const table of Object.values(draft.care.reentry)) {

@@ -9,6 +9,7 @@ import { monthKey, parseMonth } from '../../calendar/index.ts';
 import {
   assertSomeObservations,
   estimateFromEventSource,
+  estimateSources,
   type EventSource,
   defaultWindow,
   durationsCsv,
@@ -171,7 +172,8 @@ listed. The default window is the latest unbroken run of observed months. The ca
 scenario starts the month after --to, from the observed position at --to.
 
 With --events: transition rates (monthly transitions ÷ the previous month's stock, by age band
-and placement group), conversion shares and duration distributions (censored maximum likelihood,
+and placement group), conversion shares, care leavers' shares (in touch, EET, suitable
+accommodation, from their OC3 statuses) and duration distributions (censored maximum likelihood,
 Kaplan–Meier tables; spells still open are right-censored) over the window (default: the last
 36 months of the log, from its first month of full activity). With both, the event estimates are the starting point of the fit.
 
@@ -205,7 +207,7 @@ Examples:
         if (!opts.quiet) process.stderr.write(`Estimating from ${shown(resolve(opts.events))}\n`);
         estimates = estimateFromLog(opts.events, base, { from: opts.observed ? undefined : opts.from, to: opts.observed ? undefined : opts.to }, opts.validate, opts.quiet, { trend: opts.trend, damping: opts.damping, scope });
         scenario = withParameters(scenario, estimates.parameters, scenario.name, scenario.description);
-        scenario = withSources(scenario, estimates.estimates.filter((e) => e.applied).map((e) => ({ path: e.path, source: 'events', se: e.se })));
+        scenario = withSources(scenario, estimateSources(estimates));
         // from a history alone, the scenario starts where the history's window ends
         if (!opts.base) scenario = { ...scenario, start: monthKey(parseMonth(estimates.to) + 1) };
         if (!opts.quiet) {
