@@ -169,7 +169,6 @@ function buildTable(): Map<string, Field[]> {
 
 /** Compiled on first use, so that a command that writes logs but never reads one does not pay for it. */
 let table: Map<string, Field[]> | undefined;
-const TABLE = (): Map<string, Field[]> => (table ??= buildTable());
 
 /**
  * True when `value` is an event zod accepts and returns unchanged (same keys, same order, same
@@ -177,7 +176,7 @@ const TABLE = (): Map<string, Field[]> => (table ??= buildTable());
  */
 export function isPlainValidEvent(value: unknown): boolean {
   if (typeof value !== 'object' || value === null || Object.getPrototypeOf(value) !== Object.prototype) return false;
-  const fields = TABLE().get((value as { type?: unknown }).type as string);
+  const fields = (table ??= buildTable()).get((value as { type?: unknown }).type as string);
   if (fields === undefined) return false;
   const obj = value as Record<string, unknown>;
   let i = 0;
@@ -221,5 +220,5 @@ export function schemaStrings(): string[] {
 
 /** Event types the fast path covers (all of them, unless the schema uses something new). */
 export function fastEventTypes(): string[] {
-  return [...TABLE().keys()];
+  return [...(table ??= buildTable()).keys()];
 }
