@@ -26,20 +26,20 @@ export function leafPaths(node: unknown, path = ''): string[] {
   return out;
 }
 
-/** The label of one parameter path (default: assumption). */
+/**
+ * The label of one parameter path (default: assumption): that of the longest key that is the path
+ * itself or a prefix of it ending before a dot (`care` for `care.durationMonths.1-4`; the key ''
+ * covers every path). The path's prefixes are looked up from the longest, so a report's few
+ * thousand leaves do not each scan every key.
+ */
 export function provenanceOf(provenance: Readonly<Record<string, ProvenanceSource>> | undefined, path: string): ProvenanceSource {
   if (!provenance) return 'assumption';
-  let best = -1;
-  let label: ProvenanceSource = 'assumption';
-  for (const [k, v] of Object.entries(provenance)) {
-    if (k === '' || path === k || path.startsWith(k + '.')) {
-      if (k.length > best) {
-        best = k.length;
-        label = v;
-      }
-    }
+  for (let p = path; ; ) {
+    if (Object.hasOwn(provenance, p)) return provenance[p];
+    if (p === '') return 'assumption';
+    const dot = p.lastIndexOf('.');
+    p = dot < 0 ? '' : p.slice(0, dot);
   }
-  return label;
 }
 
 export interface ProvenanceRow {
