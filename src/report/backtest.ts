@@ -7,6 +7,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import { CHART_CONFIG, renderChartSvg, timeAxis } from './charts.ts';
 import { EN_DASH, escapeHtml, formatNumber, monthLabel, monthTimestamp } from './format.ts';
 import type { ReportBacktest, ReportBacktestScore } from './types.ts';
+import { TREND_TIE } from '../calibration/trendChoice.ts';
 
 const MODEL = '#0b6fb8';
 const MARKOV = '#d95f02';
@@ -138,8 +139,9 @@ export async function backtestSection(bt: ReportBacktest, warnings: string[]): P
     `<p class="coverage">Over every origin, horizon and measure, <span data-field="backtest-in90">${fmt(bt.coverage.in90)}</span>% of ${formatNumber(bt.coverage.n, 0)} actuals fell inside p5${EN_DASH}p95 and ${fmt(bt.coverage.in50)}% inside p25${EN_DASH}p75.</p>`,
   );
   if (bt.trend) {
-    const opts = bt.trend.options.map((o) => `${escapeHtml(o.trend)}: ${fmt(o.score, 3)} (in p5${EN_DASH}p95 ${fmt(o.in90, 0)}%)`).join('; ');
-    parts.push(`<p class="trend">Trend in arrival rates chosen by this back-test: <strong data-field="backtest-trend">${escapeHtml(bt.trend.chosen)}</strong> (${escapeHtml(bt.trend.criterion)}; ${opts}).</p>`);
+    const opts = bt.trend.options.map((o) => `${escapeHtml(o.trend)}: ${fmt(o.score, 3)} (the ensembles’ own p5${EN_DASH}p95 held ${fmt(o.in90, 0)}%)`).join('; ');
+    const rule = bt.trend.options.length > 1 ? `, lower is better; a more complex trend is kept only when it scores ${fmt(100 * TREND_TIE, 1)}% lower than a simpler one` : '';
+    parts.push(`<p class="trend">Trend in arrival rates chosen by this back-test: <strong data-field="backtest-trend">${escapeHtml(bt.trend.chosen)}</strong> (${escapeHtml(bt.trend.criterion)}${rule}; ${opts}).</p>`);
   }
   for (const [i, source] of sources.entries()) {
     const all = bt.scores.filter((s) => s.source === source);
