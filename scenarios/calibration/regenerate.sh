@@ -27,7 +27,7 @@ rm -rf "$tmp"
 
 # 3. golden files: small runs so that `npm test` stays fast
 golden() { cf check --scenario "scenarios/$1.json" --golden "scenarios/golden/$(basename "$1").kpis.csv" --runs "$2" --months "$3" --workers 1 --update --quiet; }
-for s in southampton-baseline family-safeguarding foster-carer-recruitment front-door-early-help reunification-permanence uasc-arrivals calibration/southampton-calibrated calibration/southampton-fit-to-2022-08; do
+for s in southampton-baseline family-safeguarding foster-carer-recruitment front-door-early-help reunification-permanence uasc-arrivals uasc-nts calibration/southampton-calibrated calibration/southampton-fit-to-2022-08; do
   golden "$s" 2 24
 done
 golden england-per-10k 2 12

@@ -76,6 +76,10 @@ export function projectorOptionsFor(scenario: Scenario, params: readonly Paramet
     population: (m) => pop[offset(m)],
     unitCostsAt: (m) => unitCostsIn(params[offset(m)], m),
     careLeaverCostsAt: (m) => careLeaverCostsIn(params[offset(m)], m),
+    uascGrantAt: (m) => {
+      const g = params[offset(m)].costs.uascGrant;
+      return g ? { under18PerDay: g.under18GbpPerDay, careLeaverPerWeek: g.careLeaverGbpPerWeek } : undefined;
+    },
     socialWorkers: hasWorkforce ? (m) => ((params[offset(m)].workforce?.caseHoldingSocialWorkersPer10k ?? 0) * pop[offset(m)]) / 10000 : undefined,
   };
 }

@@ -366,7 +366,10 @@ export class KpiProjector extends ProjectorState {
         st.claSlot[p] = this.inCareCount;
         this.inCare[this.inCareCount++] = p;
         const uasc = reg.uasc[k] === 1 || (b & 1) === 1;
-        if (uasc) this.uascOpen++;
+        if (uasc) {
+          this.uascOpen++;
+          this.uascBook.enter(day);
+        }
         this.enterGroup(p, a, day);
         this.newPlacement(p, day);
         this.refresh(c, uasc ? f | F_CLA | F_UASC_IN_CARE : f | F_CLA);
@@ -402,9 +405,12 @@ export class KpiProjector extends ProjectorState {
         this.leaveGroup(p, day);
         st.p1e[p] = day;
         if (!repaired) st.careLastEnd[c] = day;
-        this.careEnded(c, reg.age18Day[k], st.periodStart[p], day, !repaired, a === STAYING_PUT);
+        this.careEnded(c, reg.age18Day[k], st.periodStart[p], day, !repaired, a === STAYING_PUT, (f & F_UASC_IN_CARE) !== 0);
         this.claOpen--;
-        if (f & F_UASC_IN_CARE) this.uascOpen--;
+        if (f & F_UASC_IN_CARE) {
+          this.uascOpen--;
+          this.uascBook.leave(day);
+        }
         const at = st.claSlot[p];
         const last = this.inCare[--this.inCareCount];
         if (last !== p) {

@@ -16,6 +16,7 @@ import {
 } from '../calendar/index.ts';
 import { KPI_IDS, KPIS, type KpiId } from './catalogue.ts';
 import { CareLeaverBook } from './careLeaverBook.ts';
+import { UascBook } from './uascBook.ts';
 import type { KpiRun } from './types.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import {
@@ -59,6 +60,8 @@ export interface ProjectorOptions {
    * staying put arrangement in force in a month (by month index), already inflated; none: care_leaver_cost is 0.
    */
   readonly careLeaverCostsAt?: (monthIndex: number) => { readonly leavingCare: number; readonly stayingPut: number };
+  /** The Home Office's UASC grant rates in force in a month (by month index): GBP per UASC per day, per former UASC care leaver per week; none: uasc_grant_income is 0. */
+  readonly uascGrantAt?: (monthIndex: number) => { readonly under18PerDay: number; readonly careLeaverPerWeek: number } | undefined;
   /** Case-holding social workers (constant or per month index); caseload_avg is NaN without it. */
   readonly socialWorkers?: number | ((monthIndex: number) => number);
 }
@@ -130,6 +133,9 @@ export abstract class ProjectorState {
   protected readonly inflation: number;
   protected readonly unitCostsAt: ProjectorOptions['unitCostsAt'];
   protected readonly careLeaverCostsAt: ProjectorOptions['careLeaverCostsAt'];
+  protected readonly uascGrantAt: ProjectorOptions['uascGrantAt'];
+  /** UASC days looked after and former UASC care leavers (uasc_grant_income, care_leavers_uasc_open). */
+  protected readonly uascBook = new UascBook();
   /** Care leavers' statuses and days (care_leavers_eet_pct, care_leavers_suitable_accommodation_pct, care_leaver_cost). */
   protected readonly leavers = new CareLeaverBook();
 
@@ -226,6 +232,7 @@ export abstract class ProjectorState {
     this.socialWorkers = constantOrPerMonth('socialWorkers', opts.socialWorkers);
     this.unitCostsAt = opts.unitCostsAt;
     this.careLeaverCostsAt = opts.careLeaverCostsAt;
+    this.uascGrantAt = opts.uascGrantAt;
     const infl = opts.unitCostInflationPct ?? 0;
     if (!Number.isFinite(infl) || infl <= -100) throw new RangeError(`ProjectorOptions.unitCostInflationPct must be a number above -100 (got ${String(infl)})`);
     this.inflation = 1 + infl / 100;
@@ -293,6 +300,7 @@ export abstract class ProjectorState {
     this.nextMonthDay = firstDayOfMonth(m + 1);
     const dim = daysInMonth(m);
     for (let g = 0; g < this.groupDays.length; g++) this.groupDays[g] = this.groupCount[g] * dim;
+    this.uascBook.openMonth(this.uascOpen, dim, this.nextMonthDay);
   }
 
   /**
@@ -303,7 +311,7 @@ export abstract class ProjectorState {
    * leaver from the later of that day and the 17th birthday to the 26th birthday (other
    * birthdays are counted from the 18th, so 29 February births have theirs on 28 February).
    */
-  protected careEnded(c: number, age18: number, start: number, day: number, exit: boolean, stayingPut: boolean): void {
+  protected careEnded(c: number, age18: number, start: number, day: number, exit: boolean, stayingPut: boolean, uasc = false): void {
     if (age18 === OPEN) return;
     const st = this.st;
     const b14 = addYearsFast(age18, -4);
@@ -315,6 +323,7 @@ export abstract class ProjectorState {
     st.leaverFrom[c] = from;
     st.leaverTo[c] = to;
     this.leavers.start(c, from, to, age18, stayingPut);
+    if (uasc) this.uascBook.startLeaver(c, Math.max(day, age18), to);
     this.leaverDelta(monthIndexOfDay(from), 1);
     this.leaverDelta(monthIndexOfDay(to), -1);
   }
@@ -326,6 +335,7 @@ export abstract class ProjectorState {
     const to = st.leaverTo[c];
     st.leaverFrom[c] = st.leaverTo[c] = NEVER;
     this.leavers.end(c, day);
+    this.uascBook.endLeaver(c, day);
     // undo the interval from this month on: counted until now if it had begun
     this.leaverDelta(monthIndexOfDay(to), 1);
     this.leaverDelta(monthIndexOfDay(from > day ? from : day), -1);
@@ -489,7 +499,14 @@ export abstract class ProjectorState {
     }
     count('placement_cost', cost);
     const lc = this.careLeaverCostsAt?.(m);
-    count('care_leaver_cost', lc ? (cl.days * lc.leavingCare + cl.stayingPutDays * lc.stayingPut) / 7 : 0);
+    const leaverCost = lc ? (cl.days * lc.leavingCare + cl.stayingPutDays * lc.stayingPut) / 7 : 0;
+    count('care_leaver_cost', leaverCost);
+    const uascLeavers = this.uascBook.leaversAt(m);
+    count('care_leavers_uasc_open', uascLeavers);
+    const grant = this.uascGrantAt?.(m);
+    const income = grant ? this.uascBook.days * grant.under18PerDay + (uascLeavers * daysInMonth(m) * grant.careLeaverPerWeek) / 7 : 0;
+    count('uasc_grant_income', income);
+    count('net_spend', cost + leaverCost - income);
 
     const workers = this.socialWorkers ? this.socialWorkers(m) : NaN;
     N.caseload_avg[off] = this.openCases;

@@ -304,7 +304,13 @@ class ReportBuilder {
     const placements = def ? await this.fanChart({ ...def, label: 'Monthly placement spend' }, WIDE, true) : this.missingFigure('placement_cost', 'Placement spend', true);
     // care-leaver spend beside it, when the run reports it (a log replayed from an older version may not)
     const leavers = this.present.get('care_leaver_cost');
-    return leavers ? placements + '\n' + (await this.fanChart({ ...leavers, label: 'Monthly care-leaver spend' }, WIDE, true)) : placements;
+    const spend = leavers ? placements + '\n' + (await this.fanChart({ ...leavers, label: 'Monthly care-leaver spend' }, WIDE, true)) : placements;
+    // the Home Office's UASC grant as income, and the spend net of it, when a scenario gives the grant
+    const grant = this.present.get('uasc_grant_income');
+    const net = this.present.get('net_spend');
+    const paid = this.input.scenarios.some((s) => s.summary.stats.uasc_grant_income?.some((st) => st.p95 > 0));
+    if (!grant || !net || !paid) return spend;
+    return spend + '\n' + (await this.fanChart({ ...grant, label: 'Monthly Home Office UASC grant (income)' }, WIDE, true)) + '\n' + (await this.fanChart({ ...net, label: 'Monthly net spend (placements and care leavers less the grant)' }, WIDE, true));
   }
 
   header(): string {

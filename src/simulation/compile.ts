@@ -117,6 +117,8 @@ export interface CompiledParameters {
 
   readonly uascPer10k: number;
   readonly uascTrend: Parameters['uasc']['arrivalTrend'];
+  /** National Transfer Scheme (undefined: no transfers). */
+  readonly uascNts: Parameters['uasc']['nationalTransferScheme'];
   readonly uascAge: Categorical;
   readonly uascMale: number;
   readonly uascEthnicity: Categorical;
@@ -226,6 +228,7 @@ export function compileParameters(given: Parameters): CompiledParameters {
 
     uascPer10k: p.uasc.arrivalsPerMonthPer10k,
     uascTrend: p.uasc.arrivalTrend,
+    uascNts: p.uasc.nationalTransferScheme,
     uascAge: new Categorical(p.uasc.age),
     uascMale: p.uasc.maleProbability,
     uascEthnicity: new Categorical(fromRecord(ETHNICITY_CODES, p.uasc.ethnicity)),

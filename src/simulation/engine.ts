@@ -58,6 +58,7 @@ import {
   S_S47,
   SOURCE_OTHER,
   F_NO_EPISODE,
+  F_UASC,
   SLOT_MASK,
   WAKE_GEN_SHIFT,
 } from './states.ts';
@@ -94,7 +95,21 @@ export class CaseFlowEngine extends OpeningContinuation {
     for (let i = 0; i < nDirect; i++) this.schedule(day + Math.floor(rng.uniform() * days), 0, K_DIRECT);
     const nUasc = poisson(rng, p.uascPer10k * pop10k * trendFactor(p.uascTrend, m));
     for (let i = 0; i < nUasc; i++) this.schedule(day + Math.floor(rng.uniform() * days), 0, K_UASC);
+    if (p.uascNts !== undefined) {
+      // National Transfer Scheme: transfers while the UASC looked after are below the threshold
+      const gap = p.uascNts.thresholdPer10k * pop10k - this.uascLookedAfter();
+      const mean = Math.min(gap, p.uascNts.transfersPerMonthPer10k * pop10k);
+      const nTransfers = mean > 0 ? poisson(rng, mean) : 0;
+      for (let i = 0; i < nTransfers; i++) this.schedule(day + Math.floor(rng.uniform() * days), 0, K_UASC);
+    }
     if (m + 1 < this.months) this.schedule(nextFirst, m + 1, K_MONTH);
+  }
+
+  /** UASC looked after now. */
+  protected uascLookedAfter(): number {
+    let n = 0;
+    for (let c = 0; c < this.used; c++) if (this.state[c] === S_CLA && (this.flags[c] & F_UASC) !== 0) n++;
+    return n;
   }
 
   protected arriveContact(day: number): void {

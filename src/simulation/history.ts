@@ -303,7 +303,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
     const given = lc.rec === undefined ? -1 : REC_OPTIONS[reason].findIndex((o) => o[0] === lc.rec);
     const rec = given >= 0 ? given : REC_CATS[reason].sample(this.rng);
     const route = ROUTE_NAMES.indexOf(lc.route);
-    const need = route === R_CP ? N1 : p.careNeed.sample(this.rng);
+    const need = route === R_CP ? N1 : route === R_UASC ? N8 : p.careNeed.sample(this.rng);
     const legal = LEGAL_INDEX.get(lc.legalStatus) ?? L_V2;
     t.op(since, OP_REG, 0);
     if (p.frontDoor) {
@@ -548,7 +548,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
     this.b18[c] = plus18(ch.dateOfBirth);
     this.sex[c] = SEX_INDEX.get(ch.sex) ?? 2;
     this.eth[c] = ETH_INDEX.get(ch.ethnicity) ?? ETH_INDEX.get('NOBT')!;
-    this.flags[c] = !closed && (ch as OpeningChild).uasc ? F_UASC : 0;
+    this.flags[c] = (!closed && (ch as OpeningChild).uasc) || (closed && (ch as RecentlyClosedChild).leftCare?.route === 'uasc') ? F_UASC : 0;
     this.state[c] = S_HISTORY;
     t.building = c;
     if (closed) this.buildClosedScript(c, ch as RecentlyClosedChild);

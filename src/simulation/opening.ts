@@ -76,7 +76,8 @@ export interface LeftCare {
   readonly reason: 'returnHome' | 'sgo' | 'cao' | 'adoption' | 'other' | 'age18';
   /** Its REC (default: drawn within the reason's group: E4A, E4B or E13; E43–E48; E41; …; E17, E5 or E6 at 18). */
   readonly rec?: string;
-  readonly route: 'cp' | 'cin' | 'direct';
+  /** `uasc`: an unaccompanied asylum-seeking child (a care leaver, never a re-entry). */
+  readonly route: 'cp' | 'cin' | 'direct' | 'uasc';
   readonly legalStatus: string;
   readonly placement: string;
   readonly provider: string;

@@ -114,13 +114,13 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
   const leaversWanted = params.care.reentry !== undefined;
   const leavers: SampledCare[] = [];
   const sampleCare = (uasc: boolean): SampledCare | undefined => {
-    // non-UASC entries over 26 years: long enough for everyone who can be a care leaver (under 26) at the start
-    const windowDays = Math.round((uasc ? 6 : 26) * DAYS_PER_YEAR);
+    // entries over 26 years (UASC, who arrive aged 13 or more: 13): long enough for everyone who can be a care leaver (under 26) at the start
+    const windowDays = Math.round((uasc ? 13 : 26) * DAYS_PER_YEAR);
     const entry = startDay - 1 - Math.floor(rng.uniform() * windowDays);
     const age = uasc ? c.uascAge.sample(rng) : claAgeCat.sample(rng);
     const dob = birthDateForAge(entry, age, rng);
     const b18 = addYears(dob, 18);
-    if (b18 <= startDay && (uasc || addYears(dob, 26) <= startDay)) return undefined;
+    if (b18 <= startDay && addYears(dob, 26) <= startDay) return undefined;
     const band = ageBandIndex(age);
     const route = uasc ? 'uasc' : routeNames[routeCat.sample(rng)];
     const routeIndex = uasc ? 3 : routeNames.indexOf(route as 'cp');
@@ -132,9 +132,8 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       exit = Math.min(b18, entry + monthsToDays(months));
     }
     if (exit < startDay) {
-      if (uasc) return undefined;
       // a return home, SGO or CAO in the re-entry window: a child the re-entry table can bring back
-      const reentry = leaversWanted && reason < REENTRY_REASONS && exit < b18 && b18 > startDay && exit >= startDay - LEFT_CARE_WINDOW_DAYS;
+      const reentry = !uasc && leaversWanted && reason < REENTRY_REASONS && exit < b18 && b18 > startDay && exit >= startDay - LEFT_CARE_WINDOW_DAYS;
       // left at 16, 17 or 18 after 13 weeks or more since the 14th birthday, under 26 at the start: a care leaver
       const b14 = addYears(dob, 14);
       const careLeaver = exit >= addYears(dob, 16) && exit - Math.max(entry, b14) >= 91 && addYears(dob, 26) > startDay;
@@ -331,19 +330,20 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
   for (const s of leavers) {
     // those the re-entry table would have brought back before the start are not waiting any more
     const elapsed = (startDay - s.exit) / DAYS_PER_MONTH;
-    if (s.reason < REENTRY_REASONS && c.reentry && s.exit < addYears(s.dob, 18) && rng.uniform() < c.reentry[s.reason].cdf(elapsed)) continue;
-    const routeIndex = (['cp', 'cin', 'direct'] as const).indexOf(s.route as 'cp');
+    const uasc = s.route === 'uasc';
+    if (!uasc && s.reason < REENTRY_REASONS && c.reentry && s.exit < addYears(s.dob, 18) && rng.uniform() < c.reentry[s.reason].cdf(elapsed)) continue;
+    const routeIndex = (['cp', 'cin', 'direct', 'uasc'] as const).indexOf(s.route);
     const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
-    const codes = choosePlacement(ENTRY_TO_GROUP[c.placementAtEntry[bandAtEntry].sample(rng)], s.entry, rng);
+    const codes = choosePlacement(ENTRY_TO_GROUP[(uasc ? c.uascPlacement : c.placementAtEntry[bandAtEntry]).sample(rng)], s.entry, rng);
     closed.push({
       childId: nextId(),
       dateOfBirth: s.dob,
-      sex: sexOf(c, rng),
-      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      sex: uasc ? (rng.uniform() < c.uascMale ? 'M' : 'F') : sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[(uasc ? c.uascEthnicity : c.ethnicity).sample(rng)],
       lastReferral: s.entry,
       closedOn: s.exit,
       closureReason: s.reason === 1 ? 'RC4' : s.reason === 2 ? 'RC3' : 'RC7',
-      leftCare: { reason: s.exit >= addYears(s.dob, 18) ? 'age18' : LEFT_CARE_REASONS[s.reason], route: s.route as 'cp' | 'cin' | 'direct', legalStatus: LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
+      leftCare: { reason: s.exit >= addYears(s.dob, 18) ? 'age18' : LEFT_CARE_REASONS[s.reason], route: s.route, legalStatus: uasc ? 'V2' : LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
     });
   }
   return { children, recentlyClosed: closed };

@@ -10,6 +10,7 @@
  */
 import { ParameterError } from '../errors.ts';
 import { z } from 'zod';
+import { NationalTransferSchemeSchema, UascGrantSchema } from './uascSchemes.ts';
 import { ASSESSMENT_FACTOR, CP_CATEGORY, ETHNICITY, LEGAL_STATUS, NEED_CODE, PLACEMENT_GROUPS, REASON_PLACE_CHANGE, REFERRAL_SOURCE, codesOf } from '../events/codes/index.ts';
 
 import { AGE_BANDS, ageBandIndex, CARE_ROUTES, EXIT_REASONS, REENTRY_ROUTES, ENTRY_PLACEMENT_GROUPS, FLOW_PARTS, TREND_KINDS, LEAVER_AGES, type AgeBand, type CareRoute, type ExitReason, type LeaverAge, type ReentryRoute } from './parameterLists.ts';
@@ -345,13 +346,14 @@ export const ParametersSchema = z
 
     uasc: z
       .strictObject({
-        arrivalsPerMonthPer10k: num(per10kMonth, 'Mean unaccompanied asylum-seeking children entering care a month (arrivals and national transfer scheme)', { min: 0 }),
+        arrivalsPerMonthPer10k: num(per10kMonth, 'Mean unaccompanied asylum-seeking children entering care a month (arrivals, and transfers when nationalTransferScheme is left out)', { min: 0 }),
         arrivalTrend: arrivalTrend('UASC arrivals').optional(),
         age: ageWeights('Age of UASC at entry'),
         maleProbability: prob('Probability that a UASC is male'),
         ethnicity: weights(codesOf(ETHNICITY), 'Ethnicity of UASC'),
         exitReasons: exitReasonProbabilities('UASC'),
         placementMix: weights(ENTRY_PLACEMENT_GROUPS, 'Placement group of UASC at entry'),
+        nationalTransferScheme: NationalTransferSchemeSchema.optional(),
       })
       .meta({ description: 'Unaccompanied asylum-seeking children' }),
 
@@ -389,6 +391,7 @@ export const ParametersSchema = z
           })
           .optional()
           .meta({ description: 'Staying put cost per care leaver (left out: 0)' }),
+        uascGrant: UascGrantSchema.optional(),
       })
       .meta({ description: 'Placement and care-leaver unit costs' }),
 

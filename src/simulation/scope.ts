@@ -64,6 +64,7 @@ export function scoped(p: Parameters): Parameters {
     q.cin.outcomes.care = 0;
     q.care.directEntriesPerMonthPer10k = 0;
     q.uasc.arrivalsPerMonthPer10k = 0;
+    delete q.uasc.nationalTransferScheme;
     q.opening.claPer10k = 0;
     q.opening.uascPer10k = 0;
   }
