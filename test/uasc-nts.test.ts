@@ -10,7 +10,7 @@ import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.
 import { project, type ProjectorOptions } from '../src/projections/index.ts';
 import type { Scenario } from '../src/scenarios/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
-import { runReplication } from '../src/ensemble/index.ts';
+import { cumulativeDifferences, runReplication } from '../src/ensemble/index.ts';
 import { parseParameters } from '../src/simulation/index.ts';
 
 const baseline: Scenario = loadScenario(fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url)));
@@ -81,7 +81,11 @@ describe('former UASC care leavers and the Home Office grant', () => {
     for (let m = 0; m < 12; m++) {
       expect(run.values.net_spend[m]).toBeCloseTo(run.values.placement_cost[m] + run.values.care_leaver_cost[m] - run.values.uasc_grant_income[m], 6);
     }
-    expect(project(events, { ...opts, uascGrantAt: undefined }).values.uasc_grant_income.every((v) => v === 0)).toBe(true);
+    const unpaid = project(events, { ...opts, uascGrantAt: undefined });
+    expect(unpaid.values.uasc_grant_income.every((v) => v === 0)).toBe(true);
+    // compare's totals: the net spend saved against a run without the grant is the whole grant
+    const saved = cumulativeDifferences([unpaid], [run]).find((t) => t.id === 'net_spend_saved')!;
+    expect(saved.p50).toBeCloseTo(run.values.uasc_grant_income.reduce((a, b) => a + b, 0), 6);
   });
 });
 

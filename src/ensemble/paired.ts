@@ -82,6 +82,7 @@ const CUMULATIVE: { id: string; kpi: string; label: string; unit: CumulativeRow[
   { id: 'cp_plans_avoided', kpi: 'cp_starts', label: 'CP plans avoided', unit: 'plans', scale: 1 },
   { id: 'placement_spend_saved', kpi: 'placement_cost', label: 'Placement spend saved (£)', unit: 'gbp', scale: 1 },
   { id: 'care_leaver_spend_saved', kpi: 'care_leaver_cost', label: 'Care-leaver spend saved (£)', unit: 'gbp', scale: 1 },
+  { id: 'net_spend_saved', kpi: 'net_spend', label: 'Net spend saved, placements and care leavers less the Home Office UASC grant (£)', unit: 'gbp', scale: 1 },
 ];
 
 /** Totals over the horizon of baseline − scenario, per replication, summarised. */
