@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { ByteJsonParser, NOT_PARSED } from '../src/store/fastJson.ts';
-import { fastEventTypes, fastParseEvent, isPlainValidEvent, schemaStrings } from '../src/store/fastEvent.ts';
+import { fastEventTypes, fastParseEvent, isPlainValidEvent, isPlainValidParsed, schemaStrings } from '../src/store/fastEvent.ts';
 import { EVENT_TYPES, parseEvent, type CaseEvent } from '../src/events/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSimulation } from '../src/simulation/index.ts';
@@ -97,6 +97,23 @@ describe('ByteJsonParser', () => {
   });
 });
 
+type Mutation = { drop: number } | { set: number; to: unknown } | { add: string; to: unknown } | { swap: number };
+
+/** `e` with its entries dropped, set, added or swapped as `ms` says. */
+function mutated(e: CaseEvent, ms: Mutation[]): Record<string, unknown> {
+  let entries = Object.entries(e) as [string, unknown][];
+  for (const m of ms) {
+    if ('drop' in m) entries = entries.filter((_, i) => i !== m.drop % entries.length);
+    else if ('set' in m) entries = entries.map(([k, v], i) => (i === m.set % entries.length ? [k, m.to] : [k, v]));
+    else if ('add' in m) entries = [...entries, [m.add, m.to]];
+    else if (entries.length > 1) {
+      const i = m.swap % (entries.length - 1);
+      entries = [...entries.slice(0, i), entries[i + 1], entries[i], ...entries.slice(i + 2)];
+    }
+  }
+  return Object.fromEntries(entries);
+}
+
 describe('fastParseEvent', () => {
   const sample = fc.constantFrom(...LOG.filter((_, i) => i % 7 === 0));
 
@@ -108,26 +125,17 @@ describe('fastParseEvent', () => {
     expect(LOG.filter((e) => fastParseEvent(e) !== e)).toEqual([]);
   });
 
+  const mutate = fc.oneof(
+    fc.record({ drop: fc.nat() }),
+    fc.record({ set: fc.nat(), to: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom('2023-02-30', '2023-02-28', 'N1', 'nfa', 'E11', -1, 0, 1, 2, 2 ** 53, 1.5, [], ['21'], ['nope'])) }),
+    fc.record({ add: fc.string({ maxLength: 5 }), to: fc.jsonValue() }),
+    fc.record({ swap: fc.nat() }),
+  );
+
   it('accepts only what zod returns unchanged; otherwise gives zod’s answer', () => {
-    const mutate = fc.oneof(
-      fc.record({ drop: fc.nat() }),
-      fc.record({ set: fc.nat(), to: fc.oneof(fc.string(), fc.integer(), fc.double(), fc.boolean(), fc.constant(null), fc.constant(undefined), fc.constantFrom('2023-02-30', '2023-02-28', 'N1', 'nfa', 'E11', -1, 0, 1, 2, 2 ** 53, 1.5, [], ['21'], ['nope'])) }),
-      fc.record({ add: fc.string({ maxLength: 5 }), to: fc.jsonValue() }),
-      fc.record({ swap: fc.nat() }),
-    );
     fc.assert(
       fc.property(sample, fc.array(mutate, { maxLength: 3 }), (e, ms) => {
-        let entries = Object.entries(e) as [string, unknown][];
-        for (const m of ms) {
-          if ('drop' in m) entries = entries.filter((_, i) => i !== m.drop % entries.length);
-          else if ('set' in m) entries = entries.map(([k, v], i) => (i === m.set % entries.length ? [k, m.to] : [k, v]));
-          else if ('add' in m) entries = [...entries, [m.add, m.to]];
-          else if (entries.length > 1) {
-            const i = m.swap % (entries.length - 1);
-            entries = [...entries.slice(0, i), entries[i + 1], entries[i], ...entries.slice(i + 2)];
-          }
-        }
-        const v = Object.fromEntries(entries);
+        const v = mutated(e, ms);
         let zod: { ok: true; value: unknown } | { ok: false; message: string };
         try {
           zod = { ok: true, value: parseEvent(v) };
@@ -148,5 +156,25 @@ describe('fastParseEvent', () => {
         }
       }),
     );
+  });
+
+  it('gives the same verdict from the parser’s values as from the object it builds', () => {
+    const p = new ByteJsonParser(schemaStrings());
+    let parsed = 0;
+    fc.assert(
+      fc.property(sample, fc.array(mutate, { maxLength: 3 }), (e, ms) => {
+        const v = parseLine(p, JSON.stringify(mutated(e, ms)));
+        if (v === NOT_PARSED) return;
+        parsed++;
+        expect(isPlainValidParsed(p.shape, p.values)).toBe(isPlainValidEvent(v));
+      }),
+      { numRuns: 2000 },
+    );
+    // the unchanged events of the log too, every one of them accepted
+    for (const e of LOG) {
+      parseLine(p, JSON.stringify(e));
+      expect(isPlainValidParsed(p.shape, p.values)).toBe(true);
+    }
+    expect(parsed).toBeGreaterThan(1000);
   });
 });

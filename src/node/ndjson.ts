@@ -21,7 +21,7 @@ import { ByteJsonParser, NOT_PARSED } from '../store/fastJson.ts';
 import { openInput, simulatedDiskFull, stagedPath, tempPathBeside, withPath } from './atomicFile.ts';
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { isUtf8 } from 'node:buffer';
-import { fastParseEvent, schemaStrings } from '../store/fastEvent.ts';
+import { fastParseEvent, isPlainValidParsed, schemaStrings } from '../store/fastEvent.ts';
 
 /** The catalogue's strings, collected when the first reader is made (not by a command that only writes logs). */
 let schemaStringsCache: string[] | undefined;
@@ -297,8 +297,13 @@ export class NdjsonReader {
 
   /** The event on bytes `a`…`b` (line `line`), or undefined for a blank or torn line. */
   private event(buf: Buffer, a: number, b: number, line: number): CaseEvent | undefined {
-    let value: unknown = this.json.parse(buf, a, b);
-    if (value === NOT_PARSED) {
+    const json = this.json;
+    let value: unknown = json.parse(buf, a, b);
+    // the schema's verdict on a line the fast path parsed: true when zod would return it unchanged
+    let plain = false;
+    if (value !== NOT_PARSED) {
+      if (this.validate !== 'none') plain = isPlainValidParsed(json.shape, json.values);
+    } else {
       // anything the fast path does not take: JSON.parse decides
       const text = buf.toString('utf8', a, b);
       try {
@@ -324,7 +329,7 @@ export class NdjsonReader {
     const check = this.options.check;
     if (this.validate !== 'none') {
       try {
-        event = fastParseEvent(value);
+        if (!plain) event = fastParseEvent(value);
         this.validator?.check(event);
         check?.(event);
       } catch (err) {

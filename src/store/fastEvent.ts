@@ -12,6 +12,7 @@
  */
 import type { CaseEvent } from '../events/schema.ts';
 import { CaseEventSchema, parseEvent } from '../events/schema.ts';
+import type { ParsedShape } from './fastJson.ts';
 
 type Check = (v: unknown) => boolean;
 
@@ -190,6 +191,51 @@ export function isPlainValidEvent(value: unknown): boolean {
     i++;
   }
   for (; i < n; i++) if (!fields[i].optional) return false;
+  return true;
+}
+
+/** Per sequence of property names: for each event type, the checks of its values in order (null: not an exact match). */
+type ShapeChecks = Map<unknown, Check[] | null>;
+
+/** The checks of a line whose properties are `keys` and whose type is `type`, in key order, or null when `isPlainValidEvent` would say no. */
+function checksFor(keys: readonly string[], type: unknown): Check[] | null {
+  const fields = typeof type === 'string' ? (table ??= buildTable()).get(type) : undefined;
+  if (fields === undefined) return null;
+  const out: Check[] = [];
+  let i = 0;
+  const n = fields.length;
+  for (const k of keys) {
+    while (i < n && fields[i].key !== k) {
+      if (!fields[i].optional) return null;
+      i++;
+    }
+    if (i === n) return null;
+    out.push(fields[i].check);
+    i++;
+  }
+  for (; i < n; i++) if (!fields[i].optional) return null;
+  return out;
+}
+
+/**
+ * `isPlainValidEvent` of the object a `ByteJsonParser` builds from `shape` and `values` (its
+ * last line), without reading the object: the key sequence is matched against the type's
+ * fields once per sequence and type, and the values checked straight from the parser's array.
+ */
+export function isPlainValidParsed(shape: ParsedShape, values: readonly unknown[]): boolean {
+  const keys = shape.keys;
+  if (keys.length === 0 || keys[0] !== 'type') return false;
+  let byType = shape.tag as ShapeChecks | undefined;
+  if (byType === undefined) shape.tag = byType = new Map();
+  const type = values[0];
+  let checks = byType.get(type);
+  if (checks === undefined) {
+    checks = checksFor(keys, type);
+    // the type is not always a string here: only remember the catalogue's own
+    if (typeof type === 'string' && byType.size < 64) byType.set(type, checks);
+  }
+  if (checks === null) return false;
+  for (let i = 1; i < checks.length; i++) if (!checks[i](values[i])) return false;
   return true;
 }
 

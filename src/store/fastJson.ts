@@ -23,10 +23,20 @@ const MAX_CACHED_LENGTH = 32;
 
 type Ctor = (values: unknown[]) => Record<string, unknown>;
 
+/**
+ * The sequence of property names of the line last parsed. `tag` is the caller's, for something
+ * worked out once per sequence (such as which checks its values need).
+ */
+export interface ParsedShape {
+  readonly keys: readonly string[];
+  tag: unknown;
+}
+
 /** A node of the trie of property-name sequences; `ctor` builds objects with exactly this sequence. */
-class Shape {
+class Shape implements ParsedShape {
   readonly next = new Map<string, Shape>();
   ctor: Ctor | undefined;
+  tag: unknown = undefined;
   /** Names seen after this sequence (up to MAX_GUESSES), as bytes with the closing quote, and where each leads. */
   readonly guesses: Guess[] = [];
   constructor(readonly keys: readonly string[]) {}
@@ -62,7 +72,10 @@ export class ByteJsonParser {
   private readonly cacheBytes = new Uint8Array(CACHE_SIZE * MAX_CACHED_LENGTH);
   private readonly cacheLength = new Int32Array(CACHE_SIZE).fill(-1);
   private readonly root = new Shape([]);
-  private readonly values: unknown[] = new Array(64).fill(null);
+  /** The values of the line last parsed, in order (`values[0…shape.keys.length)`; what lies beyond is left from earlier lines). */
+  readonly values: unknown[] = new Array(64).fill(null);
+  /** The property names of the line last parsed (valid after `parse` returned an object). */
+  shape: ParsedShape = new Shape([]);
   private buf: Uint8Array = new Uint8Array(0);
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private i = 0;
@@ -120,6 +133,7 @@ export class ByteJsonParser {
     }
     this.ws();
     if (this.i !== end) return NOT_PARSED;
+    this.shape = node;
     let ctor = node.ctor;
     if (ctor === undefined) ctor = node.ctor = makeCtor(node.keys);
     return ctor(values);
