@@ -87,8 +87,8 @@ describe('caseflow check catches a change', () => {
     const dir = tmp();
     const code = await main(['check', '--scenario', changed, '--golden', golden, '--workers', '1', '--quiet', '--out', dir, '--no-report']);
     expect(code).toBe(1);
-    // 68 KPIs × 24 months × 6 statistics (mean, p5, p25, p50, p75, p95)
-    expect(out).toMatch(/moved: \d+ of 9,792 values \(\d+ KPIs\)/);
+    // 69 KPIs × 24 months × 6 statistics (mean, p5, p25, p50, p75, p95)
+    expect(out).toMatch(/moved: \d+ of 9,936 values \(\d+ KPIs\)/);
     // one line per KPI: its largest change
     expect(out).toMatch(/KPI\s+month\s+statistic\s+golden\s+now\s+change\s+change %\s+values moved/);
     expect(out).toMatch(/\ncp_open\s+20\d\d-\d\d\s+(mean|p\d+)\s+[\d.]+\s+[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+\d+\n/);

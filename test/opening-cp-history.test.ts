@@ -15,6 +15,8 @@ import { StreamChecker } from '../src/simulation/checks.ts';
 import { duration, type Duration, type UniformSource } from '../src/simulation/distributions.ts';
 import { samplePastCpPlan } from '../src/simulation/openingCpHistory.ts';
 import { runReplication } from '../src/ensemble/index.ts';
+import { parseEvent, SCHEMA_VERSION } from '../src/events/index.ts';
+import { project } from '../src/projections/index.ts';
 
 const baseline: Scenario = loadScenario(fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url)));
 const START = firstDayOfMonth(parseMonth(baseline.start));
@@ -164,5 +166,35 @@ describe('length of CP plans', () => {
     }
     expect(plans).toBeGreaterThan(5000);
     expect(Math.abs(long / plans - expected)).toBeLessThan(0.01);
+  });
+});
+
+describe('open CP plans lasting 2 years or more (cp_open_2yr_pct, the DfE measure)', () => {
+  // a: a plan from 2021-01-15 to 2023-03-10 (2 years on 2023-01-15); b: from 2022-06-01, open;
+  // c: from 2021-02-10 to 2023-01-20, ended before its 2nd anniversary (2023-02-10)
+  const list: [string, string, string, Record<string, unknown>][] = [
+    ['a', 'ChildRegistered', '2021-01-01', { dateOfBirth: '2015-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false }],
+    ['a', 'CpPlanStarted', '2021-01-15', { category: 'NEG', previousPlans: 0 }],
+    ['c', 'ChildRegistered', '2021-02-01', { dateOfBirth: '2015-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false }],
+    ['c', 'CpPlanStarted', '2021-02-10', { category: 'NEG', previousPlans: 0 }],
+    ['b', 'ChildRegistered', '2022-06-01', { dateOfBirth: '2015-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false }],
+    ['b', 'CpPlanStarted', '2022-06-01', { category: 'NEG', previousPlans: 0 }],
+    ['c', 'CpPlanEnded', '2023-01-20', {}],
+    ['a', 'CpPlanEnded', '2023-03-10', {}],
+  ];
+  const version = new Map<string, number>();
+  const events = list.map(([childId, type, date, fields]) => {
+    const v = (version.get(childId) ?? 0) + 1;
+    version.set(childId, v);
+    return parseEvent({ type, childId, date, version: v, schema: SCHEMA_VERSION, ...fields });
+  });
+  const run = project(events, { startMonth: '2022-12', months: 5, population: 10_000 });
+
+  it('counts a plan from the month of its 2nd anniversary until it ends, over the children on plans', () => {
+    // December 2022: a, b, c open, none 2 years yet; January: a (2 years on the 15th) of a and b (c ended);
+    // February: the same; March: a ended, b alone and under 2 years
+    expect([...run.values.cp_open_2yr_pct]).toEqual([0, 50, 50, 0, 0]);
+    expect([...run.numerators.cp_open_2yr_pct]).toEqual([0, 1, 1, 0, 0]);
+    expect([...run.denominators.cp_open_2yr_pct]).toEqual([3, 2, 2, 1, 1]);
   });
 });

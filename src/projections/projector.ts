@@ -324,6 +324,7 @@ export class KpiProjector extends ProjectorState {
         if (st.cpLastEnd[c] !== NEVER && day <= addYearsFast(st.cpLastEnd[c], 2)) this.cpRepeat2y++;
         st.cpPlans[c]++;
         st.cpTwoYears[c] = addYearsFast(day, 2);
+        this.cpOpen2y.add(monthIndexOfDay(st.cpTwoYears[c]), 1, this.cur);
         this.cpOpen++;
         this.refresh(c, f | F_CP);
         return;
@@ -334,6 +335,7 @@ export class KpiProjector extends ProjectorState {
         }
         this.cpEnds++;
         if (day >= st.cpTwoYears[c]) this.cpEnds2y++;
+        this.cpOpen2y.add(Math.max(monthIndexOfDay(day), monthIndexOfDay(st.cpTwoYears[c])), -1, this.cur);
         st.cpLastEnd[c] = day;
         this.cpOpen--;
         this.refresh(c, f & ~F_CP);

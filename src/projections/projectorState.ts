@@ -17,6 +17,7 @@ import {
 import { KPI_IDS, KPIS, type KpiId } from './catalogue.ts';
 import { CareLeaverBook } from './careLeaverBook.ts';
 import { UascBook } from './uascBook.ts';
+import { MonthDeltas } from './monthDeltas.ts';
 import type { KpiRun } from './types.ts';
 import { ChildIndex } from '../events/childIndex.ts';
 import {
@@ -188,6 +189,8 @@ export abstract class ProjectorState {
 
   // stocks
   protected cpOpen = 0;
+  /** Children on CP plans that have lasted 2 years or more by the month end (cp_open_2yr_pct). */
+  protected readonly cpOpen2y = new MonthDeltas();
   protected cinPlansOpen = 0;
   protected openCases = 0;
   protected claOpen = 0;
@@ -392,6 +395,7 @@ export abstract class ProjectorState {
   }
 
   protected closeMonth(m: number): void {
+    this.cpOpen2y.close(m);
     const dl = this.leaverDeltas.get(m);
     if (dl !== undefined) {
       this.careLeavers += dl;
@@ -465,6 +469,7 @@ export abstract class ProjectorState {
     pct('cp_repeat_pct', this.cpRepeat, this.cpStarts);
     pct('cp_repeat_2yr_pct', this.cpRepeat2y, this.cpStarts);
     pct('cp_2yr_pct', this.cpEnds2y, this.cpEnds);
+    pct('cp_open_2yr_pct', this.cpOpen2y.value, this.cpOpen);
     // the DfE's children in need: every open episode of need, CP plans and children looked after included
     count('cin_open', this.openCases);
     rate('cin_rate', this.openCases);
