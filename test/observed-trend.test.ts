@@ -102,6 +102,10 @@ describe('observed arrival trend', () => {
     // a stock moves little month to month: one value's worth, at least a count's 1/√500
     expect(observedMomentRelSe([500, 510, 490], 'stock')).toBeCloseTo(1 / Math.sqrt(500), 12);
     expect(observedMomentRelSe([500, 600, 400], 'stock')).toBeCloseTo(0.2, 12);
+    // a stock that falls steadily is not noisy: only a count's error of its mean (400) is left
+    expect(observedMomentRelSe([490, 460, 430, 400, 370, 340, 310], 'stock')).toBeCloseTo(1 / Math.sqrt(400), 12);
+    // about the line 99, 113, 127, 141: residuals 11, -13, -7, 9 (sd √(420/2) over the mean 120), over √4 months
+    expect(observedMomentRelSe([110, 100, 120, 150], 'count')).toBeCloseTo(Math.sqrt(210) / 120 / 2, 12);
     // 60 of 200: counting error of both totals
     expect(observedMomentRelSe([30, 30], 'count', [100, 100])).toBeCloseTo(Math.sqrt(1 / 60 + 1 / 200), 12);
     expect(observedMomentRelSe([40], 'other')).toBeNaN();

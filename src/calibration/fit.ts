@@ -185,14 +185,30 @@ function momentOf(plan: Plan, runs: readonly KpiRun[]): Moment {
   return { observed, simulated: numer / denom, se: sd / Math.sqrt(reps.length) };
 }
 
+/**
+ * Month-to-month spread of a series: the standard deviation of its residuals about a straight
+ * line (a series that rises or falls over the window is not noisy for it) from four months, of
+ * the values themselves before.
+ */
 const sdOf = (xs: readonly number[]): number => {
+  const n = xs.length;
+  if (n < 2) return NaN;
   const m = mean(xs);
-  return xs.length > 1 ? Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (xs.length - 1)) : NaN;
+  if (n < 4) return Math.sqrt(xs.reduce((a, x) => a + (x - m) ** 2, 0) / (n - 1));
+  const tBar = (n - 1) / 2;
+  let sxx = 0;
+  let sxy = 0;
+  xs.forEach((x, t) => {
+    sxx += (t - tBar) ** 2;
+    sxy += (t - tBar) * (x - m);
+  });
+  const b = sxy / sxx;
+  return Math.sqrt(xs.reduce((a, x, t) => a + (x - m - b * (t - tBar)) ** 2, 0) / (n - 2));
 };
 
 /**
  * Relative standard error of a plan's observed moment: for monthly counts, their month-to-month
- * spread over √months, never below the counting (Poisson) error; for month-end stocks, which
+ * spread (about a straight line) over √months, never below the counting (Poisson) error; for month-end stocks, which
  * carry most of one month into the next, the spread itself (about one independent value), never
  * below a count's error; for a ratio of counts, the spread of the monthly ratios over √months,
  * never below the counting error of both totals. NaN where none can be told (one month of a
@@ -440,7 +456,7 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
 
   const best = converged ? history[history.length - 1] : history.reduce((a, b) => (b.score < a.score ? b : a));
   // each factor's standard error on the log scale: the observed moment's relative error over
-  // d ln(moment) / d ln(factor), the secant of the last two evaluations where it is usable
+  // d ln(moment) / d ln(factor)
   const logSe = new Map<string, number>();
   for (const plan of plans) {
     const id = plan.def.id;
@@ -453,17 +469,8 @@ export async function fitToObserved(opts: FitOptions): Promise<FitResult> {
           return observedMomentRelSe(pairs.map(([v]) => v), kind, pairs.map(([, u]) => u));
         })()
       : observedMomentRelSe(plan.obs.map((o) => o.value), kind);
-    let e = elasticityOf(plan);
-    if (history.length >= 2) {
-      const [a, b] = history.slice(-2);
-      const dx = b.x.get(id)! - a.x.get(id)!;
-      const ga = a.g.get(id)!.simulated;
-      const gb = b.g.get(id)!.simulated;
-      if (Math.abs(dx) > 1e-6 && ga > 0 && gb > 0) {
-        const s = (Math.log(gb) - Math.log(ga)) / dx;
-        if (Math.sign(s) === Math.sign(e)) e = Math.sign(s) * clamp(Math.abs(s), 0.25 * Math.abs(e), 4 * Math.abs(e));
-      }
-    }
+    // the prior elasticity: a secant from two noisy ensembles can be near 0 and blow the error up
+    const e = elasticityOf(plan);
     const se = rel / Math.abs(e);
     if (Number.isFinite(se) && se > 0) logSe.set(id, Math.min(se, MAX_LOG_SE));
   }
