@@ -10,36 +10,9 @@ import { runSimulation } from '../src/simulation/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { leaverStatusBits, LEAVER_EET, LEAVER_IN_TOUCH, LEAVER_SUITABLE } from '../src/events/fields.ts';
 import { isEet, isSuitableAccommodation } from '../src/events/codes/index.ts';
+import { at, Stream } from './helpers/stream.ts';
 
-const DEFAULTS: Record<string, Record<string, unknown>> = {
-  ChildRegistered: { sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false },
-  PeriodOfCareStarted: { legalStatus: 'C2', placement: 'U4', provider: 'PR1', needCode: 'N1' },
-  PeriodOfCareEnded: { rec: 'E4A' },
-  CareLeaverStatusRecorded: { inTouch: 'YES', activity: 'F2', accommodation: 'U1' },
-};
 
-class Stream {
-  private readonly versions = new Map<string, number>();
-  readonly list: CaseEvent[] = [];
-  add(type: CaseEvent['type'], childId: string, date: string, fields: Record<string, unknown> = {}): this {
-    const version = (this.versions.get(childId) ?? 0) + 1;
-    this.versions.set(childId, version);
-    this.list.push(parseEvent({ type, childId, date, version, schema: SCHEMA_VERSION, ...DEFAULTS[type], ...fields }));
-    return this;
-  }
-  events(): CaseEvent[] {
-    return this.list
-      .map((e, i) => [e, i] as const)
-      .sort((a, b) => (a[0].date < b[0].date ? -1 : a[0].date > b[0].date ? 1 : a[1] - b[1]))
-      .map(([e]) => e);
-  }
-}
-
-function at(run: ReturnType<typeof project>, kpi: string, month: string): number {
-  const [y, m] = month.split('-').map(Number);
-  const [sy, sm] = run.startMonth.split('-').map(Number);
-  return run.values[kpi][y * 12 + m - (sy * 12 + sm)];
-}
 
 describe('OC3 codes', () => {
   it('F and P activity codes are EET, G codes and 0 are not; accommodation ending 1 is suitable', () => {

@@ -3,57 +3,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import { from } from 'rxjs';
-import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
+import { parseEvent, SCHEMA_VERSION } from '../src/events/index.ts';
 import { KPI_IDS, KPIS, KpiProjector, project, projectFromStore, fastDayNumber, RATIO_KPI_IDS, type ProjectorOptions } from '../src/projections/index.ts';
 import { dayOf, parseIsoDate } from '../src/calendar/index.ts';
+import { at, Stream } from './helpers/stream.ts';
 
-const DEFAULTS: Record<string, Record<string, unknown>> = {
-  ChildRegistered: { dateOfBirth: '2010-01-01', sex: 'F', ethnicity: 'WBRI', disability: false, uasc: false },
-  ContactReceived: { source: '1A' },
-  ContactConcluded: { outcome: 'nfa' },
-  ReferralAccepted: { source: '1A', isRereferral: false },
-  AssessmentAuthorised: { factors: [], outcome: 'cin' },
-  Section47Concluded: { outcome: 'icpc' },
-  IcpcHeld: { resultedInCpPlan: true },
-  CinPlanStarted: { needCode: 'N1' },
-  CpPlanStarted: { category: 'NEG', previousPlans: 0 },
-  PeriodOfCareStarted: { legalStatus: 'C2', placement: 'U4', provider: 'PR1', needCode: 'N1' },
-  EpisodeChanged: { rne: 'P', legalStatus: 'C2', placement: 'U4', provider: 'PR1' },
-  PeriodOfCareEnded: { rec: 'E4A' },
-  CaseClosed: { reason: 'RC1' },
-};
-
-/** Builds schema-valid events; each child's events must be added in date order. */
-class Stream {
-  private readonly versions = new Map<string, number>();
-  private readonly list: CaseEvent[] = [];
-  private referralIds = 0;
-  add(type: CaseEvent['type'], childId: string, date: string, fields: Record<string, unknown> = {}): this {
-    const version = (this.versions.get(childId) ?? 0) + 1;
-    this.versions.set(childId, version);
-    const extra = type === 'ReferralAccepted' ? { referralId: `R${++this.referralIds}` } : {};
-    this.list.push(parseEvent({ type, childId, date, version, schema: SCHEMA_VERSION, ...DEFAULTS[type], ...extra, ...fields }));
-    return this;
-  }
-  /** All events, stably sorted by date. */
-  events(): CaseEvent[] {
-    return this.list
-      .map((e, i) => [e, i] as const)
-      .sort((a, b) => (a[0].date < b[0].date ? -1 : a[0].date > b[0].date ? 1 : a[1] - b[1]))
-      .map(([e]) => e);
-  }
-}
 
 const POP = 10_000; // rates per 10,000 then equal counts
 const opts = (startMonth: string, months: number, extra: Partial<ProjectorOptions> = {}): ProjectorOptions => ({ startMonth, months, population: POP, ...extra });
-/** Value of a KPI in a month of a run starting at `start`. */
-function at(run: ReturnType<typeof project>, kpi: string, month: string): number {
-  const [y, m] = month.split('-').map(Number);
-  const [sy, sm] = run.startMonth.split('-').map(Number);
-  const off = y * 12 + m - (sy * 12 + sm);
-  expect(off >= 0 && off < run.months, `${month} outside the run`).toBe(true);
-  return run.values[kpi][off];
-}
 
 describe('fastDayNumber', () => {
   it('agrees with the calendar for dates across centuries, leap days and month ends', () => {

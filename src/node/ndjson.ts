@@ -89,13 +89,7 @@ export class LineScanner {
     }
     if (this.fd === undefined) return false;
     for (;;) {
-      let buf = this.buf;
-      if (this.filled === buf.length) {
-        this.refuseLongLine();
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, this.filled);
-        this.buf = buf = bigger;
-      }
+      const buf = this.roomToRead();
       const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
       if (n === 0) {
         if (this.filled === 0) {
@@ -137,14 +131,7 @@ export class LineScanner {
   next(): string[] | undefined {
     if (this.fd === undefined) return undefined;
     for (;;) {
-      let buf = this.buf;
-      if (this.filled === buf.length) {
-        // one line longer than the buffer: grow it
-        this.refuseLongLine();
-        const bigger = Buffer.allocUnsafe(buf.length * 2);
-        buf.copy(bigger, 0, 0, this.filled);
-        this.buf = buf = bigger;
-      }
+      const buf = this.roomToRead();
       const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
       if (n === 0) return this.finish();
       this.filled += n;
@@ -162,6 +149,17 @@ export class LineScanner {
       this.lines += parts.length;
       return parts;
     }
+  }
+
+  /** The buffer, grown to twice its size when full (one line longer than it), up to the longest line allowed. */
+  private roomToRead(): Buffer {
+    if (this.filled === this.buf.length) {
+      this.refuseLongLine();
+      const bigger = Buffer.allocUnsafe(this.buf.length * 2);
+      this.buf.copy(bigger, 0, 0, this.filled);
+      this.buf = bigger;
+    }
+    return this.buf;
   }
 
   private refuseLongLine(): void {
