@@ -148,6 +148,8 @@ describe.skipIf(skipReason !== undefined)('the workbench in headless Chromium', 
     await page.waitForFunction(() => document.querySelector('#picked .title')?.textContent === 'CLA in IFA placements %', null, { timeout: 30_000 });
     // the hover targets sit on the medians; hover one a year into the projection
     const target = page.locator('#picked .mark-symbol path[aria-label*="Median"]').nth(12);
+    // the chart may sit below the fold (the totals table above it grows with its rows)
+    await target.scrollIntoViewIfNeeded();
     const box = (await target.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
     await page.waitForSelector('#tooltip:not([hidden])', { timeout: 10_000 });
