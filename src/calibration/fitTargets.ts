@@ -48,6 +48,22 @@ function scaleDuration(spec: Draft<DurationSpec>, f: number): void {
 
 const BANDS = ['under1', '1-4', '5-9', '10-15', '16-17'] as const;
 
+/** A reason for leaving care, scaled in every age band, informed by its share of all exits. */
+function exitReasonTarget(id: string, reason: 'adoption' | 'sgo' | 'returnHome', label: string, informant: string): TargetDef {
+  return {
+    id,
+    label,
+    informants: [informant],
+    over: ['cla_ends'],
+    paths: [`care.exitReasons.*.${reason}`],
+    scale: (d, f) => {
+      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], reason, f);
+    },
+    elasticity: 0.9,
+    bounds: [0.1, 10],
+  };
+}
+
 export const FIT_TARGETS: readonly TargetDef[] = [
   {
     id: 'contact_volume',
@@ -201,42 +217,9 @@ export const FIT_TARGETS: readonly TargetDef[] = [
     elasticityBy: { cla_ends: -0.2 },
     bounds: [0.67, 1.5],
   },
-  {
-    id: 'exit_adoption',
-    label: 'leaving care by adoption',
-    informants: ['cla_ends_adoption'],
-    over: ['cla_ends'],
-    paths: ['care.exitReasons.*.adoption'],
-    scale: (d, f) => {
-      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'adoption', f);
-    },
-    elasticity: 0.9,
-    bounds: [0.1, 10],
-  },
-  {
-    id: 'exit_sgo',
-    label: 'leaving care by special guardianship order',
-    informants: ['cla_ends_sgo'],
-    over: ['cla_ends'],
-    paths: ['care.exitReasons.*.sgo'],
-    scale: (d, f) => {
-      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'sgo', f);
-    },
-    elasticity: 0.9,
-    bounds: [0.1, 10],
-  },
-  {
-    id: 'exit_return_home',
-    label: 'leaving care by returning home',
-    informants: ['cla_ends_return_home'],
-    over: ['cla_ends'],
-    paths: ['care.exitReasons.*.returnHome'],
-    scale: (d, f) => {
-      for (const b of BANDS) scaleOutcome(d.care.exitReasons[b], 'returnHome', f);
-    },
-    elasticity: 0.9,
-    bounds: [0.1, 10],
-  },
+  exitReasonTarget('exit_adoption', 'adoption', 'leaving care by adoption', 'cla_ends_adoption'),
+  exitReasonTarget('exit_sgo', 'sgo', 'leaving care by special guardianship order', 'cla_ends_sgo'),
+  exitReasonTarget('exit_return_home', 'returnHome', 'leaving care by returning home', 'cla_ends_return_home'),
   {
     id: 'uasc_arrivals',
     label: 'UASC arrivals',
