@@ -88,40 +88,33 @@ export class LineScanner {
       this.consumed = 0;
     }
     if (this.fd === undefined) return false;
-    for (;;) {
-      const buf = this.roomToRead();
-      const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
-      if (n === 0) {
-        if (this.filled === 0) {
-          this.close();
-          return false;
-        }
-        this.rawBuf = buf;
-        this.rawStart = this.skipBom();
-        this.rawEnd = this.filled;
-        this.consumed = this.filled;
-        this.unterminated = true;
-        this.firstLine = this.lines + 1;
-        this.lines += 1;
-        return true;
+    const last = this.readToLineEnd();
+    const buf = this.buf;
+    if (last < 0) {
+      if (this.filled === 0) {
+        this.close();
+        return false;
       }
-      this.filled += n;
-      this.bytesRead += n;
-      this.onChunk?.(this.bytesRead, this.totalBytes);
-      const last = buf.lastIndexOf(10, this.filled - 1);
-      if (last < 0) continue;
-      const start = this.skipBom();
-      let count = 1;
-      for (let i = buf.indexOf(10, start); i >= 0 && i < last; i = buf.indexOf(10, i + 1)) count++;
       this.rawBuf = buf;
-      this.rawStart = start;
-      this.rawEnd = last;
-      this.completeBytes += last + 1;
-      this.consumed = last + 1;
+      this.rawStart = this.skipBom();
+      this.rawEnd = this.filled;
+      this.consumed = this.filled;
+      this.unterminated = true;
       this.firstLine = this.lines + 1;
-      this.lines += count;
+      this.lines += 1;
       return true;
     }
+    const start = this.skipBom();
+    let count = 1;
+    for (let i = buf.indexOf(10, start); i >= 0 && i < last; i = buf.indexOf(10, i + 1)) count++;
+    this.rawBuf = buf;
+    this.rawStart = start;
+    this.rawEnd = last;
+    this.completeBytes += last + 1;
+    this.consumed = last + 1;
+    this.firstLine = this.lines + 1;
+    this.lines += count;
+    return true;
   }
 
   /**
@@ -130,24 +123,34 @@ export class LineScanner {
    */
   next(): string[] | undefined {
     if (this.fd === undefined) return undefined;
+    const last = this.readToLineEnd();
+    if (last < 0) return this.finish();
+    const buf = this.buf;
+    const start = this.skipBom();
+    // A CR of a CRLF line ending stays on the line: JSON.parse reads it as whitespace.
+    const parts = buf.toString('utf8', start, last).split('\n');
+    this.completeBytes += last + 1;
+    buf.copy(buf, 0, last + 1, this.filled);
+    this.filled -= last + 1;
+    this.firstLine = this.lines + 1;
+    this.lines += parts.length;
+    return parts;
+  }
+
+  /**
+   * Reads until the buffer holds at least one line ending: the index of the last `\n` in it, or
+   * -1 at the end of the file (the buffer may then hold an unterminated last line).
+   */
+  private readToLineEnd(): number {
     for (;;) {
       const buf = this.roomToRead();
-      const n = readSync(this.fd, buf, this.filled, buf.length - this.filled, null);
-      if (n === 0) return this.finish();
+      const n = readSync(this.fd!, buf, this.filled, buf.length - this.filled, null);
+      if (n === 0) return -1;
       this.filled += n;
       this.bytesRead += n;
       this.onChunk?.(this.bytesRead, this.totalBytes);
       const last = buf.lastIndexOf(10, this.filled - 1);
-      if (last < 0) continue;
-      const start = this.skipBom();
-      // A CR of a CRLF line ending stays on the line: JSON.parse reads it as whitespace.
-      const parts = buf.toString('utf8', start, last).split('\n');
-      this.completeBytes += last + 1;
-      buf.copy(buf, 0, last + 1, this.filled);
-      this.filled -= last + 1;
-      this.firstLine = this.lines + 1;
-      this.lines += parts.length;
-      return parts;
+      if (last >= 0) return last;
     }
   }
 
