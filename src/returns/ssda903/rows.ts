@@ -68,6 +68,11 @@ function childOf(f: Record<string, string>): string {
   return (f.CHILD ?? '').trim();
 }
 
+/** A code field as the code lists hold it: trimmed, upper case, '' when absent. */
+function codeOf(f: Record<string, string>, field: string): string {
+  return (f[field] ?? '').trim().toUpperCase();
+}
+
 function checkChild(child: string): string | undefined {
   if (child === '') return 'missing-field: CHILD is blank';
   if (child.length > 64) return `bad-child-id: CHILD '${child.slice(0, 24)}…' is longer than 64 characters`;
@@ -86,13 +91,13 @@ export function validateEpisode(r: RawRow): EpisodeRec | string {
   const dec = parseReturnDate(f.DEC);
   if (dec === undefined) return `bad-date: DEC '${f.DEC}' is not a date ${BAD_DATE}`;
   const y = r.year;
-  const rne = (f.RNE ?? '').trim().toUpperCase();
-  const ls = (f.LS ?? '').trim().toUpperCase();
-  const cin = (f.CIN ?? '').trim().toUpperCase();
-  const place = (f.PLACE ?? '').trim().toUpperCase();
-  const provider = (f.PLACE_PROVIDER ?? '').trim().toUpperCase();
-  const rec = (f.REC ?? '').trim().toUpperCase();
-  const rpc = (f.REASON_PLACE_CHANGE ?? '').trim().toUpperCase();
+  const rne = codeOf(f, 'RNE');
+  const ls = codeOf(f, 'LS');
+  const cin = codeOf(f, 'CIN');
+  const place = codeOf(f, 'PLACE');
+  const provider = codeOf(f, 'PLACE_PROVIDER');
+  const rec = codeOf(f, 'REC');
+  const rpc = codeOf(f, 'REASON_PLACE_CHANGE');
   const problem =
     codeProblem(REASON_NEW_EPISODE, rne, 'RNE', 'a reason for new episode code', y) ??
     codeProblem(LEGAL_STATUS, ls, 'LS', 'a legal status code', y) ??
@@ -120,7 +125,7 @@ export function validateHeader(r: RawRow): HeaderRec | string {
   const dob = parseReturnDate(f.DOB);
   if (dob === null) return 'missing-field: DOB is blank';
   if (dob === undefined) return `bad-date: DOB '${f.DOB}' is not a date ${BAD_DATE}`;
-  const ethnic = (f.ETHNIC ?? '').trim().toUpperCase();
+  const ethnic = codeOf(f, 'ETHNIC');
   const p = codeProblem(ETHNICITY, ethnic, 'ETHNIC', 'an ethnicity code', undefined);
   if (p) return p;
   if (r.year !== undefined && dob > collectionYearEnd(r.year)) {
@@ -156,12 +161,12 @@ export function validateOc3(r: RawRow): Oc3Rec | string {
   const child = childOf(f);
   const c = checkChild(child);
   if (c) return c;
-  const inTouch = (f.IN_TOUCH ?? '').trim().toUpperCase();
+  const inTouch = codeOf(f, 'IN_TOUCH');
   const p = codeProblem(IN_TOUCH, inTouch, 'IN_TOUCH', 'an in touch code (YES, NO, DIED, REFU, NREQ, RHOM)', undefined);
   if (p) return p;
   const blank = inTouch === 'YES' ? '' : '0';
-  const activity = (f.ACTIV ?? '').trim().toUpperCase() || blank;
-  const accommodation = (f.ACCOM ?? '').trim().toUpperCase() || blank;
+  const activity = codeOf(f, 'ACTIV') || blank;
+  const accommodation = codeOf(f, 'ACCOM') || blank;
   const problem =
     codeProblem(ACTIVITY, activity, 'ACTIV', 'a main activity code (F1–F5, P1–P5, G4–G6 or 0)', undefined) ??
     codeProblem(ACCOMMODATION, accommodation, 'ACCOM', 'an accommodation code (a type B–Z with suitability 1 or 2, or 0)', undefined);
