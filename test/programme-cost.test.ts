@@ -135,7 +135,7 @@ describe('compound effects', () => {
 describe('report', () => {
   it('shows savings, programme cost and net savings by year and cumulatively, and the compound effects', async () => {
     const input = makeReportInput({ runs: 10 });
-    const html = await renderReport({
+    const html = renderReport({
       ...input,
       money: [
         { period: 'year 1', first: '2024-01', last: '2024-12', basis: 'year', measure: 'gross_savings', label: 'Gross savings', p50: 1_000, p5: 500, p95: 1_500 },

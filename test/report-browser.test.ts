@@ -28,7 +28,7 @@ interface PageElement {
   querySelector(selector: string): PageElement | null;
   querySelectorAll(selector: string): Iterable<PageElement> & { length: number };
 }
-declare const document: PageElement;
+declare const document: PageElement & { documentElement: PageElement };
 declare const window: { scrollY: number };
 
 const ARTIFACTS = fileURLToPath(new URL('./.artifacts/', import.meta.url));
@@ -71,6 +71,12 @@ describe.skipIf(skipReason !== undefined)('report.html in headless Chromium', ()
   it('loads with no console errors, no page errors and no network requests', () => {
     expect(problems).toEqual([]);
     expect(externalRequests).toEqual([]);
+  });
+
+  it('draws every chart before the load event (its data is inline)', async () => {
+    expect(await page.evaluate(() => document.documentElement.getAttribute('data-charts'))).toBe('ready');
+    const empty = await page.evaluate(() => [...document.querySelectorAll('div.vis')].filter((v) => v.querySelector('svg') === null).length);
+    expect(empty).toBe(0);
   });
 
   it('renders every headline chart as an SVG with visible bands and median lines', async () => {

@@ -3,15 +3,16 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
-import { renderReport, renderReportWithDiagnostics, writeReport, defaultTableMonths, planComparators, basisMatches, periodEndMonth } from '../src/report/index.ts';
+import { chartRuntime, renderReport, writeReport, defaultTableMonths, planComparators, basisMatches, periodEndMonth } from '../src/report/index.ts';
 import type { ReportInput } from '../src/report/index.ts';
 import { SKIP_REASONS } from '../src/report/comparators.ts';
 import { formatGbp, formatKpiValue, formatNumber, formatComparisonValue, monthLabel, escapeHtml, MINUS } from '../src/report/format.ts';
-import { decorateSvg, placeLabels } from '../src/report/charts.ts';
+import { chartHtml, placeLabels } from '../src/report/charts.ts';
 import { KPIS, kpiDef } from '../src/projections/catalogue.ts';
 import type { Comparator, KpiStats } from '../src/projections/types.ts';
 import { InputError } from '../src/errors.ts';
 import { makeReportInput } from './browser/fixture.ts';
+import { drawCharts } from './helpers/charts.ts';
 
 const HEADLINE = KPIS.filter((k) => k.headline).map((k) => k.id);
 
@@ -39,20 +40,30 @@ function withoutKpi(input: ReportInput, kpi: string): ReportInput {
 }
 
 let input: ReportInput;
+/** The document as written, charts as specs. */
+let written: string;
+/** The document with its charts drawn as a browser draws them (helpers/charts.ts), scripts taken out. */
 let html: string;
 let warnings: readonly string[];
 
 beforeAll(async () => {
   input = makeReportInput({ runs: 120 });
-  const r = await renderReportWithDiagnostics(input);
+  written = renderReport(input);
+  const r = await drawCharts(written);
   html = r.html;
   warnings = r.warnings;
 });
 
 describe('renderReport: document', () => {
-  it('is one complete HTML document with no scripts', () => {
-    expect(html.startsWith('<!DOCTYPE html>\n<html lang="en-GB">')).toBe(true);
-    expect(html.endsWith('</html>\n')).toBe(true);
+  it('is one complete HTML document whose only scripts are the chart runtime and the charts\' specs', () => {
+    expect(written.startsWith('<!DOCTYPE html>\n<html lang="en-GB">')).toBe(true);
+    expect(written.endsWith(`\n${chartRuntime()}\n</body>\n</html>\n`)).toBe(true);
+    // vega, vega-lite and the chart script; then one JSON spec per chart, none loaded from elsewhere
+    expect(chartRuntime().match(/<script>/g)).toHaveLength(3);
+    const specs = written.match(/<script type="application\/json" data-chart="[^"]+">/g) ?? [];
+    expect(specs).toHaveLength(HEADLINE.length + 2);
+    expect(written.split('<script').length - 1).toBe(3 + specs.length);
+    expect(written).not.toMatch(/<script[^>]*\ssrc=/i);
     for (const tag of ['<html', '</html>', '<head>', '</head>', '<body>', '</body>', '<title>']) {
       expect(html.split(tag).length - 1, tag).toBe(1 + (tag === '<title>' ? html.split('<svg').length - 1 : 0));
     }
@@ -194,16 +205,22 @@ describe('renderReport: determinism', () => {
     const saved = process.env.TZ;
     try {
       process.env.TZ = 'UTC';
-      const utc = await renderReport(small);
+      // the document, and its charts as drawn in each zone (clip-path ids count up across a process)
+      const drawn = async (doc: string) => (await drawCharts(doc)).html.replace(/clip\d+/g, 'clip');
+      const utc = renderReport(small);
+      const utcDrawn = await drawn(utc);
       const offsetUtc = new Date(0).getTimezoneOffset();
       process.env.TZ = 'Pacific/Auckland';
       expect(new Date(0).getTimezoneOffset()).not.toBe(offsetUtc); // the zone change took effect
-      const nz = await renderReport(small);
+      const nz = renderReport(small);
+      const nzDrawn = await drawn(nz);
       process.env.TZ = 'America/Los_Angeles';
-      const la = await renderReport(small);
+      const la = renderReport(small);
       expect(nz).toBe(utc);
       expect(la).toBe(utc);
-      expect(utc).toContain('Jan 2024'); // axis labels are UTC month starts
+      expect(nzDrawn).toBe(utcDrawn);
+      expect(await drawn(la)).toBe(utcDrawn);
+      expect(utcDrawn).toContain('Jan 2024'); // axis labels are UTC month starts
     } finally {
       if (saved === undefined) delete process.env.TZ;
       else process.env.TZ = saved;
@@ -214,7 +231,7 @@ describe('renderReport: determinism', () => {
 describe('renderReport: other shapes of input', () => {
   it('renders a single scenario without a comparison section, and marks a missing headline KPI', async () => {
     const one = withoutKpi(makeReportInput({ runs: 30, months: 13, compare: false, comparators: false }), 'cin_open');
-    const r = await renderReportWithDiagnostics(one);
+    const r = await drawCharts(renderReport(one));
     expect(r.warnings).toEqual([]);
     expect(r.html).not.toContain('<section class="comparison"');
     expect(r.html).toContain('No comparators were supplied.');
@@ -248,7 +265,7 @@ describe('renderReport: other shapes of input', () => {
     const series = s.summary.stats.rereferral_pct.map((st, i) => (i >= 12 ? nan : st));
     const empty = Array.from({ length: 24 }, () => nan); // e.g. caseload when no workforce is modelled
     const input2: ReportInput = { ...base, scenarios: [{ ...s, summary: { ...s.summary, stats: { ...s.summary.stats, rereferral_pct: series, caseload_avg: empty } } }] };
-    const r = await renderReportWithDiagnostics(input2);
+    const r = await drawCharts(renderReport(input2));
     expect(r.warnings).toEqual([]);
     expect(r.html).not.toMatch(/NaN/);
     const fig = figureOf(r.html, 'rereferral_pct');
@@ -262,12 +279,12 @@ describe('renderReport: other shapes of input', () => {
   it('escapes text from the input', async () => {
     const base = makeReportInput({ runs: 20, months: 12, compare: false, comparators: false });
     const evil = '<script>alert("x")</script> & <b>';
-    const r = await renderReport({
+    const { html: r } = await drawCharts(renderReport({
       ...base,
       title: evil,
       generatedBy: { engineVersion: '0.1.0', command: `caseflow simulate --note '${evil}'` },
       scenarios: [{ ...base.scenarios[0], name: evil, description: evil, assumptions: [evil] }],
-    });
+    }));
     expect(r).not.toMatch(/<script/i);
     expect(r).not.toContain('<b>');
     expect(r).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &lt;b&gt;');
@@ -316,10 +333,12 @@ describe('renderReport: bad input names the field', () => {
   for (const [name, mutate, message] of cases) {
     it(name, async () => {
       const bad = mutate(input);
-      const err = await renderReport(bad).then(
-        () => undefined,
-        (e: unknown) => e,
-      );
+      let err: unknown;
+      try {
+        renderReport(bad);
+      } catch (e) {
+        err = e;
+      }
       expect(err).toBeInstanceOf(InputError);
       expect((err as InputError).exitCode).toBe(2);
       expect((err as Error).message).toMatch(/^report input: /);
@@ -334,10 +353,10 @@ describe('writeReport', () => {
     try {
       const small = makeReportInput({ runs: 20, months: 12, compare: false, comparators: false });
       const path = join(dir, 'nested', 'report.html');
-      await writeReport(path, small);
-      expect(readFileSync(path, 'utf8')).toBe(await renderReport(small));
+      writeReport(path, small);
+      expect(readFileSync(path, 'utf8')).toBe(renderReport(small));
       expect(readdirSync(join(dir, 'nested'))).toEqual(['report.html']);
-      await expect(writeReport(join(dir, 'bad.html'), { ...small, months: 0 })).rejects.toBeInstanceOf(InputError);
+      expect(() => writeReport(join(dir, 'bad.html'), { ...small, months: 0 })).toThrow(InputError);
       expect(readdirSync(dir)).toEqual(['nested']);
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -481,10 +500,14 @@ describe('formatting', () => {
     );
   });
 
-  it('prefixes SVG ids per chart and rewrites their references', () => {
-    const svg = '<svg width="1"><defs><clipPath id="clip1"><rect/></clipPath></defs><g clip-path="url(#clip1)"></g><g clip-path="url(#other)"></g></svg>';
-    const out = decorateSvg(svg, { title: 'T <1>', label: 'L "2"' }, 'c9');
-    expect(out).toBe('<svg role="img" aria-label="L &quot;2&quot;" width="1"><title>T &lt;1&gt;</title><defs><clipPath id="c9-1"><rect/></clipPath></defs><g clip-path="url(#c9-1)"></g><g clip-path="url(#other)"></g></svg>');
+  it('embeds a chart\'s spec so that no text in it can end its script element', () => {
+    const spec = { mark: 'bar', title: 'A </script><b> & "c"', data: { values: [{ x: '<!--', y: 1 }] } } as unknown as Parameters<typeof chartHtml>[0];
+    const out = chartHtml(spec, { title: 'T <1>', label: 'L "2"' }, 'c9');
+    expect(out.startsWith('<div class="vis" id="c9-vis" data-title="T &lt;1&gt;" data-label="L &quot;2&quot;">')).toBe(true);
+    const m = /<script type="application\/json" data-chart="c9-vis">(.*)<\/script>$/s.exec(out);
+    expect(m).not.toBeNull();
+    expect(m![1]).not.toMatch(/<\/script|<!--/i);
+    expect(JSON.parse(m![1])).toEqual(spec);
   });
 
   it('places comparator labels so that they do not overprint', () => {

@@ -15,6 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startWorkbench, SCENARIOS_DIR, type WorkbenchServer } from '../src/web/server.ts';
 import { main } from '../src/cli/main.ts';
 import { browserSkipReason, launchChromium } from './browser/chromium.ts';
+import { drawCharts } from './helpers/charts.ts';
 
 // The page's globals, typed locally (the project compiles without the DOM lib).
 interface PageElement {
@@ -179,8 +180,12 @@ describe.skipIf(skipReason !== undefined)('the workbench in headless Chromium', 
     const report = await download('#dl-report');
     expect(report).toMatch(/^<!DOCTYPE html>/);
     expect(report).toContain('family-safeguarding against southampton-baseline');
-    expect((report.match(/<svg /g) ?? []).length).toBeGreaterThan(8);
-    expect(report).not.toMatch(/<script/);
+    // the charts as specs with the scripts that draw them, as the command line writes them
+    const drawn = await drawCharts(report);
+    expect(drawn.charts).toBeGreaterThan(8);
+    expect(drawn.warnings).toEqual([]);
+    expect((drawn.html.match(/<svg /g) ?? []).length).toBe(drawn.charts);
+    expect(drawn.html).not.toMatch(/<script/);
   });
 
   it('keeps the edits and run settings over a reload', async () => {

@@ -4,7 +4,7 @@
  * origin for the children looked after.
  */
 import type { TopLevelSpec } from 'vega-lite';
-import { CHART_CONFIG, renderChartSvg, timeAxis } from './charts.ts';
+import { CHART_CONFIG, chartHtml, timeAxis } from './charts.ts';
 import { EN_DASH, escapeHtml, formatNumber, monthLabel, monthTimestamp } from './format.ts';
 import type { ReportBacktest, ReportBacktestScore } from './types.ts';
 import { TREND_TIE } from '../calibration/trendChoice.ts';
@@ -118,7 +118,7 @@ export function backtestChartSpec(bt: ReportBacktest, source: string, kpi: strin
   } as unknown as TopLevelSpec;
 }
 
-export async function backtestSection(bt: ReportBacktest, warnings: string[]): Promise<string> {
+export function backtestSection(bt: ReportBacktest): string {
   const sources = [...new Set(bt.scores.map((s) => s.source))];
   const hasMarkov = bt.origins.some((r) => Number.isFinite(r.markov));
   const parts: string[] = [];
@@ -155,13 +155,13 @@ export async function backtestSection(bt: ReportBacktest, warnings: string[]): P
       const first = rows.map((r) => r.origin).sort()[0];
       const last = rows.map((r) => r.origin).sort().at(-1)!;
       const label = `Line chart of children looked after in ${source}: the recorded series, and from each origin between ${monthLabel(parseMonthKey(first))} and ${monthLabel(parseMonthKey(last))} the median projection${hasMarkov ? ' and the Markov benchmark' : ''} at ${bt.horizons.join(', ')} months ahead.`;
-      const svg = await renderChartSvg(spec, { title: `Children looked after, ${source}: projected from each origin against actual`, label }, `bt${i + 1}`, warnings);
+      const chart = chartHtml(spec, { title: `Children looked after, ${source}: projected from each origin against actual`, label }, `bt${i + 1}`);
       const key =
         `<span class="k"><i class="line" style="border-color:${ACTUAL}"></i>recorded</span><span class="k"><i class="line" style="border-color:${MODEL}"></i>caseflow median from an origin (bar: p5${EN_DASH}p95)</span>` +
         (hasMarkov ? `<span class="k"><i class="dash" style="border-color:${MARKOV}"></i>Markov benchmark</span>` : '');
       parts.push(
         `<figure class="chart wide" data-kpi="backtest-${escapeHtml(CHART_KPI)}" aria-labelledby="bt${i + 1}-title"><figcaption><span class="title" id="bt${i + 1}-title">Children looked after: projected from each origin against what was recorded</span>` +
-          `<span class="desc">Each thin line starts at an origin and joins the projections ${bt.horizons.join(', ')} months ahead.</span><span class="key">${key}</span></figcaption>${svg}</figure>`,
+          `<span class="desc">Each thin line starts at an origin and joins the projections ${bt.horizons.join(', ')} months ahead.</span><span class="key">${key}</span></figcaption>${chart}</figure>`,
       );
     }
     parts.push(scoreTable(shown, hasMarkov));

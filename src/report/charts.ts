@@ -1,9 +1,8 @@
 /**
- * Charts for reports: vega-lite specs compiled to vega and rendered to static SVG at build time
- * (renderer 'none', no canvas), so the report needs no script to show them. The time axis is UTC
- * throughout, so the output does not depend on the machine's time zone.
+ * Charts for reports: vega-lite specs, embedded in the report as JSON and drawn as SVG by vega in
+ * the page (chartScript.ts), so that writing a report costs no chart rendering. The time axis is
+ * UTC throughout, so a chart does not depend on the reader's time zone.
  */
-import type { Spec as VegaSpec } from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import type { KpiUnit } from '../projections/catalogue.ts';
 import { escapeHtml } from './format.ts';
@@ -259,43 +258,22 @@ export function stackedAreaSpec(o: StackedAreaOptions): TopLevelSpec {
   } as unknown as TopLevelSpec;
 }
 
-/**
- * Compiles and renders a vega-lite spec to SVG, with `role="img"`, an aria-label and a <title>.
- * Element ids get `idPrefix` so that several charts can share one HTML document. Vega warnings are
- * appended to `warnings`.
- */
-export async function renderChartSvg(spec: TopLevelSpec, a11y: { title: string; label: string }, idPrefix: string, warnings: string[]): Promise<string> {
-  // vega and vega-lite are loaded by the first chart, not by every command that can write a report
-  const [{ View, parse, logger, Warn }, { compile }] = await Promise.all([import('vega'), import('vega-lite')]);
-  const log = logger(Warn, undefined, (_method, level, args) => {
-    warnings.push(`${level} ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(' ')}`);
-  });
-  const vg = compile(spec, { logger: log }).spec as unknown as VegaSpec;
-  const view = new View(parse(vg), { renderer: 'none', logger: log, logLevel: Warn });
-  let svg: string;
-  try {
-    svg = await view.toSVG();
-  } finally {
-    view.finalize();
-  }
-  return decorateSvg(svg, a11y, idPrefix);
+/** A number for a chart's data: 6 significant digits (far finer than a chart can show), null for NaN. */
+export function chartNumber(v: number): number | null {
+  return Number.isNaN(v) ? null : Number(v.toPrecision(6));
 }
 
-/** Adds accessibility attributes and prefixes every element id (and its `url(#…)` references). */
-export function decorateSvg(svg: string, a11y: { title: string; label: string }, idPrefix: string): string {
-  const ids = new Map<string, string>();
-  svg.replace(/\sid="([^"]+)"/g, (_m, id: string) => {
-    if (!ids.has(id)) ids.set(id, `${idPrefix}-${ids.size + 1}`);
-    return '';
-  });
-  let out = svg;
-  if (ids.size > 0) {
-    out = out
-      .replace(/(\sid=")([^"]+)(")/g, (_m, a: string, id: string, b: string) => `${a}${ids.get(id) ?? id}${b}`)
-      .replace(/url\(#([^)]+)\)/g, (m, id: string) => (ids.has(id) ? `url(#${ids.get(id)})` : m));
-  }
-  const open = out.indexOf('>');
-  if (!out.startsWith('<svg') || open < 0) throw new Error('chart renderer did not return an SVG document');
-  const head = out.slice(0, open).replace(/^<svg/, `<svg role="img" aria-label="${escapeHtml(a11y.label)}"`);
-  return `${head}><title>${escapeHtml(a11y.title)}</title>${out.slice(open + 1)}`;
+/**
+ * A chart's place in a report: a container that the report's chart script (chartScript.ts) draws
+ * the SVG into when the page loads, and beside it the vega-lite spec as JSON. The SVG gets
+ * `role="img"`, `a11y.label` as its aria-label and `a11y.title` as its <title>; without scripts
+ * the container says where the numbers are.
+ */
+export function chartHtml(spec: TopLevelSpec, a11y: { title: string; label: string }, id: string): string {
+  const json = JSON.stringify(spec).replace(/</g, '\\u003c');
+  return (
+    `<div class="vis" id="${id}-vis" data-title="${escapeHtml(a11y.title)}" data-label="${escapeHtml(a11y.label)}">` +
+    `<noscript><p class="missing">This chart is drawn by the script in this page; the numbers are in the table of measures below.</p></noscript></div>` +
+    `<script type="application/json" data-chart="${id}-vis">${json}</script>`
+  );
 }

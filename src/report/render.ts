@@ -7,7 +7,7 @@ import type { ReportInput, ReportScenario } from './types.ts';
 import { validateReportInput } from './validate.ts';
 import { planComparators, comparatorStyle } from './comparators.ts';
 import type { ComparatorPlan, DrawnComparator } from './comparators.ts';
-import { fanChartSpec, renderChartSvg, stackedAreaSpec } from './charts.ts';
+import { chartHtml, chartNumber, fanChartSpec, stackedAreaSpec } from './charts.ts';
 import type { FanRow, RuleSpec, StackRow } from './charts.ts';
 import {
   EN_DASH,
@@ -56,12 +56,6 @@ export function placementColor(kpi: string): string {
 const HALF = { width: 290, height: 180 };
 const WIDE = { width: 760, height: 230 };
 
-export interface RenderedReport {
-  readonly html: string;
-  /** Warnings from the chart compiler or renderer (none expected). */
-  readonly warnings: readonly string[];
-}
-
 interface OrderedScenario {
   readonly scenario: ReportScenario;
   readonly color: string;
@@ -104,10 +98,6 @@ function groupOf(id: string): string {
   return 'Other measures';
 }
 
-function nn(v: number): number | null {
-  return Number.isNaN(v) ? null : v;
-}
-
 function seriesOf(s: ReportScenario, kpi: string): readonly KpiStats[] | undefined {
   return s.summary.stats[kpi];
 }
@@ -144,7 +134,6 @@ function sourcesHtml(s: ReportScenario): string {
 }
 
 class ReportBuilder {
-  readonly warnings: string[] = [];
   private chartCount = 0;
   readonly start: number;
   readonly last: number;
@@ -187,7 +176,7 @@ class ReportBuilder {
     return `c${++this.chartCount}`;
   }
 
-  async fanChart(def: KpiDef, size: { width: number; height: number }, wide: boolean): Promise<string> {
+  fanChart(def: KpiDef, size: { width: number; height: number }, wide: boolean): string {
     const rows: FanRow[] = [];
     const described: string[] = [];
     for (const o of this.ordered) {
@@ -195,7 +184,7 @@ class ReportBuilder {
       if (!series) continue;
       for (let i = 0; i < series.length; i++) {
         const st = series[i];
-        rows.push({ t: monthTimestamp(this.start + i), scenario: o.scenario.name, p5: nn(st.p5), p25: nn(st.p25), p50: nn(st.p50), p75: nn(st.p75), p95: nn(st.p95) });
+        rows.push({ t: monthTimestamp(this.start + i), scenario: o.scenario.name, p5: chartNumber(st.p5), p25: chartNumber(st.p25), p50: chartNumber(st.p50), p75: chartNumber(st.p75), p95: chartNumber(st.p95) });
       }
       const first = series[0];
       const end = series[series.length - 1];
@@ -222,20 +211,20 @@ class ReportBuilder {
     const cmpText = rules.length > 0 ? ` Comparators: ${rules.map((r) => r.label).join('; ')}.` : '';
     const label = `Fan chart: ${def.label} (${unitNote(def.unit)}), ${this.rangeText()}. ${described.join(' ')}${cmpText}`;
     const id = this.nextId();
-    const svg = await renderChartSvg(spec, { title: `${def.label}, ${this.rangeText()}`, label }, id, this.warnings);
+    const chart = chartHtml(spec, { title: `${def.label}, ${this.rangeText()}`, label }, id);
     const key =
       shown.map((o) => `<span class="k"><i class="line" style="border-color:${o.color}"></i>${escapeHtml(o.scenario.name)}</span>`).join('') +
       `<span class="k"><i class="band"></i>${shown.some((o) => o.scenario.summary.bands) ? `calibrated 50% / 90% bands (${this.runsText})` : `middle 50% / 90% of ${this.runsText}`}</span>` +
       (rules.length > 0 ? '<span class="k"><i class="dash"></i>comparator</span>' : '') +
       (observed.length > 0 ? '<span class="k">◆ observed</span>' : '');
-    return this.figure(id, def.id, def.label, def.definition, key, svg, wide);
+    return this.figure(id, def.id, def.label, def.definition, key, chart, wide);
   }
 
-  private figure(id: string, kpi: string, title: string, description: string, keyHtml: string, svg: string, wide: boolean): string {
+  private figure(id: string, kpi: string, title: string, description: string, keyHtml: string, chart: string, wide: boolean): string {
     return (
       `<figure class="chart${wide ? ' wide' : ''}" data-kpi="${escapeHtml(kpi)}" aria-labelledby="${id}-title">` +
       `<figcaption><span class="title" id="${id}-title">${escapeHtml(title)}</span><span class="desc">${escapeHtml(description)}</span>` +
-      `${keyHtml !== '' ? `<span class="key">${keyHtml}</span>` : ''}</figcaption>${svg}</figure>`
+      `${keyHtml !== '' ? `<span class="key">${keyHtml}</span>` : ''}</figcaption>${chart}</figure>`
     );
   }
 
@@ -243,16 +232,16 @@ class ReportBuilder {
     return `<figure class="chart${wide ? ' wide' : ''}" data-kpi="${escapeHtml(id)}" data-missing="true"><figcaption><span class="title">${escapeHtml(label)}</span></figcaption><div class="missing" role="note">No values for this measure in this run, so no chart.</div></figure>`;
   }
 
-  async headlineCharts(): Promise<string> {
+  headlineCharts(): string {
     const parts: string[] = [];
     for (const def of KPIS) {
       if (!def.headline || def.id === 'placement_cost') continue;
-      parts.push(this.present.has(def.id) ? await this.fanChart(def, HALF, false) : this.missingFigure(def.id, def.label, false));
+      parts.push(this.present.has(def.id) ? this.fanChart(def, HALF, false) : this.missingFigure(def.id, def.label, false));
     }
     return `<div class="charts">${parts.join('\n')}</div>`;
   }
 
-  async placementMix(): Promise<string> {
+  placementMix(): string {
     const groups = KPIS.filter((k) => k.id.startsWith('cla_placement_') && k.unit === 'count' && this.present.has(k.id));
     if (groups.length === 0) return this.missingFigure('cla_placement_mix', 'Placement mix', true);
     const labelOf = (k: KpiDef): string => {
@@ -286,7 +275,7 @@ class ReportBuilder {
     });
     const label = `Stacked area chart of children looked after by placement type, ${this.rangeText()}. ${described.join(' ')}`;
     const id = this.nextId();
-    const svg = await renderChartSvg(spec, { title: `Placement mix, ${this.rangeText()}`, label }, id, this.warnings);
+    const chart = chartHtml(spec, { title: `Placement mix, ${this.rangeText()}`, label }, id);
     return this.figure(
       id,
       'cla_placement_mix',
@@ -294,23 +283,23 @@ class ReportBuilder {
       `Median of ${this.runsText} for each placement type at month end, stacked. Medians of the parts need not add up to the median total.`,
       // listed top of the stack first, as the areas appear
       [...colored].reverse().map((g) => `<span class="k"><i class="sq" style="background:${g.color}"></i>${escapeHtml(g.label)}</span>`).join(''),
-      svg,
+      chart,
       true,
     );
   }
 
-  async spendChart(): Promise<string> {
+  spendChart(): string {
     const def = this.present.get('placement_cost');
-    const placements = def ? await this.fanChart({ ...def, label: 'Monthly placement spend' }, WIDE, true) : this.missingFigure('placement_cost', 'Placement spend', true);
+    const placements = def ? this.fanChart({ ...def, label: 'Monthly placement spend' }, WIDE, true) : this.missingFigure('placement_cost', 'Placement spend', true);
     // care-leaver spend beside it, when the run reports it (a log replayed from an older version may not)
     const leavers = this.present.get('care_leaver_cost');
-    const spend = leavers ? placements + '\n' + (await this.fanChart({ ...leavers, label: 'Monthly care-leaver spend' }, WIDE, true)) : placements;
+    const spend = leavers ? placements + '\n' + this.fanChart({ ...leavers, label: 'Monthly care-leaver spend' }, WIDE, true) : placements;
     // the Home Office's UASC grant as income, and the spend net of it, when a scenario gives the grant
     const grant = this.present.get('uasc_grant_income');
     const net = this.present.get('net_spend');
     const paid = this.input.scenarios.some((s) => s.summary.stats.uasc_grant_income?.some((st) => st.p95 > 0));
     if (!grant || !net || !paid) return spend;
-    return spend + '\n' + (await this.fanChart({ ...grant, label: 'Monthly Home Office UASC grant (income)' }, WIDE, true)) + '\n' + (await this.fanChart({ ...net, label: 'Monthly net spend (placements and care leavers less the grant)' }, WIDE, true));
+    return spend + '\n' + this.fanChart({ ...grant, label: 'Monthly Home Office UASC grant (income)' }, WIDE, true) + '\n' + this.fanChart({ ...net, label: 'Monthly net spend (placements and care leavers less the grant)' }, WIDE, true);
   }
 
   header(): string {
@@ -450,12 +439,13 @@ class ReportBuilder {
     return `<section class="notes" aria-labelledby="notes"><h2 id="notes">Notes</h2><ul class="notes">${items.map((t) => `<li>${t}</li>`).join('')}</ul></section>`;
   }
 
-  async build(): Promise<string> {
+  /** The whole document; `scripts` (the chart runtime, chartRuntime.ts) go at the end of its body. */
+  build(scripts: string): string {
     const i = this.input;
-    const headline = await this.headlineCharts();
-    const mix = await this.placementMix();
-    const spend = await this.spendChart();
-    const backtest = i.backtest ? await backtestSection(i.backtest, this.warnings) : '';
+    const headline = this.headlineCharts();
+    const mix = this.placementMix();
+    const spend = this.spendChart();
+    const backtest = i.backtest ? backtestSection(i.backtest) : '';
     const body = [
       this.header(),
       this.howTo(),
@@ -473,15 +463,14 @@ class ReportBuilder {
     return (
       `<!DOCTYPE html>\n<html lang="en-GB">\n<head>\n<meta charset="utf-8">\n<meta name="viewport" content="width=device-width, initial-scale=1">\n` +
       `<meta name="generator" content="caseflow ${escapeHtml(i.generatedBy.engineVersion)}">\n<title>${escapeHtml(i.title)}</title>\n<style>${REPORT_CSS}</style>\n</head>\n<body>\n` +
-      `${body.join('\n')}\n</body>\n</html>\n`
+      `${body.join('\n')}\n${scripts}\n</body>\n</html>\n`
     );
   }
 }
 
-export async function buildReport(input: ReportInput): Promise<RenderedReport> {
-  const b = new ReportBuilder(input);
-  const html = await b.build();
-  return { html, warnings: b.warnings };
+/** The report as one HTML document, with `scripts` (the chart runtime) at the end of its body. */
+export function buildReport(input: ReportInput, scripts: string): string {
+  return new ReportBuilder(input).build(scripts);
 }
 
 /** One sentence per band calibration, naming the scenarios that carry it. */

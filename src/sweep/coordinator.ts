@@ -128,7 +128,7 @@ export async function runSweep(plan: SweepPlan, opts: SweepRunOptions): Promise<
     const written = writeSweepOutputs(opts.out, plan, merger);
     files = written.files;
     sensitivity = written.sensitivity;
-    if (opts.report !== false) files.push(await writeSweepReport(join(opts.out, 'report.html'), plan, merger, sensitivity, { command: opts.command }));
+    if (opts.report !== false) files.push(writeSweepReport(join(opts.out, 'report.html'), plan, merger, sensitivity, { command: opts.command }));
   }
   return {
     plan,

@@ -2,12 +2,13 @@
  * The sweep's report.html: what was varied and how, then for every sensitivity target (a KPI's
  * mean at a month) a tornado chart (the target's mean over the points in each factor's lowest
  * and highest thirds) and, for Saltelli designs, the first-order and total Sobol indices with
- * their bootstrap intervals, as a chart and a table. Charts are vega-lite rendered to inline SVG,
- * as in the scenario report: the file needs no script or network.
+ * their bootstrap intervals, as a chart and a table. Charts are vega-lite specs drawn by vega in
+ * the page, as in the scenario report: one file that needs no network.
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { kpiDef } from '../projections/catalogue.ts';
-import { CHART_CONFIG, renderChartSvg } from '../report/charts.ts';
+import { CHART_CONFIG, chartHtml } from '../report/charts.ts';
+import { chartRuntime } from '../report/chartRuntime.ts';
 import { escapeHtml, formatKpiValue, monthLabelOf } from '../report/format.ts';
 import { REPORT_CSS } from '../report/style.ts';
 import { writeFileAtomic } from '../node/atomicFile.ts';
@@ -104,8 +105,7 @@ function indexTable(rows: readonly SensitivityRow[], confidence: number): string
   return `<table class="indices"><thead><tr><th>factor</th><th>first-order S<sub>i</sub></th><th>${pct}% interval</th><th>total S<sub>Ti</sub></th><th>${pct}% interval</th></tr></thead><tbody>\n${body}\n</tbody></table>`;
 }
 
-export async function writeSweepReport(path: string, plan: SweepPlan, merger: SweepMerger, sensitivity: readonly SensitivityRow[], opts: { command?: string } = {}): Promise<string> {
-  const warnings: string[] = [];
+export function writeSweepReport(path: string, plan: SweepPlan, merger: SweepMerger, sensitivity: readonly SensitivityRow[], opts: { command?: string } = {}): string {
   const sections: string[] = [];
   let chart = 0;
   const s = plan.sensitivity;
@@ -122,13 +122,13 @@ export async function writeSweepReport(path: string, plan: SweepPlan, merger: Sw
         const mean = ys.length ? ys.reduce((a, v) => a + v, 0) / ys.length : NaN;
         const title = `${label}, ${monthLabelOf(t.month)}${plan.bases.length > 1 ? ` — ${base.name}` : ''}`;
         const unitLabel = `${label} (mean over replications)`;
-        const tornadoSvg = await renderChartSvg(tornadoSpec(rows, mean, unitLabel), { title: `Tornado: ${title}`, label: `Mean ${label} in ${monthLabelOf(t.month)} over the points in each factor's lowest and highest third` }, `c${++chart}`, warnings);
+        const tornado = chartHtml(tornadoSpec(rows, mean, unitLabel), { title: `Tornado: ${title}`, label: `Mean ${label} in ${monthLabelOf(t.month)} over the points in each factor's lowest and highest third` }, `c${++chart}`);
         let html = `<section class="target"><h2>${escapeHtml(title)}</h2>
-<figure class="chart wide"><figcaption><span class="title">Tornado: what each factor moves</span><span class="desc">Each bar runs from the mean over all points (dashed line, ${escapeHtml(def ? formatKpiValue(mean, def.unit) : String(mean))}) to the mean over the points where that factor lies in its lowest third (blue) or highest third (orange) of its range. Longest bars first.</span></figcaption>${tornadoSvg}</figure>`;
+<figure class="chart wide"><figcaption><span class="title">Tornado: what each factor moves</span><span class="desc">Each bar runs from the mean over all points (dashed line, ${escapeHtml(def ? formatKpiValue(mean, def.unit) : String(mean))}) to the mean over the points where that factor lies in its lowest third (blue) or highest third (orange) of its range. Longest bars first.</span></figcaption>${tornado}</figure>`;
         if (plan.design.type === 'saltelli') {
-          const indexSvg = await renderChartSvg(indexSpec(rows), { title: `Sobol indices: ${title}`, label: `First-order and total Sobol indices of each factor for ${label} in ${monthLabelOf(t.month)}` }, `c${++chart}`, warnings);
+          const indices = chartHtml(indexSpec(rows), { title: `Sobol indices: ${title}`, label: `First-order and total Sobol indices of each factor for ${label} in ${monthLabelOf(t.month)}` }, `c${++chart}`);
           html += `
-<figure class="chart wide"><figcaption><span class="title">Sobol indices</span><span class="desc">Share of the variance of the KPI's mean due to each factor alone (first-order) and with its interactions (total), with ${Math.round(s.confidence * 100)}% bootstrap intervals (${s.bootstrap} resamples of ${rows[0].n} rows). A total index near 0 means the factor can be fixed anywhere in its range. With few rows the estimates are rough and can fall below 0 or above 1; the intervals say how far to trust them.</span></figcaption>${indexSvg}</figure>
+<figure class="chart wide"><figcaption><span class="title">Sobol indices</span><span class="desc">Share of the variance of the KPI's mean due to each factor alone (first-order) and with its interactions (total), with ${Math.round(s.confidence * 100)}% bootstrap intervals (${s.bootstrap} resamples of ${rows[0].n} rows). A total index near 0 means the factor can be fixed anywhere in its range. With few rows the estimates are rough and can fall below 0 or above 1; the intervals say how far to trust them.</span></figcaption>${indices}</figure>
 ${indexTable(rows, s.confidence)}`;
         }
         sections.push(html + '</section>');
@@ -159,7 +159,8 @@ ${factorRows}
 </tbody></table>
 <p class="note">Every point's KPIs (mean and p5–p95 per month) are in <code>sweep-kpis.csv</code>; the points and their seeds in <code>design.json</code>; the indices in <code>sensitivity.csv</code>.</p>
 ${sections.join('\n') || '<p class="note">No sensitivity targets in the spec (add <code>sensitivity</code> to see tornado charts and Sobol indices).</p>'}
-<footer>caseflow ${escapeHtml(plan.engineVersion)} sweep report${warnings.length ? `; chart warnings: ${escapeHtml(warnings.join('; '))}` : ''}</footer>
+<footer>caseflow ${escapeHtml(plan.engineVersion)} sweep report</footer>
+${chartRuntime()}
 </body></html>
 `;
   writeFileAtomic(path, html);

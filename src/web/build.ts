@@ -7,6 +7,7 @@
 import { build, type Plugin } from 'esbuild';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { chartRuntime } from '../report/chartRuntime.ts';
 
 export const WEB_DIR = fileURLToPath(new URL('../../web/', import.meta.url));
 
@@ -24,7 +25,10 @@ const noNodeModules: Plugin = {
   },
 };
 
-/** Builds `index.html`, `app.js`, `worker.js` and `app.css`; throws with esbuild's messages on failure. */
+/**
+ * Builds `index.html`, `app.js`, `worker.js` and `app.css`, and serves `chart-runtime.html` (the
+ * scripts a downloaded report draws its charts with); throws with esbuild's messages on failure.
+ */
 export async function buildWorkbench(opts: { minify?: boolean } = {}): Promise<Map<string, BuiltFile>> {
   const result = await build({
     entryPoints: { app: `${WEB_DIR}src/main.ts`, worker: `${WEB_DIR}src/worker.ts` },
@@ -45,5 +49,6 @@ export async function buildWorkbench(opts: { minify?: boolean } = {}): Promise<M
   for (const f of result.outputFiles) files.set(f.path.replace(/^.*\//, ''), { type: 'text/javascript; charset=utf-8', body: Buffer.from(f.contents) });
   files.set('app.css', { type: 'text/css; charset=utf-8', body: readFileSync(`${WEB_DIR}src/style.css`) });
   files.set('index.html', { type: 'text/html; charset=utf-8', body: readFileSync(`${WEB_DIR}index.html`) });
+  files.set('chart-runtime.html', { type: 'text/html; charset=utf-8', body: Buffer.from(chartRuntime()) });
   return files;
 }

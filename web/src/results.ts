@@ -147,7 +147,9 @@ export async function reportHtml(result: RunResult, summaries: readonly KpiSumma
     money: cmp?.money.map((r) => ({ ...r, label: MONEY_LABELS[r.measure] })),
     effects: cmp ? [{ name: added.length === 1 ? added[0] : result.scenarios[1].name, rows: compoundEffects(result.runs[0], result.runs[1]).map((r) => ({ ...r, label: kpiDef(r.kpi)?.label ?? r.kpi })) }] : undefined,
   };
-  return (await buildReport(input)).html;
+  // the scripts that draw the report's charts as it opens, from the workbench's server
+  const scripts = await (await fetch('chart-runtime.html')).text();
+  return buildReport(input, scripts);
 }
 
 function downloads(result: RunResult, summaries: readonly KpiSummary[]): HTMLElement {
