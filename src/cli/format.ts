@@ -35,6 +35,11 @@ export function headline(v: number, unit?: string): string {
   return Math.abs(v) >= 100 ? Math.round(v).toLocaleString('en-GB') : formatNumber(Math.round(v * 10) / 10);
 }
 
+/** With exactly `digits` decimals: 0.25, 1.00. */
+export function fixed(x: number, digits: number): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : DASH;
+}
+
 /** A whole percentage with its sign: +5%, -3%, 0%. */
 export function signedPct(v: number): string {
   if (!Number.isFinite(v)) return DASH;

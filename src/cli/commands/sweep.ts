@@ -9,6 +9,7 @@ import { CheckFailed } from '../../errors.ts';
 import { outputFolder, workersArg } from '../options.ts';
 import { commandLine, shown } from '../run.ts';
 import { paint, progress, table } from '../terminal.ts';
+import { count, fixed, headline } from '../format.ts';
 
 interface SweepOptions {
   spec: string;
@@ -58,7 +59,7 @@ Examples:
       if (opts.queue) await checkRedis(opts.queue);
       const log = (line: string) => process.stderr.write(`${line}\n`);
       if (!opts.quiet) {
-        log(`Sweep ${plan.name} (${plan.id}): ${pointCount(plan).toLocaleString('en-GB')} points × ${plan.runs} replications × ${plan.months} months, ${jobCount(plan).toLocaleString('en-GB')} jobs, ${opts.queue ? `on queue ${opts.queueName} at ${opts.queue}` : 'on local worker threads'}`);
+        log(`Sweep ${plan.name} (${plan.id}): ${count(pointCount(plan))} points × ${plan.runs} replications × ${plan.months} months, ${count(jobCount(plan))} jobs, ${opts.queue ? `on queue ${opts.queueName} at ${opts.queue}` : 'on local worker threads'}`);
       }
       const abort = new AbortController();
       let signalled: NodeJS.Signals | undefined;
@@ -102,12 +103,10 @@ Examples:
           const key = `${plan.bases.length > 1 ? `${r.scenario}: ` : ''}${kpiDef(r.kpi)?.label ?? r.kpi}, ${r.month}`;
           if ((top.get(key) ?? 0) >= 5) continue;
           top.set(key, (top.get(key) ?? 0) + 1);
-          const f = (x: number) => (Number.isFinite(x) ? x.toFixed(2) : '–');
-          const v = (x: number) => (Number.isFinite(x) ? (Math.abs(x) >= 100 ? Math.round(x).toLocaleString('en-GB') : x.toFixed(1)) : '–');
-          rows.push([key, r.factor, f(r.first), f(r.total), `${v(r.low)} → ${v(r.high)}`]);
+          rows.push([key, r.factor, fixed(r.first, 2), fixed(r.total, 2), `${headline(r.low)} → ${headline(r.high)}`]);
         }
         if (rows.length > 1) process.stdout.write('\n' + table(rows) + '\n\n');
-        process.stdout.write(`${outcome.events.toLocaleString('en-GB')} events simulated; ${outcome.jobsDone} of ${outcome.jobsTotal} jobs in\n`);
+        process.stdout.write(`${count(outcome.events)} events simulated; ${outcome.jobsDone} of ${outcome.jobsTotal} jobs in\n`);
         process.stdout.write(`${paint('bold', 'Wrote')} ${outcome.files.map(shown).join(', ')}\n`);
       }
       if (outcome.failures.length > 0) {
