@@ -32,7 +32,10 @@ export class CareLeaverBook {
   private flags = new Uint8Array(1024);
   private from = new Int32Array(1024);
   private to = new Int32Array(1024);
-  private age18 = new Int32Array(1024);
+  /** The 19th, 21st and 22nd birthdays (the 18th plus 1, 3 and 4 years), worked out once at `start`. */
+  private b19 = new Int32Array(1024);
+  private b21 = new Int32Array(1024);
+  private b22 = new Int32Array(1024);
   private list = new Int32Array(256);
   private count = 0;
   readonly month: CareLeaverMonth = { days: 0, stayingPutDays: 0, aged19to21: 0, eet: 0, suitable: 0 };
@@ -45,7 +48,9 @@ export class CareLeaverBook {
     this.flags = f;
     this.from = grow32(this.from, cap);
     this.to = grow32(this.to, cap);
-    this.age18 = grow32(this.age18, cap);
+    this.b19 = grow32(this.b19, cap);
+    this.b21 = grow32(this.b21, cap);
+    this.b22 = grow32(this.b22, cap);
   }
 
   /** Slot `c` is a care leaver from `from` (inclusive) to `to` (exclusive); `stayingPut`: it left care by E17. */
@@ -54,7 +59,9 @@ export class CareLeaverBook {
     let f = this.flags[c];
     this.from[c] = from;
     this.to[c] = to;
-    this.age18[c] = age18;
+    this.b19[c] = addYearsFast(age18, 1);
+    this.b21[c] = addYearsFast(age18, 3);
+    this.b22[c] = addYearsFast(age18, 4);
     f = stayingPut ? f | STAYING_PUT : f & ~STAYING_PUT;
     if (!(f & LISTED)) {
       f |= LISTED;
@@ -83,7 +90,7 @@ export class CareLeaverBook {
     const m = this.month;
     m.days = m.stayingPutDays = m.aged19to21 = m.eet = m.suitable = 0;
     const end = next - 1;
-    const { flags, from, to, age18, list } = this;
+    const { flags, from, to, b19, b21, b22, list } = this;
     for (let i = 0; i < this.count; ) {
       const c = list[i];
       const a = from[c] > first ? from[c] : first;
@@ -92,12 +99,11 @@ export class CareLeaverBook {
       if (b > a) {
         m.days += b - a;
         if (f & STAYING_PUT) {
-          const b21 = addYearsFast(age18[c], 3);
-          const e = b < b21 ? b : b21;
+          const e = b < b21[c] ? b : b21[c];
           if (e > a) m.stayingPutDays += e - a;
         }
       }
-      if (f & HAS_STATUS && from[c] <= end && to[c] > end && addYearsFast(age18[c], 1) <= end && end < addYearsFast(age18[c], 4)) {
+      if (f & HAS_STATUS && from[c] <= end && to[c] > end && b19[c] <= end && end < b22[c]) {
         m.aged19to21++;
         if (f & EET) m.eet++;
         if (f & SUITABLE) m.suitable++;
