@@ -213,6 +213,13 @@ export abstract class ProjectorState {
   protected readonly numerators: Record<string, Float64Array> = {};
   protected readonly denominators: Record<string, Float64Array> = {};
   protected readonly snaps: MonthSnapshot[] = [];
+  /** Month indexes of the reported months closed so far, in order (their snapshots are built on demand). */
+  protected readonly closedMonths: number[] = [];
+  /** referral_nfa_pct's value and numerator of each reported month when it closed. */
+  protected readonly nfaAtClose: Float64Array;
+  /** The result arrays of cla_ends_<group> (LEAVING_CARE_GROUPS order) and cla_placement_<group> (PLACEMENT_GROUPS order). */
+  protected readonly endsCols: Float64Array[];
+  protected readonly placementCols: Float64Array[];
   protected readonly diag = {
     afterHorizon: 0,
     cpStartWhileOnPlan: 0,
@@ -252,6 +259,9 @@ export abstract class ProjectorState {
     }
     // referral_nfa_pct's numerator is added to as closures arrive, possibly months later
     this.numerators.referral_nfa_pct.fill(0);
+    this.nfaAtClose = new Float64Array(2 * this.months);
+    this.endsCols = LEAVING_CARE_GROUPS.map((g) => this.values[`cla_ends_${g}`]);
+    this.placementCols = PLACEMENT_GROUPS.map((g) => this.values[`cla_placement_${g}`]);
   }
 
   /** Closes every month to the horizon and returns the run. Later calls return the same run. */
@@ -276,6 +286,7 @@ export abstract class ProjectorState {
 
   /** Snapshots of the reported months closed so far (referral_nfa_pct as known at each close). */
   snapshots(): readonly MonthSnapshot[] {
+    while (this.snaps.length < this.closedMonths.length) this.snaps.push(this.buildSnapshot(this.closedMonths[this.snaps.length]));
     return this.snaps;
   }
 
@@ -424,74 +435,56 @@ export abstract class ProjectorState {
     const V = this.values;
     const N = this.numerators;
     const D = this.denominators;
-    const count = (id: KpiId, v: number) => {
-      V[id][off] = v;
-    };
-    const pct = (id: KpiId, n: number, d: number) => {
-      N[id][off] = n;
-      D[id][off] = d;
-      V[id][off] = d > 0 ? (n * 100) / d : NaN;
-    };
-    const rate = (id: KpiId, n: number) => {
-      N[id][off] = n;
-      D[id][off] = pop;
-      V[id][off] = (n * 10000) / pop;
-    };
-    const sum = (ring: Int32Array) => {
-      let s = 0;
-      for (let i = 0; i < 12; i++) s += ring[i];
-      return s;
-    };
 
-    count('contacts', this.contacts);
-    pct('contact_conversion_pct', this.converted, this.concluded);
-    count('referrals', this.referrals);
-    rate('referral_rate', sum(this.referralRing));
-    pct('rereferral_pct', this.rereferrals, this.referrals);
+    this.count('contacts', off, this.contacts);
+    this.pct('contact_conversion_pct', off, this.converted, this.concluded);
+    this.count('referrals', off, this.referrals);
+    this.rate('referral_rate', off, pop, ringSum(this.referralRing));
+    this.pct('rereferral_pct', off, this.rereferrals, this.referrals);
     // numerator accumulates as closures arrive; the final value is set in finish()
     D.referral_nfa_pct[off] = this.referrals;
     V.referral_nfa_pct[off] = this.referrals > 0 ? (N.referral_nfa_pct[off] * 100) / this.referrals : NaN;
-    count('early_help_referrals', this.earlyHelp);
-    count('assessments_completed', this.assessments);
-    rate('assessment_rate', sum(this.assessmentRing));
-    pct('assessments_45d_pct', this.assessmentsIn45, this.assessmentsTimed);
-    pct('assessment_nfa_pct', this.assessmentNfa, this.assessments);
-    count('strategy_discussions', this.strategy);
-    count('s47_started', this.s47);
-    rate('s47_rate', sum(this.s47Ring));
-    count('icpc_held', this.icpc);
-    rate('icpc_rate', sum(this.icpcRing));
-    pct('icpc_15d_pct', this.icpcIn15, this.icpcTimed);
-    count('cp_starts', this.cpStarts);
-    count('cp_ends', this.cpEnds);
-    count('cp_open', this.cpOpen);
-    rate('cp_rate', this.cpOpen);
-    pct('cp_repeat_pct', this.cpRepeat, this.cpStarts);
-    pct('cp_repeat_2yr_pct', this.cpRepeat2y, this.cpStarts);
-    pct('cp_2yr_pct', this.cpEnds2y, this.cpEnds);
-    pct('cp_open_2yr_pct', this.cpOpen2y.value, this.cpOpen);
+    this.count('early_help_referrals', off, this.earlyHelp);
+    this.count('assessments_completed', off, this.assessments);
+    this.rate('assessment_rate', off, pop, ringSum(this.assessmentRing));
+    this.pct('assessments_45d_pct', off, this.assessmentsIn45, this.assessmentsTimed);
+    this.pct('assessment_nfa_pct', off, this.assessmentNfa, this.assessments);
+    this.count('strategy_discussions', off, this.strategy);
+    this.count('s47_started', off, this.s47);
+    this.rate('s47_rate', off, pop, ringSum(this.s47Ring));
+    this.count('icpc_held', off, this.icpc);
+    this.rate('icpc_rate', off, pop, ringSum(this.icpcRing));
+    this.pct('icpc_15d_pct', off, this.icpcIn15, this.icpcTimed);
+    this.count('cp_starts', off, this.cpStarts);
+    this.count('cp_ends', off, this.cpEnds);
+    this.count('cp_open', off, this.cpOpen);
+    this.rate('cp_rate', off, pop, this.cpOpen);
+    this.pct('cp_repeat_pct', off, this.cpRepeat, this.cpStarts);
+    this.pct('cp_repeat_2yr_pct', off, this.cpRepeat2y, this.cpStarts);
+    this.pct('cp_2yr_pct', off, this.cpEnds2y, this.cpEnds);
+    this.pct('cp_open_2yr_pct', off, this.cpOpen2y.value, this.cpOpen);
     // the DfE's children in need: every open episode of need, CP plans and children looked after included
-    count('cin_open', this.openCases);
-    rate('cin_rate', this.openCases);
-    count('cin_plans_open', this.cinPlansOpen);
-    count('open_cases', this.openCases);
-    rate('open_rate', this.openCases);
-    count('cla_starts', this.claStarts);
-    count('cla_ends', this.claEnds);
-    count('cla_reentries', this.claReentries);
-    pct('cla_reentry_12m_pct', this.claReentries12m, this.claStarts);
-    count('cla_open', this.claOpen);
-    rate('cla_rate', this.claOpen);
-    for (let i = 0; i < LEAVING_CARE_GROUPS.length; i++) count(`cla_ends_${LEAVING_CARE_GROUPS[i]}`, this.endsByGroup[i]);
-    count('cla_ends_age18', this.endsAge18);
-    count('uasc_open', this.uascOpen);
-    count('care_leavers_open', this.careLeavers);
+    this.count('cin_open', off, this.openCases);
+    this.rate('cin_rate', off, pop, this.openCases);
+    this.count('cin_plans_open', off, this.cinPlansOpen);
+    this.count('open_cases', off, this.openCases);
+    this.rate('open_rate', off, pop, this.openCases);
+    this.count('cla_starts', off, this.claStarts);
+    this.count('cla_ends', off, this.claEnds);
+    this.count('cla_reentries', off, this.claReentries);
+    this.pct('cla_reentry_12m_pct', off, this.claReentries12m, this.claStarts);
+    this.count('cla_open', off, this.claOpen);
+    this.rate('cla_rate', off, pop, this.claOpen);
+    for (let i = 0; i < LEAVING_CARE_GROUPS.length; i++) this.endsCols[i][off] = this.endsByGroup[i];
+    this.count('cla_ends_age18', off, this.endsAge18);
+    this.count('uasc_open', off, this.uascOpen);
+    this.count('care_leavers_open', off, this.careLeavers);
     const cl = this.leavers.close(firstDayOfMonth(m), firstDayOfMonth(m + 1));
-    pct('care_leavers_eet_pct', cl.eet, cl.aged19to21);
-    pct('care_leavers_suitable_accommodation_pct', cl.suitable, cl.aged19to21);
-    for (let g = 0; g < PLACEMENT_GROUPS.length; g++) count(`cla_placement_${PLACEMENT_GROUPS[g]}`, this.groupCount[g]);
-    pct('cla_placement_ifa_pct', this.groupCount[IFA], this.claOpen);
-    pct('cla_3plus_moves_pct', this.threePlusMoves(m), this.claOpen);
+    this.pct('care_leavers_eet_pct', off, cl.eet, cl.aged19to21);
+    this.pct('care_leavers_suitable_accommodation_pct', off, cl.suitable, cl.aged19to21);
+    for (let g = 0; g < PLACEMENT_GROUPS.length; g++) this.placementCols[g][off] = this.groupCount[g];
+    this.pct('cla_placement_ifa_pct', off, this.groupCount[IFA], this.claOpen);
+    this.pct('cla_3plus_moves_pct', off, this.threePlusMoves(m), this.claOpen);
 
     let cost = 0;
     if (this.unitCostsAt) {
@@ -502,16 +495,16 @@ export abstract class ProjectorState {
       for (let g = 0; g < PLACEMENT_GROUPS.length; g++) cost += (this.groupDays[g] * this.unitCost[g]) / 7;
       cost *= inflation;
     }
-    count('placement_cost', cost);
+    this.count('placement_cost', off, cost);
     const lc = this.careLeaverCostsAt?.(m);
     const leaverCost = lc ? (cl.days * lc.leavingCare + cl.stayingPutDays * lc.stayingPut) / 7 : 0;
-    count('care_leaver_cost', leaverCost);
+    this.count('care_leaver_cost', off, leaverCost);
     const uascLeavers = this.uascBook.leaversAt(m);
-    count('care_leavers_uasc_open', uascLeavers);
+    this.count('care_leavers_uasc_open', off, uascLeavers);
     const grant = this.uascGrantAt?.(m);
     const income = grant ? this.uascBook.days * grant.under18PerDay + (uascLeavers * daysInMonth(m) * grant.careLeaverPerWeek) / 7 : 0;
-    count('uasc_grant_income', income);
-    count('net_spend', cost + leaverCost - income);
+    this.count('uasc_grant_income', off, income);
+    this.count('net_spend', off, cost + leaverCost - income);
 
     const workers = this.socialWorkers ? this.socialWorkers(m) : NaN;
     N.caseload_avg[off] = this.openCases;
@@ -537,7 +530,34 @@ export abstract class ProjectorState {
     return n3;
   }
 
+  protected count(id: KpiId, off: number, v: number): void {
+    this.values[id][off] = v;
+  }
+
+  protected pct(id: KpiId, off: number, n: number, d: number): void {
+    this.numerators[id][off] = n;
+    this.denominators[id][off] = d;
+    this.values[id][off] = d > 0 ? (n * 100) / d : NaN;
+  }
+
+  protected rate(id: KpiId, off: number, pop: number, n: number): void {
+    this.numerators[id][off] = n;
+    this.denominators[id][off] = pop;
+    this.values[id][off] = (n * 10000) / pop;
+  }
+
+  /**
+   * Notes month `off` as closed. Its snapshot is built when `snapshots()` asks for it, from the
+   * result arrays (which no longer change for a closed month) and referral_nfa_pct as it was now.
+   */
   protected snapshot(m: number, off: number): void {
+    this.nfaAtClose[2 * off] = this.values.referral_nfa_pct[off];
+    this.nfaAtClose[2 * off + 1] = this.numerators.referral_nfa_pct[off];
+    this.closedMonths.push(m);
+  }
+
+  private buildSnapshot(m: number): MonthSnapshot {
+    const off = m - this.start;
     const values: Record<string, number> = {};
     const numerators: Record<string, number> = {};
     const denominators: Record<string, number> = {};
@@ -546,6 +566,14 @@ export abstract class ProjectorState {
       numerators[id] = this.numerators[id][off];
       denominators[id] = this.denominators[id][off];
     }
-    this.snaps.push(freeze({ month: monthKey(m), offset: off, values, numerators, denominators }, true));
+    values.referral_nfa_pct = this.nfaAtClose[2 * off];
+    numerators.referral_nfa_pct = this.nfaAtClose[2 * off + 1];
+    return freeze({ month: monthKey(m), offset: off, values, numerators, denominators }, true);
   }
+}
+
+function ringSum(ring: Int32Array): number {
+  let s = 0;
+  for (let i = 0; i < 12; i++) s += ring[i];
+  return s;
 }
