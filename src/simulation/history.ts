@@ -449,19 +449,29 @@ export abstract class HistoryReplay extends JourneyTransitions {
   }
 
   protected replayHistory(): number[] {
-    const t = this.track;
     const slots: number[] = [];
     const imported = this.opening!.history ?? [];
-    const idToSlot = new Map<string, number>();
     // children in the history are continued from it; other opening children get scripts
     const importedIds = new Set<string>();
     for (const e of imported) importedIds.add(e.childId);
-    const taken = (prefix: string) => [...importedIds].some((id) => id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)));
-    while (taken(this.idPrefix)) this.idPrefix = `${this.idPrefix}N`;
+    if (importedIds.size > 0) this.avoidImportedIds(importedIds);
     // (the opening stock is dropped once its scripts are built)
     this.buildScripts(importedIds, slots);
+    const sorted = this.scriptOrder();
+    if (imported.length === 0) this.runScripts(sorted, 0, sorted.length, Infinity);
+    else this.mergeImported(imported, sorted, slots);
+    return slots;
+  }
 
-    // script ops in date order: a stable counting sort by day (a child's ops keep their order)
+  /** Lengthens the prefix of generated ids until no imported id is that prefix and a number. */
+  private avoidImportedIds(importedIds: ReadonlySet<string>): void {
+    const taken = (prefix: string) => [...importedIds].some((id) => id.startsWith(prefix) && /^\d+$/.test(id.slice(prefix.length)));
+    while (taken(this.idPrefix)) this.idPrefix = `${this.idPrefix}N`;
+  }
+
+  /** Indexes of the script ops in date order: a stable counting sort by day (a child's ops keep their order). */
+  private scriptOrder(): Int32Array {
+    const t = this.track;
     const nOps = t.ops;
     const opDay = t.opDay;
     let minDay = this.startDay;
@@ -471,43 +481,62 @@ export abstract class HistoryReplay extends JourneyTransitions {
     for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
     const sorted = new Int32Array(nOps);
     for (let i = 0; i < nOps; i++) sorted[counts[opDay[i] - minDay]++] = i;
+    return sorted;
+  }
 
+  /** Runs the script ops `sorted[from]`, … while they are dated before `before` and `to` is not reached; returns the next index. */
+  private runScripts(sorted: Int32Array, from: number, to: number, before: number): number {
+    const t = this.track;
+    const opDay = t.opDay;
+    const opWho = t.opWho;
+    const opArg = t.opArg;
+    let j = from;
+    for (; j < to; j++) {
+      const i = sorted[j];
+      const day = opDay[i];
+      if (day >= before) break;
+      const who = opWho[i];
+      const c = who >>> 4;
+      this.rng.select(c);
+      this.runOp(c, day, who & 15, opArg[i]);
+    }
+    return j;
+  }
+
+  /** Emits imported events and script ops merged in date order (an imported event first on a tie). */
+  private mergeImported(imported: readonly CaseEvent[], sorted: Int32Array, slots: number[]): void {
+    const idToSlot = new Map<string, number>();
     // imported events, sorted by date (stable: a child's own events keep their order)
     const order = imported.map((e, i) => ({ e, i, d: parseDay(e.date, () => `history event ${i + 1} (${e.type} for ${e.childId})`) }));
     order.sort((a, b) => a.d - b.d || a.i - b.i);
-    let k = 0;
     let j = 0;
-    for (;;) {
-      const nextImported = k < order.length ? order[k].d : Infinity;
-      const nextScript = j < nOps ? opDay[sorted[j]] : Infinity;
-      if (nextImported === Infinity && nextScript === Infinity) break;
-      if (nextImported <= nextScript) {
-        const { e, i, d } = order[k++];
-        if (d >= this.startDay) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}) is not before the start month ${this.startMonth}`);
-        let c = idToSlot.get(e.childId);
-        if (c === undefined) {
-          if (e.type !== 'ChildRegistered') throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): the child's first event must be ChildRegistered`);
-          c = this.alloc(e.childId);
-          t.ensure(c + 1);
-          idToSlot.set(e.childId, c);
-          slots.push(c);
-          this.state[c] = S_HISTORY;
-        }
-        if (e.version !== this.ver[c] + 1) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): version ${e.version}, expected ${this.ver[c] + 1}`);
-        this.ver[c] = e.version;
-        this.events++;
-        if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
-        else this.sink(e);
-        this.fold(c, e, d, true);
-      } else {
-        const i = sorted[j++];
-        const who = t.opWho[i];
-        const c = who >>> 4;
-        this.rng.select(c);
-        this.runOp(c, opDay[i], who & 15, t.opArg[i]);
-      }
+    for (let k = 0; k < order.length; k++) {
+      const { e, i, d } = order[k];
+      // script ops strictly before the imported event's day come first
+      j = this.runScripts(sorted, j, sorted.length, d);
+      this.replayImported(e, i, d, idToSlot, slots);
     }
-    return slots;
+    this.runScripts(sorted, j, sorted.length, Infinity);
+  }
+
+  /** Emits and folds one imported history event (the `i`-th, dated day `d`). */
+  private replayImported(e: CaseEvent, i: number, d: number, idToSlot: Map<string, number>, slots: number[]): void {
+    if (d >= this.startDay) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}) is not before the start month ${this.startMonth}`);
+    let c = idToSlot.get(e.childId);
+    if (c === undefined) {
+      if (e.type !== 'ChildRegistered') throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): the child's first event must be ChildRegistered`);
+      c = this.alloc(e.childId);
+      this.track.ensure(c + 1);
+      idToSlot.set(e.childId, c);
+      slots.push(c);
+      this.state[c] = S_HISTORY;
+    }
+    if (e.version !== this.ver[c] + 1) throw new HistoryError(`history event ${i + 1} (${e.type} for ${e.childId} on ${e.date}): version ${e.version}, expected ${this.ver[c] + 1}`);
+    this.ver[c] = e.version;
+    this.events++;
+    if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
+    else this.sink(e);
+    this.fold(c, e, d, true);
   }
 
   /**
