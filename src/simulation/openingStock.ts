@@ -81,49 +81,104 @@ interface SampledCare {
   route: 'cp' | 'cin' | 'direct' | 'uasc';
 }
 
+type OpeningParameters = ReturnType<typeof scoped>['opening'];
+
 /**
  * Builds the opening stock for a run starting in `startMonth` (YYYY-MM) for a population of
  * `population` children aged 0–17, from the opening section of the parameters.
  */
 export function synthesiseOpeningStock(given: Parameters, population: number, startMonth: string, rng: Rng): OpeningStock {
-  const c = compileParameters(given);
-  const params = scoped(given);
-  const o = params.opening;
-  const startDay = firstDayOfMonth(parseMonth(startMonth));
-  const children: OpeningChild[] = [];
-  const closed: RecentlyClosedChild[] = [];
-  let serial = 0;
-  const nextId = () => `O${++serial}`;
+  const s = new StockSampler(given, startMonth, rng);
+  const { c, o } = s;
+  // --- children looked after (non-UASC, then UASC) -------------------------------------------
+  const nUasc = count(o.uascPer10k, population);
+  const nCla = Math.max(0, count(o.claPer10k, population) - nUasc);
+  s.lookedAfter(nCla, false);
+  s.lookedAfter(nUasc, true);
+  // --- CP and CIN plans -----------------------------------------------------------------------
+  s.plan(count(o.cpPer10k, population), new Categorical(o.cpAgeAtStart), c.cpMonths, 'cp', 'CP plans');
+  s.plan(count(o.cinPlansPer10k, population), new Categorical(o.cinAgeAtStart), c.cinMonths, 'cin', 'CIN plans');
+  // --- assessments and S47 enquiries in progress ----------------------------------------------
+  s.inProgress(count(o.openAssessmentsPer10k, population), 'assessment');
+  s.inProgress(count(o.openS47Per10k, population), 's47');
+  // --- recently closed cases ------------------------------------------------------------------
+  s.recentlyClosed(count(o.closuresPerMonthPer10k * CLOSED_WINDOW_MONTHS, population));
+  // --- CP plans before the start (see openingCpHistory.ts) -------------------------------------
+  addPastCpPlans(s.children, s.closed, o.cpHistory, c.cpMonths, rng);
+  // --- children who left care by return home, SGO or CAO and may come back -----------------------
+  s.leftCare();
+  return { children: s.children, recentlyClosed: s.closed };
+}
 
-  const guard = (n: number, what: string) => {
+/**
+ * The sampling of the opening stock, one method a part, so that each loop is compiled on its
+ * own (a run samples the stock once, and one function holding every loop was optimised whole at
+ * each of them).
+ */
+class StockSampler {
+  readonly c: CompiledParameters;
+  readonly o: OpeningParameters;
+  readonly startDay: number;
+  readonly children: OpeningChild[] = [];
+  readonly closed: RecentlyClosedChild[] = [];
+  /** The periods sampled for the stock that ended by return home, SGO or CAO not long before the start. */
+  private readonly leavers: SampledCare[] = [];
+  private readonly leaversWanted: boolean;
+  private readonly routeCat: Categorical;
+  private readonly claAgeCat: Categorical;
+  private serial = 0;
+
+  constructor(
+    given: Parameters,
+    private readonly startMonth: string,
+    private readonly rng: Rng,
+  ) {
+    this.c = compileParameters(given);
+    const params = scoped(given);
+    this.o = params.opening;
+    this.startDay = firstDayOfMonth(parseMonth(startMonth));
+    this.routeCat = new Categorical([this.o.claRoutes.cp, this.o.claRoutes.cin, this.o.claRoutes.direct]);
+    this.claAgeCat = new Categorical(params.opening.claAgeAtEntry);
+    this.leaversWanted = params.care.reentry !== undefined;
+  }
+
+  private nextId(): string {
+    return `O${++this.serial}`;
+  }
+
+  private guard(n: number, what: string): () => void {
     let tries = 0;
     const limit = 2000 * Math.max(n, 1) + 100000;
     return () => {
-      if (++tries > limit) throw new RangeError(`opening stock: could not sample ${n} ${what} still open at ${startMonth}; check the ages and durations in the parameters`);
+      if (++tries > limit) throw new RangeError(`opening stock: could not sample ${n} ${what} still open at ${this.startMonth}; check the ages and durations in the parameters`);
     };
-  };
+  }
 
-  // --- children looked after (non-UASC, then UASC) -------------------------------------------
-  const routeCat = new Categorical([o.claRoutes.cp, o.claRoutes.cin, o.claRoutes.direct]);
-  const routeNames = ['cp', 'cin', 'direct'] as const;
-  const claAgeCat = new Categorical(params.opening.claAgeAtEntry);
-  const nUasc = count(o.uascPer10k, population);
-  const nCla = Math.max(0, count(o.claPer10k, population) - nUasc);
+  /** `n` children looked after (UASC or not). */
+  lookedAfter(n: number, uasc: boolean): void {
+    const tick = this.guard(n, uasc ? 'UASC looked after' : 'children looked after');
+    for (let k = 0; k < n; ) {
+      tick();
+      const s = this.sampleCare(uasc);
+      if (s) {
+        this.addCare(s, uasc);
+        k++;
+      }
+    }
+  }
 
-  // the periods sampled for the stock that ended by return home, SGO or CAO not long before the start
-  const leaversWanted = params.care.reentry !== undefined;
-  const leavers: SampledCare[] = [];
-  const sampleCare = (uasc: boolean): SampledCare | undefined => {
+  private sampleCare(uasc: boolean): SampledCare | undefined {
+    const { c, rng, startDay } = this;
     // entries over 26 years (UASC, who arrive aged 13 or more: 13): long enough for everyone who can be a care leaver (under 26) at the start
     const windowDays = Math.round((uasc ? 13 : 26) * DAYS_PER_YEAR);
     const entry = startDay - 1 - Math.floor(rng.uniform() * windowDays);
-    const age = uasc ? c.uascAge.sample(rng) : claAgeCat.sample(rng);
+    const age = uasc ? c.uascAge.sample(rng) : this.claAgeCat.sample(rng);
     const dob = birthDateForAge(entry, age, rng);
     const b18 = addYears(dob, 18);
     if (b18 <= startDay && addYears(dob, 26) <= startDay) return undefined;
     const band = ageBandIndex(age);
-    const route = uasc ? 'uasc' : routeNames[routeCat.sample(rng)];
-    const routeIndex = uasc ? 3 : routeNames.indexOf(route as 'cp');
+    const route = uasc ? 'uasc' : ROUTE_NAMES_CLA[this.routeCat.sample(rng)];
+    const routeIndex = uasc ? 3 : ROUTE_NAMES_CLA.indexOf(route as 'cp');
     const reason = uasc ? c.uascExit.sample(rng) : c.exitReason[band].sample(rng);
     let exit: number;
     if (reason === EXIT_AGE18) exit = b18;
@@ -133,17 +188,18 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
     }
     if (exit < startDay) {
       // a return home, SGO or CAO in the re-entry window: a child the re-entry table can bring back
-      const reentry = !uasc && leaversWanted && reason < REENTRY_REASONS && exit < b18 && b18 > startDay && exit >= startDay - LEFT_CARE_WINDOW_DAYS;
+      const reentry = !uasc && this.leaversWanted && reason < REENTRY_REASONS && exit < b18 && b18 > startDay && exit >= startDay - LEFT_CARE_WINDOW_DAYS;
       // left at 16, 17 or 18 after 13 weeks or more since the 14th birthday, under 26 at the start: a care leaver
       const b14 = addYears(dob, 14);
       const careLeaver = exit >= addYears(dob, 16) && exit - Math.max(entry, b14) >= 91 && addYears(dob, 26) > startDay;
-      if (reentry || careLeaver) leavers.push({ entry, dob, exit, reason, route });
+      if (reentry || careLeaver) this.leavers.push({ entry, dob, exit, reason, route });
       return undefined;
     }
     return { entry, dob, exit, reason, route };
-  };
+  }
 
-  const addCare = (s: SampledCare, uasc: boolean) => {
+  private addCare(s: SampledCare, uasc: boolean): void {
+    const { c, rng, startDay } = this;
     const ageNow = Math.floor((startDay - 1 - s.dob) / DAYS_PER_YEAR);
     const bandNow = ageBandIndex(Math.min(17, ageNow));
     const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
@@ -187,15 +243,15 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
     if (adoptionPlaced) legal = 'E1';
     else if (uasc) legal = 'V2';
     else {
-      const routeIndex = (['cp', 'cin', 'direct'] as const).indexOf(s.route as 'cp');
+      const routeIndex = ROUTE_NAMES_CLA.indexOf(s.route as 'cp');
       legal = LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)];
       if (EMERGENCY_LEGAL.has(legal) && startDay - s.entry > 3) legal = rng.uniform() < c.afterEmergencyC1 ? 'C1' : 'V2';
       if (legal === 'C1' && s.entry + monthsToDays(c.interimMonths.sample(rng)) < startDay) legal = 'C2';
     }
     const male = uasc ? rng.uniform() < c.uascMale : undefined;
     const codes = choosePlacement(group, currentStart, rng);
-    children.push({
-      childId: nextId(),
+    this.children.push({
+      childId: this.nextId(),
       dateOfBirth: s.dob,
       sex: uasc ? (male ? 'M' : 'F') : sexOf(c, rng),
       ethnicity: ETHNICITY_CODES[(uasc ? c.uascEthnicity : c.ethnicity).sample(rng)],
@@ -209,26 +265,12 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       lastReferral: s.entry,
       route: s.route,
     });
-  };
-
-  for (const [n, uasc] of [
-    [nCla, false],
-    [nUasc, true],
-  ] as const) {
-    const tick = guard(n, uasc ? 'UASC looked after' : 'children looked after');
-    for (let k = 0; k < n; ) {
-      tick();
-      const s = sampleCare(uasc);
-      if (s) {
-        addCare(s, uasc);
-        k++;
-      }
-    }
   }
 
-  // --- CP and CIN plans -----------------------------------------------------------------------
-  const plan = (n: number, ages: Categorical, months: CompiledParameters['cpMonths'], state: 'cp' | 'cin', what: string) => {
-    const tick = guard(n, what);
+  /** `n` children on CP or CIN plans. */
+  plan(n: number, ages: Categorical, months: CompiledParameters['cpMonths'], state: 'cp' | 'cin', what: string): void {
+    const { c, o, rng, startDay } = this;
+    const tick = this.guard(n, what);
     const windowDays = Math.round(6 * DAYS_PER_YEAR);
     for (let k = 0; k < n; ) {
       tick();
@@ -242,8 +284,8 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       k++;
       let previous = 0;
       if (state === 'cp') while (previous < 5 && rng.uniform() < (previous === 0 ? o.cpRepeatProbability : 0.25)) previous++;
-      children.push({
-        childId: nextId(),
+      this.children.push({
+        childId: this.nextId(),
         dateOfBirth: dob,
         sex: sexOf(c, rng),
         ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
@@ -255,13 +297,12 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
         cinActivity: state === 'cin' ? 'plan' : undefined,
       });
     }
-  };
-  plan(count(o.cpPer10k, population), new Categorical(o.cpAgeAtStart), c.cpMonths, 'cp', 'CP plans');
-  plan(count(o.cinPlansPer10k, population), new Categorical(o.cinAgeAtStart), c.cinMonths, 'cin', 'CIN plans');
+  }
 
-  // --- assessments and S47 enquiries in progress ----------------------------------------------
-  const inProgress = (n: number, activity: 'assessment' | 's47') => {
-    const tick = guard(n, activity === 'assessment' ? 'open assessments' : 'open Section 47 enquiries');
+  /** `n` assessments or S47 enquiries in progress. */
+  inProgress(n: number, activity: 'assessment' | 's47'): void {
+    const { c, rng, startDay } = this;
+    const tick = this.guard(n, activity === 'assessment' ? 'open assessments' : 'open Section 47 enquiries');
     const windowDays = 200;
     for (let k = 0; k < n; ) {
       tick();
@@ -275,8 +316,8 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
       const dob = birthDateForAge(since, age, rng);
       if (addYears(dob, 18) <= startDay) continue;
       k++;
-      children.push({
-        childId: nextId(),
+      this.children.push({
+        childId: this.nextId(),
         dateOfBirth: dob,
         sex: sexOf(c, rng),
         ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
@@ -287,64 +328,73 @@ export function synthesiseOpeningStock(given: Parameters, population: number, st
         lastReferral: activity === 'assessment' ? since : Math.max(dob, since - Math.round(20 + rng.uniform() * 30)),
       });
     }
-  };
-  inProgress(count(o.openAssessmentsPer10k, population), 'assessment');
-  inProgress(count(o.openS47Per10k, population), 's47');
+  }
 
-  // --- recently closed cases ------------------------------------------------------------------
-  // The mix of closures follows the month-0 front-door outcomes: referral NFA, assessment NFA
-  // (RC8), step down to early help (RC9), or closure after a plan (RC7).
-  const pa = c.assessmentOutcome.probabilities;
-  const closeMix = new Categorical([c.referralNfa, (1 - c.referralNfa) * pa[ASSESS_OUT.nfa], (1 - c.referralNfa) * pa[ASSESS_OUT.earlyHelp], (1 - c.referralNfa) * (pa[ASSESS_OUT.cin] + pa[ASSESS_OUT.s47])]);
-  const nClosed = count(o.closuresPerMonthPer10k * CLOSED_WINDOW_MONTHS, population);
-  const windowDays = Math.round(CLOSED_WINDOW_MONTHS * DAYS_PER_MONTH);
-  for (let k = 0; k < nClosed; k++) {
-    const closedOn = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
-    const kind = closeMix.sample(rng);
-    let episodeDays: number;
-    if (kind === 0) episodeDays = Math.round(c.referralNfaDays.sample(rng) * 1.4);
-    else if (kind === 3) episodeDays = monthsToDays(c.cinMonths.sample(rng)) + 45;
-    else episodeDays = Math.round(c.assessmentDays.sample(rng) * 1.4);
-    const lastReferral = closedOn - episodeDays;
-    let dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
-    // a child must still be under 18 when the case closes
-    for (let tries = 0; addYears(dob, 18) <= closedOn && tries < 100; tries++) dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
-    if (addYears(dob, 18) <= closedOn) dob = birthDateForAge(lastReferral, 0, rng);
-    closed.push({
-      childId: nextId(),
-      dateOfBirth: dob,
-      sex: sexOf(c, rng),
-      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
-      lastReferral,
-      closedOn,
-      closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
-      referralNfa: kind === 0 ? true : undefined,
-    });
+  /**
+   * `nClosed` cases closed in the window before the start. The mix of closures follows the
+   * month-0 front-door outcomes: referral NFA, assessment NFA (RC8), step down to early help
+   * (RC9), or closure after a plan (RC7).
+   */
+  recentlyClosed(nClosed: number): void {
+    const { c, rng, startDay } = this;
+    const pa = c.assessmentOutcome.probabilities;
+    const closeMix = new Categorical([c.referralNfa, (1 - c.referralNfa) * pa[ASSESS_OUT.nfa], (1 - c.referralNfa) * pa[ASSESS_OUT.earlyHelp], (1 - c.referralNfa) * (pa[ASSESS_OUT.cin] + pa[ASSESS_OUT.s47])]);
+    const windowDays = Math.round(CLOSED_WINDOW_MONTHS * DAYS_PER_MONTH);
+    for (let k = 0; k < nClosed; k++) {
+      const closedOn = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+      const kind = closeMix.sample(rng);
+      let episodeDays: number;
+      if (kind === 0) episodeDays = Math.round(c.referralNfaDays.sample(rng) * 1.4);
+      else if (kind === 3) episodeDays = monthsToDays(c.cinMonths.sample(rng)) + 45;
+      else episodeDays = Math.round(c.assessmentDays.sample(rng) * 1.4);
+      const lastReferral = closedOn - episodeDays;
+      let dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+      // a child must still be under 18 when the case closes
+      for (let tries = 0; addYears(dob, 18) <= closedOn && tries < 100; tries++) dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+      if (addYears(dob, 18) <= closedOn) dob = birthDateForAge(lastReferral, 0, rng);
+      this.closed.push({
+        childId: this.nextId(),
+        dateOfBirth: dob,
+        sex: sexOf(c, rng),
+        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+        lastReferral,
+        closedOn,
+        closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
+        referralNfa: kind === 0 ? true : undefined,
+      });
+    }
   }
-  // --- CP plans before the start (see openingCpHistory.ts) -------------------------------------
-  addPastCpPlans(children, closed, o.cpHistory, c.cpMonths, rng);
-  // --- children who left care by return home, SGO or CAO and may come back -----------------------
-  // Found while sampling the stock (the periods that had ended in the window), so there are as
-  // many, for the stock's size, as the model's own steady state has; detailed last, so that the
-  // rest of the opening stock draws the same numbers with or without them.
-  for (const s of leavers) {
-    // those the re-entry table would have brought back before the start are not waiting any more
-    const elapsed = (startDay - s.exit) / DAYS_PER_MONTH;
-    const uasc = s.route === 'uasc';
-    if (!uasc && s.reason < REENTRY_REASONS && c.reentry && s.exit < addYears(s.dob, 18) && rng.uniform() < c.reentry[s.reason].cdf(elapsed)) continue;
-    const routeIndex = (['cp', 'cin', 'direct', 'uasc'] as const).indexOf(s.route);
-    const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
-    const codes = choosePlacement(ENTRY_TO_GROUP[(uasc ? c.uascPlacement : c.placementAtEntry[bandAtEntry]).sample(rng)], s.entry, rng);
-    closed.push({
-      childId: nextId(),
-      dateOfBirth: s.dob,
-      sex: uasc ? (rng.uniform() < c.uascMale ? 'M' : 'F') : sexOf(c, rng),
-      ethnicity: ETHNICITY_CODES[(uasc ? c.uascEthnicity : c.ethnicity).sample(rng)],
-      lastReferral: s.entry,
-      closedOn: s.exit,
-      closureReason: s.reason === 1 ? 'RC4' : s.reason === 2 ? 'RC3' : 'RC7',
-      leftCare: { reason: s.exit >= addYears(s.dob, 18) ? 'age18' : LEFT_CARE_REASONS[s.reason], route: s.route, legalStatus: uasc ? 'V2' : LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
-    });
+
+  /**
+   * The children who left care by return home, SGO or CAO and may come back, and the care
+   * leavers. Found while sampling the stock (the periods that had ended in the window), so there
+   * are as many, for the stock's size, as the model's own steady state has; detailed last, so
+   * that the rest of the opening stock draws the same numbers with or without them.
+   */
+  leftCare(): void {
+    const { c, rng, startDay } = this;
+    for (const s of this.leavers) {
+      // those the re-entry table would have brought back before the start are not waiting any more
+      const elapsed = (startDay - s.exit) / DAYS_PER_MONTH;
+      const uasc = s.route === 'uasc';
+      if (!uasc && s.reason < REENTRY_REASONS && c.reentry && s.exit < addYears(s.dob, 18) && rng.uniform() < c.reentry[s.reason].cdf(elapsed)) continue;
+      const routeIndex = ROUTE_NAMES_ALL.indexOf(s.route);
+      const bandAtEntry = ageBandIndex(Math.floor((s.entry - s.dob) / DAYS_PER_YEAR));
+      const codes = choosePlacement(ENTRY_TO_GROUP[(uasc ? c.uascPlacement : c.placementAtEntry[bandAtEntry]).sample(rng)], s.entry, rng);
+      this.closed.push({
+        childId: this.nextId(),
+        dateOfBirth: s.dob,
+        sex: uasc ? (rng.uniform() < c.uascMale ? 'M' : 'F') : sexOf(c, rng),
+        ethnicity: ETHNICITY_CODES[(uasc ? c.uascEthnicity : c.ethnicity).sample(rng)],
+        lastReferral: s.entry,
+        closedOn: s.exit,
+        closureReason: s.reason === 1 ? 'RC4' : s.reason === 2 ? 'RC3' : 'RC7',
+        leftCare: { reason: s.exit >= addYears(s.dob, 18) ? 'age18' : LEFT_CARE_REASONS[s.reason], route: s.route, legalStatus: uasc ? 'V2' : LEGAL_CODES[c.legalAtEntry[routeIndex].sample(rng)], placement: PLACE_CODES[codes & 0xff], provider: PROVIDER_CODES[codes >> 8] },
+      });
+    }
   }
-  return { children, recentlyClosed: closed };
 }
+
+/** Routes of children looked after (not UASC), in the order of `claRoutes`. */
+const ROUTE_NAMES_CLA = ['cp', 'cin', 'direct'] as const;
+const ROUTE_NAMES_ALL = ['cp', 'cin', 'direct', 'uasc'] as const;
