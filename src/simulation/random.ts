@@ -95,33 +95,50 @@ export class SlotRng implements UniformSource {
   uniform(): number {
     return this.nextUint32() / 4294967296;
   }
-}
 
-/** One random stream. */
-export class Rng extends SlotRng {
-  constructor(seed: number) {
-    super(1);
-    this.seedFrom(0, seed);
-  }
-
-  /** An independent generator for (seed, key1, key2, …): e.g. `Rng.stream(seed, replication)`. */
-  static stream(seed: number, ...keys: number[]): Rng {
-    let h = seed | 0;
-    for (const k of keys) h = SlotRng.streamHash(h, k);
-    return new Rng(h);
-  }
-
-  /** Uniform integer on [0, n). */
+  /** Uniform integer on [0, n) from the selected stream. */
   int(n: number): number {
     return Math.floor(this.uniform() * n);
   }
 
-  /** The generator's state, so a run can be checkpointed and resumed. */
+  /** The selected stream's state, so a run can be checkpointed and resumed. */
   snapshot(): [number, number, number, number] {
     const s = this.state;
-    return [s[0], s[1], s[2], s[3]];
+    const i = this.base;
+    return [s[i], s[i + 1], s[i + 2], s[i + 3]];
   }
 }
+
+/**
+ * One random stream: a `SlotRng` of one slot. `new Rng(seed)` builds a `SlotRng` (not an object
+ * of a subclass), so that every generator the engine draws from has one shape and the samplers'
+ * call sites stay monomorphic (a second class made V8 throw their optimised code away).
+ */
+export type Rng = SlotRng;
+
+interface RngConstructor {
+  /** A stream seeded from the 32-bit `seed`. */
+  new (seed: number): Rng;
+  /** An independent generator for (seed, key1, key2, …): e.g. `Rng.stream(seed, replication)`. */
+  stream(seed: number, ...keys: number[]): Rng;
+}
+
+function oneStream(seed: number): SlotRng {
+  const r = new SlotRng(1);
+  r.seedFrom(0, seed);
+  return r;
+}
+
+function stream(seed: number, ...keys: number[]): Rng {
+  let h = seed | 0;
+  for (const k of keys) h = SlotRng.streamHash(h, k);
+  return oneStream(h);
+}
+
+/** A constructor that returns a `SlotRng` of one stream (see `Rng`). */
+export const Rng = Object.assign(function Rng(seed: number): SlotRng {
+  return oneStream(seed);
+}, { stream }) as unknown as RngConstructor;
 
 /** The 32-bit key every random stream of replication `replication` derives from: drawn from `Rng.stream(seed, replication)`. */
 export function replicationKey(seed: number, replication: number): number {
