@@ -458,7 +458,7 @@ export abstract class HistoryReplay extends JourneyTransitions {
     // (the opening stock is dropped once its scripts are built)
     this.buildScripts(importedIds, slots);
     const sorted = this.scriptOrder();
-    if (imported.length === 0) this.runScripts(sorted, 0, sorted.length, Infinity);
+    if (imported.length === 0) this.runScripts(sorted, 0, Infinity);
     else this.mergeImported(imported, sorted, slots);
     return slots;
   }
@@ -469,38 +469,46 @@ export abstract class HistoryReplay extends JourneyTransitions {
     while (taken(this.idPrefix)) this.idPrefix = `${this.idPrefix}N`;
   }
 
-  /** Indexes of the script ops in date order: a stable counting sort by day (a child's ops keep their order). */
+  /**
+   * The script ops in date order, each as three numbers in a row of `sorted` (day, slot * 16 +
+   * op code, argument): a stable counting sort by day (a child's ops keep their order), so that
+   * the replay reads them in order instead of jumping about three arrays.
+   */
   private scriptOrder(): Int32Array {
     const t = this.track;
     const nOps = t.ops;
     const opDay = t.opDay;
+    const opWho = t.opWho;
+    const opArg = t.opArg;
     let minDay = this.startDay;
     for (let i = 0; i < nOps; i++) if (opDay[i] < minDay) minDay = opDay[i];
     const counts = new Int32Array(this.startDay - minDay + 2);
     for (let i = 0; i < nOps; i++) counts[opDay[i] - minDay + 1]++;
     for (let i = 1; i < counts.length; i++) counts[i] += counts[i - 1];
-    const sorted = new Int32Array(nOps);
-    for (let i = 0; i < nOps; i++) sorted[counts[opDay[i] - minDay]++] = i;
+    const sorted = new Int32Array(3 * nOps);
+    for (let i = 0; i < nOps; i++) {
+      const day = opDay[i];
+      const at = 3 * counts[day - minDay]++;
+      sorted[at] = day;
+      sorted[at + 1] = opWho[i];
+      sorted[at + 2] = opArg[i];
+    }
     return sorted;
   }
 
-  /** Runs the script ops `sorted[from]`, … while they are dated before `before` and `to` is not reached; returns the next index. */
-  private runScripts(sorted: Int32Array, from: number, to: number, before: number): number {
-    const t = this.track;
-    const opDay = t.opDay;
-    const opWho = t.opWho;
-    const opArg = t.opArg;
-    let j = from;
-    for (; j < to; j++) {
-      const i = sorted[j];
-      const day = opDay[i];
+  /** Runs the script ops of `sorted` from row `from` while they are dated before `before`; returns the next row. */
+  private runScripts(sorted: Int32Array, from: number, before: number): number {
+    const end = sorted.length;
+    let j = 3 * from;
+    for (; j < end; j += 3) {
+      const day = sorted[j];
       if (day >= before) break;
-      const who = opWho[i];
+      const who = sorted[j + 1];
       const c = who >>> 4;
       this.rng.select(c);
-      this.runOp(c, day, who & 15, opArg[i]);
+      this.runOp(c, day, who & 15, sorted[j + 2]);
     }
-    return j;
+    return j / 3;
   }
 
   /** Emits imported events and script ops merged in date order (an imported event first on a tie). */
@@ -513,10 +521,10 @@ export abstract class HistoryReplay extends JourneyTransitions {
     for (let k = 0; k < order.length; k++) {
       const { e, i, d } = order[k];
       // script ops strictly before the imported event's day come first
-      j = this.runScripts(sorted, j, sorted.length, d);
+      j = this.runScripts(sorted, j, d);
       this.replayImported(e, i, d, idToSlot, slots);
     }
-    this.runScripts(sorted, j, sorted.length, Infinity);
+    this.runScripts(sorted, j, Infinity);
   }
 
   /** Emits and folds one imported history event (the `i`-th, dated day `d`). */
