@@ -42,6 +42,7 @@ export const PAST_PLAN_LEAD_DAYS = 30;
 export const PAST_PLAN_OPS = 13;
 
 type CpHistory = NonNullable<Parameters['opening']['cpHistory']>;
+type Writable<T> = { -readonly [K in keyof T]: T[K] };
 
 /** Day the script opens the child's current (or last) episode, as history.ts's scripts do. */
 function episodeStart(ch: OpeningChild | RecentlyClosedChild): number {
@@ -65,8 +66,9 @@ export function samplePastCpPlan(episode: number, dob: number, h: CpHistory, mon
 }
 
 /**
- * Gives the opening children and the recently closed their past CP plans (in place). Drawn after
- * the rest of the opening stock, so that it draws the same numbers with or without them.
+ * Gives the opening children and the recently closed their past CP plans, in place (the objects
+ * are the sampler's own, just built: a copy of each was a tenth of the sampling). Drawn after the
+ * rest of the opening stock, so that it draws the same numbers with or without them.
  */
 export function addPastCpPlans(children: OpeningChild[], closed: RecentlyClosedChild[], h: CpHistory | undefined, months: Duration, rng: UniformSource): void {
   if (h === undefined) return;
@@ -75,13 +77,13 @@ export function addPastCpPlans(children: OpeningChild[], closed: RecentlyClosedC
     const want = ch.state === 'cp' ? (ch.previousCpPlans ?? 0) > 0 : ch.state === 'cin' && rng.uniform() < h.pastPlanProbability;
     if (!want) continue;
     const plan = samplePastCpPlan(episodeStart(ch), ch.dateOfBirth, h, months, rng);
-    if (plan) children[i] = { ...ch, pastCpPlan: plan };
+    if (plan) (ch as Writable<OpeningChild>).pastCpPlan = plan;
   }
   for (let i = 0; i < closed.length; i++) {
     const ch = closed[i];
     if (ch.leftCare || !(rng.uniform() < h.pastPlanProbability)) continue;
     const plan = samplePastCpPlan(episodeStart(ch), ch.dateOfBirth, h, months, rng);
-    if (plan) closed[i] = { ...ch, pastCpPlan: plan };
+    if (plan) (ch as Writable<RecentlyClosedChild>).pastCpPlan = plan;
   }
 }
 
