@@ -55,6 +55,9 @@ import {
 import { ageYears, monthsToDays, plus1, plus18 } from './dayCache.ts';
 import { Emitters } from './emitters.ts';
 
+/** The factors handed to the emitter when events go as numbers (it does not read them). */
+const NO_FACTORS: Factors = [];
+
 /** Exit reasons below this (return home, SGO, CAO) can break down into a re-entry to care. */
 const REENTRY_REASONS = 3;
 
@@ -129,14 +132,24 @@ export abstract class JourneyTransitions extends Emitters {
     this.wake(c, addWorkingDays(day, wd));
   }
 
+  /** Factor indexes of the assessment being drawn (at most 6). */
+  private readonly factorPick = new Int32Array(6);
+
+  /** The factors identified at an assessment (the codes only when events are built as objects). */
   protected drawFactors(p: CompiledParameters, nfa: boolean): Factors {
     const rng = this.rng;
     const n = nfa ? 1 : Math.min(6, 1 + poisson(rng, p.factorsMean - 1));
-    const out: (typeof FACTOR_CODES)[number][] = [];
-    for (let tries = 0; out.length < n && tries < 50; tries++) {
-      const f = FACTOR_CODES[p.factors.sample(rng)];
-      if (!out.includes(f)) out.push(f);
+    const picked = this.factorPick;
+    let count = 0;
+    for (let tries = 0; count < n && tries < 50; tries++) {
+      const f = p.factors.sample(rng);
+      let seen = false;
+      for (let i = 0; i < count; i++) if (picked[i] === f) seen = true;
+      if (!seen) picked[count++] = f;
     }
+    if (this.asFields) return NO_FACTORS;
+    const out: (typeof FACTOR_CODES)[number][] = [];
+    for (let i = 0; i < count; i++) out.push(FACTOR_CODES[picked[i]]);
     return out;
   }
 
