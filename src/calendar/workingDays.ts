@@ -90,6 +90,8 @@ export function isWorkingDay(day: number): boolean {
 const SPAN_START = dayOf(1990, 1, 1);
 const SPAN_END = dayOf(2101, 1, 1);
 let prefix: Int32Array | undefined;
+/** firstAt[k]: the first index i of `prefix` with prefix[i] >= k (the k-th working day is SPAN_START + i - 1). */
+let firstAt: Int32Array | undefined;
 
 function prefixCounts(): Int32Array {
   if (prefix) return prefix;
@@ -103,6 +105,9 @@ function prefixCounts(): Int32Array {
     p[i + 1] = p[i] + (w !== 0 && w !== 6 && !holidays.has(d) ? 1 : 0);
   }
   prefix = p;
+  const f = new Int32Array(p[n] + 1);
+  for (let i = n; i >= 0; i--) f[p[i]] = i;
+  firstAt = f;
   return p;
 }
 
@@ -127,7 +132,13 @@ export function addWorkingDays(from: number, n: number): number {
   checkSpan(from);
   const p = prefixCounts();
   const target = p[from - SPAN_START + 1] + n;
-  // binary search for the first day whose inclusive count reaches target
+  // the first day whose inclusive count reaches target (it lies after `from`, whose count is below it)
+  const f = firstAt!;
+  if ((target | 0) === target) {
+    if (target >= f.length) throw new RangeError('working-day arithmetic ran past 2100');
+    return SPAN_START + f[target] - 1;
+  }
+  // a count that is not a whole number: search for it
   let lo = from - SPAN_START + 1;
   let hi = p.length - 1;
   while (lo < hi) {
