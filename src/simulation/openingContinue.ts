@@ -5,7 +5,7 @@
  */
 import { addWorkingDays, workingDaysBetween } from '../calendar/index.ts';
 import { Categorical } from './distributions.ts';
-import { ASSESS_OUT, CONTACT_OUT, EXIT_AGE18, S47_OUT } from './compile.ts';
+import { ASSESS_OUT, CONTACT_OUT, type CompiledParameters, EXIT_AGE18, S47_OUT } from './compile.ts';
 import { DAYS_PER_MONTH } from './openingStock.ts';
 import { ageBandIndex } from './parameterLists.ts';
 import {
@@ -43,69 +43,75 @@ import {
 import { CareLeaverStatus } from './careLeavers.ts';
 
 export abstract class OpeningContinuation extends CareLeaverStatus {
-  /** Continues every opening child's journey from the state its history implies. */
+  /**
+   * Continues every opening child's journey from the state its history implies (one call a
+   * child: the loop stays small when V8 optimises it in the middle of a run).
+   */
   protected continueOpening(slots: readonly number[]): void {
-    const t = this.track;
     const now = this.startDay;
     const p = this.compiled[0];
-    for (const c of slots) {
-      this.rng.select(c);
-      const f = t.flags[c];
-      const rng = this.rng;
-      if (now >= this.b18[c]) {
-        // aged 18 or over at the start: everything open ends on the first day
-        if (f & H_CARE) {
-          if (!(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
-          this.exitReason[c] = EXIT_AGE18;
-          this.exitDay[c] = now;
-          this.leaveCare(c, now);
-          continue;
-        }
-        if (f & H_CP) this.eSimple(c, now, 'CpPlanEnded');
-        if (f & H_CIN) this.eSimple(c, now, 'CinPlanEnded');
-        if (f & H_EPISODE && !(f & H_CLOSED)) this.eClosed(c, now, RC.RC7, false);
-        this.release(c);
-        continue;
-      }
-      // subordinate open items are ended on the first day when a stronger state is open
-      const strong = f & (H_CARE | H_CP | H_AWAIT_CP | H_AWAIT_ICPC | H_S47 | H_CIN);
-      if (f & H_CONTACT && f & (H_EPISODE | H_CARE)) this.eContactConcluded(c, now, CONTACT_OUT.nfa);
-      if (f & H_ASSESS && strong) this.eAuthorised(c, now, [], ASSESS_OUT.cin);
-      if (f & H_S47 && f & (H_CARE | H_CP)) this.eS47Concluded(c, now, S47_OUT.cin);
-      if (f & H_CIN && f & (H_CARE | H_CP)) this.eSimple(c, now, 'CinPlanEnded');
-      if (f & H_CP && f & H_CARE) this.eSimple(c, now, 'CpPlanEnded');
+    for (const c of slots) this.continueChild(c, now, p);
+  }
 
-      if (f & H_CARE && !(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
-      // a child who left care by return home, SGO or CAO before the start may still come back
-      if (!(f & H_CARE) && t.careLeft[c] !== NO_DAY) this.armReentry(c, t.careLeft[c], now, t.careLeftReason[c], p);
-      if (f & H_CARE) this.continueCare(c, t.careSince[c]);
-      else if (f & H_CP) this.continuePlan(c, t.cpSince[c], S_CP);
-      else if (f & H_AWAIT_CP) this.startCp(c, now, p);
-      else if (f & H_AWAIT_ICPC) {
-        const e = Math.max(0, workingDaysBetween(t.strategy[c], now - 1));
-        const wd = Math.max(e + 1, Math.round(p.icpcDays.sampleAbove(rng, e)));
-        this.state[c] = S_ICPC_DUE;
-        this.wake(c, Math.max(now, addWorkingDays(t.strategy[c], wd)));
-      } else if (f & H_S47) this.continueS47(c, t.strategy[c] === NO_DAY ? now : t.strategy[c]);
-      else if (f & H_CIN) this.continuePlan(c, t.cinSince[c], S_CIN);
-      else if (f & H_ASSESS) this.continueAssessment(c, t.assessSince[c]);
-      else if (f & H_EPISODE && !(f & H_CLOSED)) {
-        if (t.assessSince[c] < t.episodeSince[c]) this.startAssessment(c, now, p);
-        else {
-          // open after an assessment or plan, with nothing active: closes after a CIN-like spell
-          const a = (now - t.lastActivity[c]) / DAYS_PER_MONTH;
-          const end = t.lastActivity[c] + monthsToDays(p.cinMonths.sampleAbove(rng, a));
-          this.state[c] = S_OPEN_IDLE;
-          this.wake(c, Math.min(this.b18[c], Math.max(now, end)));
-        }
-      } else if (f & H_CONTACT) {
-        this.state[c] = S_CONTACT;
-        this.wake(c, this.workingOnOrAfter(now));
-      } else if (f & H_CLOSED && t.closeReason[c] >= RC.RC7 && this.flags[c] & F_KNOWN) {
-        const elapsed = (now - t.closedOn[c]) / DAYS_PER_MONTH;
-        this.scheduleRecontact(c, now, p, elapsed);
-      } else this.awaitReentryOrRelease(c, now);
+  /** Continues opening child `c` on the first day `now` (month-0 parameters `p`). */
+  protected continueChild(c: number, now: number, p: CompiledParameters): void {
+    const t = this.track;
+    this.rng.select(c);
+    const f = t.flags[c];
+    const rng = this.rng;
+    if (now >= this.b18[c]) {
+      // aged 18 or over at the start: everything open ends on the first day
+      if (f & H_CARE) {
+        if (!(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
+        this.exitReason[c] = EXIT_AGE18;
+        this.exitDay[c] = now;
+        this.leaveCare(c, now);
+        return;
+      }
+      if (f & H_CP) this.eSimple(c, now, 'CpPlanEnded');
+      if (f & H_CIN) this.eSimple(c, now, 'CinPlanEnded');
+      if (f & H_EPISODE && !(f & H_CLOSED)) this.eClosed(c, now, RC.RC7, false);
+      this.release(c);
+      return;
     }
+    // subordinate open items are ended on the first day when a stronger state is open
+    const strong = f & (H_CARE | H_CP | H_AWAIT_CP | H_AWAIT_ICPC | H_S47 | H_CIN);
+    if (f & H_CONTACT && f & (H_EPISODE | H_CARE)) this.eContactConcluded(c, now, CONTACT_OUT.nfa);
+    if (f & H_ASSESS && strong) this.eAuthorised(c, now, [], ASSESS_OUT.cin);
+    if (f & H_S47 && f & (H_CARE | H_CP)) this.eS47Concluded(c, now, S47_OUT.cin);
+    if (f & H_CIN && f & (H_CARE | H_CP)) this.eSimple(c, now, 'CinPlanEnded');
+    if (f & H_CP && f & H_CARE) this.eSimple(c, now, 'CpPlanEnded');
+
+    if (f & H_CARE && !(f & H_EPISODE)) this.flags[c] |= F_NO_EPISODE;
+    // a child who left care by return home, SGO or CAO before the start may still come back
+    if (!(f & H_CARE) && t.careLeft[c] !== NO_DAY) this.armReentry(c, t.careLeft[c], now, t.careLeftReason[c], p);
+    if (f & H_CARE) this.continueCare(c, t.careSince[c]);
+    else if (f & H_CP) this.continuePlan(c, t.cpSince[c], S_CP);
+    else if (f & H_AWAIT_CP) this.startCp(c, now, p);
+    else if (f & H_AWAIT_ICPC) {
+      const e = Math.max(0, workingDaysBetween(t.strategy[c], now - 1));
+      const wd = Math.max(e + 1, Math.round(p.icpcDays.sampleAbove(rng, e)));
+      this.state[c] = S_ICPC_DUE;
+      this.wake(c, Math.max(now, addWorkingDays(t.strategy[c], wd)));
+    } else if (f & H_S47) this.continueS47(c, t.strategy[c] === NO_DAY ? now : t.strategy[c]);
+    else if (f & H_CIN) this.continuePlan(c, t.cinSince[c], S_CIN);
+    else if (f & H_ASSESS) this.continueAssessment(c, t.assessSince[c]);
+    else if (f & H_EPISODE && !(f & H_CLOSED)) {
+      if (t.assessSince[c] < t.episodeSince[c]) this.startAssessment(c, now, p);
+      else {
+        // open after an assessment or plan, with nothing active: closes after a CIN-like spell
+        const a = (now - t.lastActivity[c]) / DAYS_PER_MONTH;
+        const end = t.lastActivity[c] + monthsToDays(p.cinMonths.sampleAbove(rng, a));
+        this.state[c] = S_OPEN_IDLE;
+        this.wake(c, Math.min(this.b18[c], Math.max(now, end)));
+      }
+    } else if (f & H_CONTACT) {
+      this.state[c] = S_CONTACT;
+      this.wake(c, this.workingOnOrAfter(now));
+    } else if (f & H_CLOSED && t.closeReason[c] >= RC.RC7 && this.flags[c] & F_KNOWN) {
+      const elapsed = (now - t.closedOn[c]) / DAYS_PER_MONTH;
+      this.scheduleRecontact(c, now, p, elapsed);
+    } else this.awaitReentryOrRelease(c, now);
   }
 
   protected continueCare(c: number, since: number): void {
