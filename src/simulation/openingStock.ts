@@ -269,65 +269,75 @@ class StockSampler {
 
   /** `n` children on CP or CIN plans. */
   plan(n: number, ages: Categorical, months: CompiledParameters['cpMonths'], state: 'cp' | 'cin', what: string): void {
-    const { c, o, rng, startDay } = this;
     const tick = this.guard(n, what);
     const windowDays = Math.round(6 * DAYS_PER_YEAR);
     for (let k = 0; k < n; ) {
       tick();
-      const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
-      const age = ages.sample(rng);
-      const dob = birthDateForAge(since, age, rng);
-      const b18 = addYears(dob, 18);
-      if (b18 <= startDay) continue;
-      const end = Math.min(b18, since + monthsToDays(months.sample(rng)));
-      if (end < startDay) continue;
-      k++;
-      let previous = 0;
-      if (state === 'cp') while (previous < 5 && rng.uniform() < (previous === 0 ? o.cpRepeatProbability : 0.25)) previous++;
-      this.children.push({
-        childId: this.nextId(),
-        dateOfBirth: dob,
-        sex: sexOf(c, rng),
-        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
-        uasc: false,
-        state,
-        since,
-        previousCpPlans: state === 'cp' ? previous : undefined,
-        lastReferral: Math.max(dob, since - Math.round((state === 'cp' ? 45 : 40) + rng.uniform() * 30)),
-        cinActivity: state === 'cin' ? 'plan' : undefined,
-      });
+      if (this.planChild(ages, months, state, windowDays)) k++;
     }
+  }
+
+  /** One draw of a child on a plan: added, and true, when the plan is still open at the start. */
+  private planChild(ages: Categorical, months: CompiledParameters['cpMonths'], state: 'cp' | 'cin', windowDays: number): boolean {
+    const { c, o, rng, startDay } = this;
+    const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+    const age = ages.sample(rng);
+    const dob = birthDateForAge(since, age, rng);
+    const b18 = addYears(dob, 18);
+    if (b18 <= startDay) return false;
+    const end = Math.min(b18, since + monthsToDays(months.sample(rng)));
+    if (end < startDay) return false;
+    let previous = 0;
+    if (state === 'cp') while (previous < 5 && rng.uniform() < (previous === 0 ? o.cpRepeatProbability : 0.25)) previous++;
+    this.children.push({
+      childId: this.nextId(),
+      dateOfBirth: dob,
+      sex: sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      uasc: false,
+      state,
+      since,
+      previousCpPlans: state === 'cp' ? previous : undefined,
+      lastReferral: Math.max(dob, since - Math.round((state === 'cp' ? 45 : 40) + rng.uniform() * 30)),
+      cinActivity: state === 'cin' ? 'plan' : undefined,
+    });
+    return true;
   }
 
   /** `n` assessments or S47 enquiries in progress. */
   inProgress(n: number, activity: 'assessment' | 's47'): void {
-    const { c, rng, startDay } = this;
     const tick = this.guard(n, activity === 'assessment' ? 'open assessments' : 'open Section 47 enquiries');
-    const windowDays = 200;
     for (let k = 0; k < n; ) {
       tick();
-      const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
-      let wd: number;
-      if (activity === 'assessment') wd = c.assessmentDays.sample(rng);
-      else wd = c.s47Outcome.sample(rng) === S47_OUT.icpc ? c.icpcDays.sample(rng) : c.s47Days.sample(rng);
-      const end = addWorkingDays(since, Math.max(1, Math.round(wd)));
-      if (end < startDay) continue;
-      const age = c.contactAge.sample(rng);
-      const dob = birthDateForAge(since, age, rng);
-      if (addYears(dob, 18) <= startDay) continue;
-      k++;
-      this.children.push({
-        childId: this.nextId(),
-        dateOfBirth: dob,
-        sex: sexOf(c, rng),
-        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
-        uasc: false,
-        state: 'cin',
-        since,
-        cinActivity: activity,
-        lastReferral: activity === 'assessment' ? since : Math.max(dob, since - Math.round(20 + rng.uniform() * 30)),
-      });
+      if (this.inProgressChild(activity)) k++;
     }
+  }
+
+  /** One draw of a child with an assessment or S47 enquiry: added, and true, when it is still open at the start. */
+  private inProgressChild(activity: 'assessment' | 's47'): boolean {
+    const { c, rng, startDay } = this;
+    const windowDays = 200;
+    const since = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+    let wd: number;
+    if (activity === 'assessment') wd = c.assessmentDays.sample(rng);
+    else wd = c.s47Outcome.sample(rng) === S47_OUT.icpc ? c.icpcDays.sample(rng) : c.s47Days.sample(rng);
+    const end = addWorkingDays(since, Math.max(1, Math.round(wd)));
+    if (end < startDay) return false;
+    const age = c.contactAge.sample(rng);
+    const dob = birthDateForAge(since, age, rng);
+    if (addYears(dob, 18) <= startDay) return false;
+    this.children.push({
+      childId: this.nextId(),
+      dateOfBirth: dob,
+      sex: sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      uasc: false,
+      state: 'cin',
+      since,
+      cinActivity: activity,
+      lastReferral: activity === 'assessment' ? since : Math.max(dob, since - Math.round(20 + rng.uniform() * 30)),
+    });
+    return true;
   }
 
   /**
@@ -336,33 +346,37 @@ class StockSampler {
    * (RC9), or closure after a plan (RC7).
    */
   recentlyClosed(nClosed: number): void {
-    const { c, rng, startDay } = this;
+    const c = this.c;
     const pa = c.assessmentOutcome.probabilities;
     const closeMix = new Categorical([c.referralNfa, (1 - c.referralNfa) * pa[ASSESS_OUT.nfa], (1 - c.referralNfa) * pa[ASSESS_OUT.earlyHelp], (1 - c.referralNfa) * (pa[ASSESS_OUT.cin] + pa[ASSESS_OUT.s47])]);
     const windowDays = Math.round(CLOSED_WINDOW_MONTHS * DAYS_PER_MONTH);
-    for (let k = 0; k < nClosed; k++) {
-      const closedOn = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
-      const kind = closeMix.sample(rng);
-      let episodeDays: number;
-      if (kind === 0) episodeDays = Math.round(c.referralNfaDays.sample(rng) * 1.4);
-      else if (kind === 3) episodeDays = monthsToDays(c.cinMonths.sample(rng)) + 45;
-      else episodeDays = Math.round(c.assessmentDays.sample(rng) * 1.4);
-      const lastReferral = closedOn - episodeDays;
-      let dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
-      // a child must still be under 18 when the case closes
-      for (let tries = 0; addYears(dob, 18) <= closedOn && tries < 100; tries++) dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
-      if (addYears(dob, 18) <= closedOn) dob = birthDateForAge(lastReferral, 0, rng);
-      this.closed.push({
-        childId: this.nextId(),
-        dateOfBirth: dob,
-        sex: sexOf(c, rng),
-        ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
-        lastReferral,
-        closedOn,
-        closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
-        referralNfa: kind === 0 ? true : undefined,
-      });
-    }
+    for (let k = 0; k < nClosed; k++) this.closedCase(closeMix, windowDays);
+  }
+
+  /** One case closed in the `windowDays` before the start, of a kind drawn from `closeMix`. */
+  private closedCase(closeMix: Categorical, windowDays: number): void {
+    const { c, rng, startDay } = this;
+    const closedOn = workingDayOnOrBefore(startDay - 1 - Math.floor(rng.uniform() * windowDays));
+    const kind = closeMix.sample(rng);
+    let episodeDays: number;
+    if (kind === 0) episodeDays = Math.round(c.referralNfaDays.sample(rng) * 1.4);
+    else if (kind === 3) episodeDays = monthsToDays(c.cinMonths.sample(rng)) + 45;
+    else episodeDays = Math.round(c.assessmentDays.sample(rng) * 1.4);
+    const lastReferral = closedOn - episodeDays;
+    let dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+    // a child must still be under 18 when the case closes
+    for (let tries = 0; addYears(dob, 18) <= closedOn && tries < 100; tries++) dob = birthDateForAge(lastReferral, c.contactAge.sample(rng), rng);
+    if (addYears(dob, 18) <= closedOn) dob = birthDateForAge(lastReferral, 0, rng);
+    this.closed.push({
+      childId: this.nextId(),
+      dateOfBirth: dob,
+      sex: sexOf(c, rng),
+      ethnicity: ETHNICITY_CODES[c.ethnicity.sample(rng)],
+      lastReferral,
+      closedOn,
+      closureReason: kind === 2 ? 'RC9' : kind === 3 ? 'RC7' : 'RC8',
+      referralNfa: kind === 0 ? true : undefined,
+    });
   }
 
   /**
