@@ -18,6 +18,8 @@ import {
   monthIndexOfDay,
   monthIndexOfIso,
   monthKey,
+  strictDayOfBytes,
+  strictDayOfIso,
   parseIsoDate,
   parseMonth,
   tryParseIsoDate,
@@ -176,6 +178,30 @@ describe('dates', () => {
     expect(tryParseIsoDate('2024-02-29')).toBe(d('2024-03-01') - 1);
     expect(tryParseIsoDate('2000-02-29')).toBeDefined();
     expect(() => parseIsoDate('2023-02-30')).toThrow(/2023-02-30/);
+  });
+
+  it('reads a date from the bytes of a line exactly as the schema reads it: a real date YYYY-MM-DD or nothing', () => {
+    const enc = new TextEncoder();
+    const read = (s: string): number => {
+      const bytes = enc.encode(`"date":"${s}",`);
+      return strictDayOfBytes(bytes, 8, 8 + bytes.length - 10);
+    };
+    const digits = fc.stringMatching(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
+    const near = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
+      ([y, m, dd]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(dd).padStart(2, '0')}`,
+    );
+    const odd = fc.oneof(fc.string({ maxLength: 12 }), fc.constantFrom('2023-02-29', '2024-02-29', '2023-1-01', '2023-01-1 ', '+023-01-01', '2023/01/01', '2023-01-0a', ' 023-01-01'));
+    fc.assert(
+      fc.property(fc.oneof(digits, near, odd), (s) => {
+        if (!/^[\x20-\x7e]*$/.test(s)) return;
+        const real = tryParseIsoDate(s);
+        const got = read(s);
+        if (real === undefined) expect(got, s).toBeNaN();
+        else expect(got, s).toBe(real);
+        expect(Object.is(got, strictDayOfIso(s)) || (Number.isNaN(got) && Number.isNaN(strictDayOfIso(s))), s).toBe(true);
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('months: keys, first and last days, month indexes', () => {
