@@ -48,9 +48,30 @@
  * Children can cycle: referred again after closure, a second CP plan, back into care.
  */
 import { dayOfIso } from '../calendar/civil.ts';
-import { SCHEMA_VERSION } from './eventTypes.ts';
+import { EVENT_TYPES, SCHEMA_VERSION } from './eventTypes.ts';
 import type { CaseEvent, NewEvent } from './schema.ts';
 import { ChildIndex } from './childIndex.ts';
+import {
+  T_ASSESSMENT_AUTHORISED,
+  T_ASSESSMENT_STARTED,
+  T_CARE_ENDED,
+  T_CARE_STARTED,
+  T_CASE_CLOSED,
+  T_CHILD_REGISTERED,
+  T_CIN_PLAN_ENDED,
+  T_CIN_PLAN_STARTED,
+  T_CONTACT_CONCLUDED,
+  T_CONTACT_RECEIVED,
+  T_CP_PLAN_ENDED,
+  T_CP_PLAN_STARTED,
+  T_EPISODE_CHANGED,
+  T_ICPC_HELD,
+  T_LEAVER_STATUS,
+  T_REFERRAL_ACCEPTED,
+  T_S47_CONCLUDED,
+  T_S47_STARTED,
+  T_STRATEGY_DISCUSSION,
+} from './fields.ts';
 
 export { dayOfIso };
 
@@ -343,15 +364,20 @@ const J_CIN = 32;
 const J_CP = 64;
 const J_LOOKED_AFTER = 128;
 
+/** Index in `EVENT_TYPES` of each type name. */
+const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
+
 /**
  * Validates a whole log in global order, keeping one small state per child: children are
  * numbered densely (`ChildIndex`) and their states kept in typed arrays, so a log of millions of
  * events costs no Map lookup or state object per event. The rules are `checkAndApply`'s: an
  * event the fast check here is not sure of goes through `checkAndApply` on the child's state as
  * an object, which gives the error (or, if it accepts the event, the new state).
+ *
+ * An event can be checked as an object (`check`) or as numbers (`checkNumbers`, for a reader
+ * that reads them from the log's bytes and numbers children with the same `ChildIndex`).
  */
 export class JourneyValidator {
-  private readonly ids = new ChildIndex();
   private cap = 0;
   private flags = new Uint8Array(0);
   private version = new Int32Array(0);
@@ -365,10 +391,12 @@ export class JourneyValidator {
   private lastDate = '';
   private lastDateDay = Number.NaN;
 
+  /** @param ids the numbering of children (shared with a reader that hands events over as numbers) */
+  constructor(private readonly ids: ChildIndex = new ChildIndex()) {}
+
   /** Throws `JourneyRuleError` if `event` may not follow its stream's earlier events; otherwise records it. */
   check(event: CaseEvent): void {
     const k = this.ids.get(event.childId);
-    if (k >= this.cap) this.grow(k + 1);
     const date = event.date;
     let day = this.lastDateDay;
     if (date !== this.lastDate) {
@@ -376,87 +404,104 @@ export class JourneyValidator {
       this.lastDate = date;
       this.lastDateDay = day;
     }
+    const type = TYPE_INDEX.get(event.type) ?? -1;
+    const dob = event.type === 'ChildRegistered' ? dayOfIso(event.dateOfBirth) : Number.NaN;
+    const plans = event.type === 'CpPlanStarted' ? event.previousPlans : 0;
+    // anything out of the ordinary (a broken rule, a new type) is decided by checkAndApply
+    if (!this.checkNumbers(type, k, day, event.version, plans, dob)) this.slow(k, event);
+  }
+
+  /**
+   * The fast check of an event given as numbers: its type's index in `EVENT_TYPES`, its child's
+   * number, its day number, its version, and (where its type has them) its `previousPlans` and
+   * the day number of its `dateOfBirth`. True when the event follows its stream's earlier events
+   * (it is then recorded); false when this check is not sure, and the event must go to `check`
+   * as an object, which decides (and records it, or throws the broken rule).
+   */
+  checkNumbers(type: number, k: number, day: number, version: number, previousPlans: number, dob: number): boolean {
+    if (k >= this.cap) this.grow(k + 1);
     const f = this.flags[k];
     const v = this.version[k];
-    // anything out of the ordinary (a broken rule, a new type) is decided by checkAndApply
-    if (event.version !== v + 1 || !(day >= this.lastDay[k])) return this.slow(k, event);
+    if (version !== v + 1 || !(day >= this.lastDay[k])) return false;
     let next: number;
-    switch (event.type) {
-      case 'ChildRegistered':
-        if (f & J_REGISTERED) return this.slow(k, event);
-        this.dob[k] = dayOfIso(event.dateOfBirth);
+    switch (type) {
+      case T_CHILD_REGISTERED:
+        if (f & J_REGISTERED) return false;
+        this.dob[k] = dob;
         next = f | J_REGISTERED;
         break;
-      case 'ContactReceived':
+      case T_CONTACT_RECEIVED:
         next = (f & (J_REGISTERED | J_CONTACT)) === J_REGISTERED ? f | J_CONTACT : -1;
         break;
-      case 'ContactConcluded':
+      case T_CONTACT_CONCLUDED:
         next = (f & (J_REGISTERED | J_CONTACT)) === (J_REGISTERED | J_CONTACT) ? f & ~J_CONTACT : -1;
         break;
-      case 'ReferralAccepted':
+      case T_REFERRAL_ACCEPTED:
         next = (f & (J_REGISTERED | J_CASE)) === J_REGISTERED ? f | J_CASE : -1;
         if (next >= 0) this.referrals[k]++;
         break;
-      case 'AssessmentStarted':
+      case T_ASSESSMENT_STARTED:
         next = (f & (J_REGISTERED | J_CASE | J_ASSESSMENT)) === (J_REGISTERED | J_CASE) ? f | J_ASSESSMENT : -1;
         break;
-      case 'AssessmentAuthorised':
+      case T_ASSESSMENT_AUTHORISED:
         next = (f & (J_REGISTERED | J_ASSESSMENT)) === (J_REGISTERED | J_ASSESSMENT) ? f & ~J_ASSESSMENT : -1;
         break;
-      case 'StrategyDiscussionHeld':
-      case 'IcpcHeld':
+      case T_STRATEGY_DISCUSSION:
+      case T_ICPC_HELD:
         next = (f & (J_REGISTERED | J_CASE)) === (J_REGISTERED | J_CASE) ? f : -1;
         break;
-      case 'Section47Started':
+      case T_S47_STARTED:
         next = (f & (J_REGISTERED | J_CASE | J_S47)) === (J_REGISTERED | J_CASE) ? f | J_S47 : -1;
         break;
-      case 'Section47Concluded':
+      case T_S47_CONCLUDED:
         next = (f & (J_REGISTERED | J_S47)) === (J_REGISTERED | J_S47) ? f & ~J_S47 : -1;
         break;
-      case 'CinPlanStarted':
+      case T_CIN_PLAN_STARTED:
         next = (f & (J_REGISTERED | J_CIN)) === J_REGISTERED ? f | J_CIN : -1;
         break;
-      case 'CinPlanEnded':
+      case T_CIN_PLAN_ENDED:
         next = (f & (J_REGISTERED | J_CIN)) === (J_REGISTERED | J_CIN) ? f & ~J_CIN : -1;
         break;
-      case 'CpPlanStarted': {
+      case T_CP_PLAN_STARTED: {
         const plans = this.cpPlans[k];
-        if ((f & (J_REGISTERED | J_CP)) !== J_REGISTERED || (plans >= 0 && event.previousPlans !== plans)) return this.slow(k, event);
-        this.cpPlans[k] = event.previousPlans + 1;
+        if ((f & (J_REGISTERED | J_CP)) !== J_REGISTERED || (plans >= 0 && previousPlans !== plans)) return false;
+        this.cpPlans[k] = previousPlans + 1;
         next = f | J_CP;
         break;
       }
-      case 'CpPlanEnded':
+      case T_CP_PLAN_ENDED:
         next = (f & (J_REGISTERED | J_CP)) === (J_REGISTERED | J_CP) ? f & ~J_CP : -1;
         break;
-      case 'PeriodOfCareStarted':
+      case T_CARE_STARTED:
         next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === J_REGISTERED ? f | J_LOOKED_AFTER : -1;
         if (next >= 0) this.periodsOfCare[k]++;
         break;
-      case 'EpisodeChanged':
+      case T_EPISODE_CHANGED:
         next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === (J_REGISTERED | J_LOOKED_AFTER) ? f : -1;
         break;
-      case 'PeriodOfCareEnded':
+      case T_CARE_ENDED:
         next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === (J_REGISTERED | J_LOOKED_AFTER) ? f & ~J_LOOKED_AFTER : -1;
         break;
-      case 'CaseClosed':
+      case T_CASE_CLOSED:
         next = (f & (J_REGISTERED | J_CASE | J_ASSESSMENT | J_S47 | J_CIN | J_CP | J_LOOKED_AFTER)) === (J_REGISTERED | J_CASE) ? f & ~J_CASE : -1;
         break;
-      case 'CareLeaverStatusRecorded':
+      case T_LEAVER_STATUS:
         next = (f & (J_REGISTERED | J_LOOKED_AFTER)) === J_REGISTERED ? f : -1;
         break;
       default:
         next = -1;
     }
-    if (next < 0) return this.slow(k, event);
+    if (next < 0) return false;
     if (v === 0) this.seen++;
     this.flags[k] = next;
     this.version[k] = v + 1;
     this.lastDay[k] = day;
+    return true;
   }
 
   /** `checkAndApply` on child `k`'s state as an object: throws the broken rule, or stores the new state. */
   private slow(k: number, event: CaseEvent): void {
+    if (k >= this.cap) this.grow(k + 1);
     const state = this.stateOf(k, event.childId);
     checkAndApply(state, event);
     if (this.version[k] === 0) this.seen++;
