@@ -9,6 +9,9 @@ import { ByteJsonParser, NOT_PARSED } from '../src/store/fastJson.ts';
 import { fastEventTypes, fastParseEvent, isPlainValidEvent, isPlainValidParsed, schemaStrings } from '../src/store/fastEvent.ts';
 import { EVENT_TYPES, parseEvent, type CaseEvent } from '../src/events/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
+import { ChildIndex } from '../src/events/childIndex.ts';
+import { envelopeFields, F_CHILD, F_DATE, F_DATE_OF_BIRTH, F_PREVIOUS_PLANS, F_TYPE, F_VERSION } from '../src/store/envelope.ts';
+import { tryParseIsoDate } from '../src/calendar/index.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 
 const enc = new TextEncoder();
@@ -84,6 +87,49 @@ describe('ByteJsonParser', () => {
     const p = new ByteJsonParser(schemaStrings());
     const bad = LOG.filter((e) => !sameJson(parseLine(p, JSON.stringify(e)), e));
     expect(bad).toEqual([]);
+  });
+
+  it('hands over an event line’s type, child, date, version, date of birth and earlier CP plans as the numbers its object gives', () => {
+    const ids = new ChildIndex();
+    const p = new ByteJsonParser(schemaStrings(), envelopeFields(ids));
+    const expected = new ChildIndex();
+    // twice over: the second time every string (and its number) comes from the parser's cache
+    for (const e of [...LOG, ...LOG]) {
+      expect(sameJson(parseLine(p, JSON.stringify(e)), e)).toBe(true);
+      const at = p.shape.fieldAt;
+      const n = p.numbers;
+      expect(n[F_TYPE]).toBe(EVENT_TYPES.indexOf(e.type));
+      expect(n[F_CHILD]).toBe(expected.get(e.childId));
+      expect(n[F_DATE]).toBe(tryParseIsoDate(e.date));
+      expect(n[F_VERSION]).toBe(e.version);
+      if (e.type === 'ChildRegistered') expect(n[F_DATE_OF_BIRTH]).toBe(tryParseIsoDate(e.dateOfBirth));
+      else expect(at[F_DATE_OF_BIRTH]).toBe(-1);
+      if (e.type === 'CpPlanStarted') expect(n[F_PREVIOUS_PLANS]).toBe(e.previousPlans);
+      else expect(at[F_PREVIOUS_PLANS]).toBe(-1);
+    }
+    expect(ids.count).toBe(expected.count);
+  });
+
+  it('reads a malformed type, child id or date as no number, and still parses the line as JSON.parse does', () => {
+    const ids = new ChildIndex();
+    const p = new ByteJsonParser(schemaStrings(), envelopeFields(ids));
+    // an integer value stands for itself (the schema, checked before any number is used, refuses it)
+    const cases: [string, number, number][] = [
+      ['{"type":"ChildRegistred","childId":"N1","date":"2023-01-01"}', F_TYPE, NaN],
+      ['{"type":"ChildRegistered","childId":"N1","date":"2023-02-30"}', F_DATE, NaN],
+      ['{"type":"ChildRegistered","childId":"N1","date":"2023-1-01"}', F_DATE, NaN],
+      ['{"type":"ChildRegistered","childId":"N1","date":"2023-01-01 "}', F_DATE, NaN],
+      ['{"type":"ChildRegistered","childId":"N1","date":20230101}', F_DATE, 20230101],
+      ['{"type":"ChildRegistered","childId":1,"date":"2023-01-01"}', F_CHILD, 1],
+      ['{"type":"ChildRegistered","childId":null,"date":"2023-01-01"}', F_CHILD, NaN],
+    ];
+    for (let round = 0; round < 2; round++) {
+      // the second time round the strings come from the cache, with their numbers
+      for (const [line, field, number] of cases) {
+        expect(parseLine(p, line), line).toEqual(JSON.parse(line));
+        expect(p.numbers[field], line).toBe(number);
+      }
+    }
   });
 
   it('keeps its guesses when the buffer it read from is overwritten', () => {

@@ -8,7 +8,7 @@ import { NdjsonFileStore } from '../src/node/fileStore.ts';
 import { NdjsonWriter, readNdjsonEvents } from '../src/node/ndjson.ts';
 import { replayLog } from '../src/node/replay.ts';
 import { sampleCommand, sampleLog } from './helpers/sample.ts';
-import { EventValidationError, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
+import { EventValidationError, parseEvent, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
 import { JourneyRuleError } from '../src/events/journey.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'caseflow-store-'));
@@ -276,6 +276,42 @@ describe('NdjsonFileStore on disk', () => {
     s2.close();
     expect(lines(path)).toHaveLength(4);
     expect(new NdjsonFileStore(path).position).toBe(4);
+  });
+
+  it('refuses an impossible date or a malformed child id in a replayed log with the schema’s own message', () => {
+    const good = [...sampleLog({ seed: 7, children: 3, events: 12 })];
+    const damages: [string, (e: Record<string, unknown>) => void][] = [
+      ['30 February', (e) => (e.date = '2023-02-30')],
+      ['one-digit month', (e) => (e.date = '2023-2-01')],
+      ['date as a number', (e) => (e.date = 20230201)],
+      ['empty child id', (e) => (e.childId = '')],
+      ['child id too long', (e) => (e.childId = 'N'.repeat(65))],
+      ['child id as a number', (e) => (e.childId = 12)],
+      ['unknown type', (e) => (e.type = 'ChildRegistred')],
+    ];
+    for (const [name, damage] of damages) {
+      const bad = { ...(good[5] as unknown as Record<string, unknown>) };
+      damage(bad);
+      let expected = '';
+      try {
+        parseEvent(bad);
+      } catch (err) {
+        expected = `${typeof bad.type === 'string' ? bad.type + ' ' : ''}event fails the schema: ${(err as Error).message}`;
+      }
+      expect(expected, name).not.toBe('');
+      const path = tmpFile(name.replace(/ /g, '-'));
+      writeFileSync(path, [...good.slice(0, 5).map((e) => JSON.stringify(e)), JSON.stringify(bad)].join('\n') + '\n');
+      for (const validate of ['full', 'schema'] as const) {
+        try {
+          replayLog(path, [() => {}], { validate });
+          expect.unreachable(name);
+        } catch (err) {
+          expect(err, name).toBeInstanceOf(LogFormatError);
+          expect((err as LogFormatError).line, name).toBe(6);
+          expect((err as LogFormatError).reason, name).toBe(expected);
+        }
+      }
+    }
   });
 
   it('refuses to open a log with a malformed line anywhere else, naming the file, the line and the reason', () => {

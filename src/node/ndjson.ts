@@ -22,6 +22,8 @@ import { openInput, simulatedDiskFull, stagedPath, tempPathBeside, withPath } fr
 import { badByte, firstInvalidUtf8, lineOfOffset } from '../store/utf8.ts';
 import { isUtf8 } from 'node:buffer';
 import { fastParseEvent, isPlainValidParsed, schemaStrings } from '../store/fastEvent.ts';
+import { envelopeFields, F_CHILD, F_DATE, F_DATE_OF_BIRTH, F_PREVIOUS_PLANS, F_TYPE, F_VERSION } from '../store/envelope.ts';
+import { ChildIndex } from '../events/childIndex.ts';
 
 /** The catalogue's strings, collected when the first reader is made (not by a command that only writes logs). */
 let schemaStringsCache: string[] | undefined;
@@ -236,7 +238,7 @@ export class NdjsonReader {
   torn = false;
   private readonly validate: ValidateMode;
   private readonly validator: JourneyValidator | undefined;
-  private readonly json = new ByteJsonParser((schemaStringsCache ??= schemaStrings()));
+  private readonly json: ByteJsonParser;
   private done = false;
 
   constructor(
@@ -244,7 +246,16 @@ export class NdjsonReader {
     private readonly options: NdjsonReaderOptions = {},
   ) {
     this.validate = options.validate ?? 'full';
-    this.validator = this.validate === 'full' ? new JourneyValidator() : undefined;
+    const strings = (schemaStringsCache ??= schemaStrings());
+    if (this.validate === 'full') {
+      // the parser hands over the numbers the journey check needs, numbering children as the check does
+      const children = new ChildIndex();
+      this.validator = new JourneyValidator(children);
+      this.json = new ByteJsonParser(strings, envelopeFields(children));
+    } else {
+      this.validator = undefined;
+      this.json = new ByteJsonParser(strings);
+    }
     this.scanner = new LineScanner(path, options.chunkBytes, options.onProgress);
   }
 
@@ -331,7 +342,8 @@ export class NdjsonReader {
     if (this.validate !== 'none') {
       try {
         if (!plain) event = fastParseEvent(value);
-        this.validator?.check(event);
+        const validator = this.validator;
+        if (validator !== undefined && !(plain && this.checkNumbers(validator))) validator.check(event);
         check?.(event);
       } catch (err) {
         throw lineError(this.path, line, value, err);
@@ -344,6 +356,21 @@ export class NdjsonReader {
       }
     }
     return event;
+  }
+
+  /** The journey check of the line last parsed, from the numbers the parser read (see `JourneyValidator.checkNumbers`). */
+  private checkNumbers(validator: JourneyValidator): boolean {
+    const json = this.json;
+    const at = json.shape.fieldAt;
+    const n = json.numbers;
+    return validator.checkNumbers(
+      n[F_TYPE],
+      n[F_CHILD],
+      n[F_DATE],
+      n[F_VERSION],
+      at[F_PREVIOUS_PLANS] >= 0 ? n[F_PREVIOUS_PLANS] : 0,
+      at[F_DATE_OF_BIRTH] >= 0 ? n[F_DATE_OF_BIRTH] : Number.NaN,
+    );
   }
 
   close(): void {

@@ -10,6 +10,12 @@
  * dates, child ids) come from a cache instead of being decoded and allocated per line, and
  * objects are built by a constructor made once per sequence of property names, so every event of
  * one shape shares one hidden class.
+ *
+ * A caller can also have chosen properties (fields) handed over as numbers as well: an integer
+ * value as itself, and a string value as the caller's `FieldReader` reads it from its bytes (an
+ * event's type as its index in the catalogue, a child id as a child number, a date as a day
+ * number). The number is remembered with the cached string, so a value seen again is not read
+ * again.
  */
 
 /** Returned by `parse` for a line the fast path does not take. */
@@ -23,12 +29,30 @@ const MAX_CACHED_LENGTH = 32;
 
 type Ctor = (values: unknown[]) => Record<string, unknown>;
 
+/** The properties a `ByteJsonParser` hands over as numbers as well, and how their strings are read. */
+export interface ParserFields {
+  /** Property names; a field's index is its place here. */
+  readonly names: readonly string[];
+  readonly reader: FieldReader;
+}
+
+/** Reads string values of fields as numbers, from the bytes of a string without escapes (printable ASCII). */
+export interface FieldReader {
+  /**
+   * The number that bytes `start`…`end` of `buf` stand for as a value of field `f`, or NaN when
+   * they stand for none. The same bytes must always give the same number.
+   */
+  read(f: number, buf: Uint8Array, start: number, end: number): number;
+}
+
 /**
  * The sequence of property names of the line last parsed. `tag` is the caller's, for something
  * worked out once per sequence (such as which checks its values need).
  */
 export interface ParsedShape {
   readonly keys: readonly string[];
+  /** Where each of the parser's fields stands in `values` (by field index), -1 when the line does not have it. */
+  readonly fieldAt: Int32Array;
   tag: unknown;
 }
 
@@ -39,7 +63,12 @@ class Shape implements ParsedShape {
   tag: unknown = undefined;
   /** Names seen after this sequence (up to MAX_GUESSES), as bytes with the closing quote, and where each leads. */
   readonly guesses: Guess[] = [];
-  constructor(readonly keys: readonly string[]) {}
+  constructor(
+    readonly keys: readonly string[],
+    readonly fieldAt: Int32Array,
+    /** The field named by the last key, -1 for none. */
+    readonly field: number,
+  ) {}
 }
 
 /** A property name as bytes (with its closing quote): whole 32-bit words, then the bytes left over. */
@@ -71,18 +100,40 @@ export class ByteJsonParser {
   /** The bytes of each cached string (MAX_CACHED_LENGTH a slot) and its length (-1: empty). */
   private readonly cacheBytes = new Uint8Array(CACHE_SIZE * MAX_CACHED_LENGTH);
   private readonly cacheLength = new Int32Array(CACHE_SIZE).fill(-1);
-  private readonly root = new Shape([]);
+  private readonly root: Shape;
   /** The values of the line last parsed, in order (`values[0…shape.keys.length)`; what lies beyond is left from earlier lines). */
   readonly values: unknown[] = new Array(64).fill(null);
+  /**
+   * The fields' numbers for the line last parsed, by field index: valid for a field the line has
+   * (`shape.fieldAt[f] >= 0`); an integer as itself, a string as the reader reads it, NaN for
+   * anything else.
+   */
+  readonly numbers: Float64Array;
   /** The property names of the line last parsed (valid after `parse` returned an object). */
-  shape: ParsedShape = new Shape([]);
+  shape: ParsedShape;
+  private readonly fieldIndex: Map<string, number>;
+  private readonly reader: FieldReader | undefined;
+  /** The number of each cached string as a value of each field (field f's at `f * CACHE_SIZE + slot`; NaN: not read yet). */
+  private readonly slotNumbers: Float64Array;
+  /** The cache slot of the string last read by `string()`, -1 when it was too long to cache. */
+  private slot = -1;
   private buf: Uint8Array = new Uint8Array(0);
   private view: DataView<ArrayBufferLike> = new DataView(new ArrayBuffer(0));
   private i = 0;
   private end = 0;
 
-  /** @param known strings to seed the cache with (event types, codes, property names) */
-  constructor(known: Iterable<string> = []) {
+  /**
+   * @param known strings to seed the cache with (event types, codes, property names)
+   * @param fields properties whose values are handed over as numbers as well
+   */
+  constructor(known: Iterable<string> = [], fields?: ParserFields) {
+    const names = fields?.names ?? [];
+    this.fieldIndex = new Map(names.map((k, i) => [k, i]));
+    this.reader = fields?.reader;
+    this.numbers = new Float64Array(names.length).fill(Number.NaN);
+    this.slotNumbers = new Float64Array(names.length * CACHE_SIZE).fill(Number.NaN);
+    this.root = new Shape([], new Int32Array(names.length).fill(-1), -1);
+    this.shape = this.root;
     for (const k of known) {
       if (k.length > MAX_CACHED_LENGTH || !/^[\x20-\x7e]*$/.test(k)) continue;
       let h = 0;
@@ -120,7 +171,8 @@ export class ByteJsonParser {
         if (this.i >= end || buf[this.i] !== 58 /* : */) return NOT_PARSED;
         this.i++;
         this.ws();
-        const v = this.value(true);
+        const f = node.field;
+        const v = f < 0 ? this.value(true) : this.fieldValue(f);
         if (v === NOT_PARSED) return NOT_PARSED;
         values[nv++] = v;
         this.ws();
@@ -163,7 +215,10 @@ export class ByteJsonParser {
     let child = node.next.get(name);
     if (child === undefined) {
       if (name === '__proto__') return undefined;
-      child = new Shape([...node.keys, name]);
+      const f = this.fieldIndex.get(name) ?? -1;
+      const fieldAt = node.fieldAt.slice();
+      if (f >= 0) fieldAt[f] = node.keys.length;
+      child = new Shape([...node.keys, name], fieldAt, f);
       node.next.set(name, child);
     }
     // a copy: the bytes of the buffer change with the next read
@@ -198,6 +253,26 @@ export class ByteJsonParser {
     return NOT_PARSED;
   }
 
+  /** The value of field `f`'s property (as `value` reads it), with its number in `numbers`. */
+  private fieldValue(f: number): unknown {
+    if (this.buf[this.i] !== 34) {
+      const v = this.value(true);
+      this.numbers[f] = typeof v === 'number' ? v : Number.NaN;
+      return v;
+    }
+    const start = ++this.i;
+    const s = this.string();
+    if (s === NOT_PARSED) return s;
+    const at = this.slot < 0 ? -1 : f * CACHE_SIZE + this.slot;
+    let x = at < 0 ? Number.NaN : this.slotNumbers[at];
+    if (x !== x) {
+      x = this.reader!.read(f, this.buf, start, this.i - 1);
+      if (at >= 0) this.slotNumbers[at] = x;
+    }
+    this.numbers[f] = x;
+    return s;
+  }
+
   private word(w: Uint8Array, v: unknown): unknown {
     const buf = this.buf;
     const at = this.i;
@@ -225,8 +300,12 @@ export class ByteJsonParser {
     }
     this.i = i + 1;
     const len = i - start;
-    if (len > MAX_CACHED_LENGTH) return latin1(buf, start, i);
+    if (len > MAX_CACHED_LENGTH) {
+      this.slot = -1;
+      return latin1(buf, start, i);
+    }
     const slot = mix(h, len) & (CACHE_SIZE - 1);
+    this.slot = slot;
     if (this.cacheLength[slot] === len) {
       const bytes = this.cacheBytes;
       const base = slot * MAX_CACHED_LENGTH;
@@ -241,6 +320,7 @@ export class ByteJsonParser {
 
   private remember(slot: number, s: string): void {
     this.strings[slot] = s;
+    for (let at = slot; at < this.slotNumbers.length; at += CACHE_SIZE) this.slotNumbers[at] = Number.NaN;
     this.cacheLength[slot] = s.length;
     const base = slot * MAX_CACHED_LENGTH;
     for (let k = 0; k < s.length; k++) this.cacheBytes[base + k] = s.charCodeAt(k);
