@@ -194,8 +194,21 @@ export function isPlainValidEvent(value: unknown): boolean {
   return true;
 }
 
-/** Per sequence of property names: for each event type, the checks of its values in order (null: not an exact match). */
-type ShapeChecks = Map<unknown, Check[] | null>;
+/**
+ * The checks of the values of lines with one sequence of property names and one event type, in
+ * order, and the value each last accepted (a check's verdict depends on the value alone, and
+ * consecutive lines of one kind often repeat a value: the schema version, a date, a code).
+ */
+interface LineChecks {
+  readonly checks: Check[];
+  readonly accepted: unknown[];
+}
+
+/** Per sequence of property names: for each event type, its `LineChecks` (null: not an exact match). */
+type ShapeChecks = Map<unknown, LineChecks | null>;
+
+/** Stands in `LineChecks.accepted` before a position has accepted a value. */
+const NOT_ACCEPTED: unique symbol = Symbol('not accepted');
 
 /** The checks of a line whose properties are `keys` and whose type is `type`, in key order, or null when `isPlainValidEvent` would say no. */
 function checksFor(keys: readonly string[], type: unknown): Check[] | null {
@@ -228,14 +241,21 @@ export function isPlainValidParsed(shape: ParsedShape, values: readonly unknown[
   let byType = shape.tag as ShapeChecks | undefined;
   if (byType === undefined) shape.tag = byType = new Map();
   const type = values[0];
-  let checks = byType.get(type);
-  if (checks === undefined) {
-    checks = checksFor(keys, type);
+  let line = byType.get(type);
+  if (line === undefined) {
+    const checks = checksFor(keys, type);
+    line = checks === null ? null : { checks, accepted: new Array<unknown>(checks.length).fill(NOT_ACCEPTED) };
     // the type is not always a string here: only remember the catalogue's own
-    if (typeof type === 'string' && byType.size < 64) byType.set(type, checks);
+    if (typeof type === 'string' && byType.size < 64) byType.set(type, line);
   }
-  if (checks === null) return false;
-  for (let i = 1; i < checks.length; i++) if (!checks[i](values[i])) return false;
+  if (line === null) return false;
+  const { checks, accepted } = line;
+  for (let i = 1; i < checks.length; i++) {
+    const v = values[i];
+    if (v === accepted[i]) continue;
+    if (!checks[i](v)) return false;
+    accepted[i] = v;
+  }
   return true;
 }
 
