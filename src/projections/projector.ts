@@ -53,7 +53,7 @@ import {
   T_S47_STARTED,
   T_STRATEGY_DISCUSSION,
 } from '../events/fields.ts';
-import { F_ASSESSMENT, F_CASE_OPEN, F_CIN_PLAN, F_CLA, F_CP, F_S47, F_UASC_IN_CARE, NEVER, OPEN, PLACEMENT_STARTS_NEW } from './childStates.ts';
+import { type ChildRegister, F_ASSESSMENT, F_CASE_OPEN, F_CIN_PLAN, F_CLA, F_CP, F_S47, F_UASC_IN_CARE, NEVER, OPEN, PLACEMENT_STARTS_NEW } from './childStates.ts';
 import { age18DayOf, type MonthSnapshot, type ProjectorDiagnostics, type ProjectorOptions, ProjectorState, RATIO_KPI_IDS, workingDays } from './projectorState.ts';
 
 export { RATIO_KPI_IDS, fastDayNumber };
@@ -185,8 +185,8 @@ export class KpiProjector extends ProjectorState {
         // a type outside the catalogue (unvalidated input): it names a child and changes nothing
         type = -1;
     }
-    const k = child < 0 ? this.ids.get(e.childId) : this.numbered(child);
-    this.fold(type, k, day, mi, a, b, e);
+    if (child < 0) this.fold(type, this.register, this.ids.get(e.childId), day, mi, a, b, e);
+    else this.fold(type, this.numberedRegister, child, day, mi, a, b, e);
   }
 
   /** Folds one event given as numbers by the engine (see src/events/fields.ts). */
@@ -215,29 +215,16 @@ export class KpiProjector extends ProjectorState {
       else if (a === OUT_EARLY_HELP) this.earlyHelp++;
       return;
     }
-    this.fold(type, this.numbered(child), day, mi, a, b, undefined);
-  }
-
-  /** The child number of the engine's child `child`. */
-  protected numbered(child: number): number {
-    let t = this.byNumber;
-    if (child >= t.length) {
-      const bigger = new Int32Array(Math.max(child + 1, t.length * 2));
-      bigger.set(t);
-      this.byNumber = t = bigger;
-    }
-    let k = t[child];
-    if (k === 0) k = t[child] = this.ids.fresh();
-    return k;
+    this.fold(type, this.numberedRegister, child, day, mi, a, b, undefined);
   }
 
   /**
-   * The per-child part of an event: `type` (index in EVENT_TYPES), child number `k`, day, month
-   * index `mi`, the fields `a` and `b` (see src/events/fields.ts), and the event itself when
-   * there is one (for error messages).
+   * The per-child part of an event: `type` (index in EVENT_TYPES), the child as number `k` of
+   * register `reg` (`register` for children told apart by id, `numberedRegister` for the
+   * engine's numbered children), day, month index `mi`, the fields `a` and `b` (see
+   * src/events/fields.ts), and the event itself when there is one (for error messages).
    */
-  protected fold(type: number, k: number, day: number, mi: number, a: number, b: number, e: CaseEvent | undefined): void {
-    const reg = this.register;
+  protected fold(type: number, reg: ChildRegister, k: number, day: number, mi: number, a: number, b: number, e: CaseEvent | undefined): void {
     if (k >= reg.slot.length) reg.ensure(k);
     if (type === T_CHILD_REGISTERED) {
       reg.age18Day[k] = a;

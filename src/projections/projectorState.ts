@@ -156,8 +156,11 @@ export abstract class ProjectorState {
   protected lastDate = '';
   /** Month index of `lastDay`. */
   protected lastMonth = 0;
-  /** Child numbers of the engine's children (`applyFields`). */
-  protected byNumber = new Int32Array(1024);
+  /**
+   * The engine's children, by the number it gives each (`applyFields`, and `applyEvent` with a
+   * number): a register of their own, so that a number is its own index (no second lookup).
+   */
+  protected readonly numberedRegister = new ChildRegister();
 
   // flows of the current month
   protected contacts = 0;
