@@ -112,8 +112,7 @@ export function strictDayOfIso(s: string): number {
   const y = digit(s, 0) * 1000 + digit(s, 1) * 100 + digit(s, 2) * 10 + digit(s, 3);
   const m = digit(s, 5) * 10 + digit(s, 6);
   const d = digit(s, 8) * 10 + digit(s, 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m]))) return Number.NaN;
-  return daysFromCivil(y, m, d);
+  return realDay(y, m, d);
 }
 
 /**
@@ -126,8 +125,12 @@ export function strictDayOfBytes(buf: Uint8Array, start: number, end: number): n
   const y = byteDigit(buf, start) * 1000 + byteDigit(buf, start + 1) * 100 + byteDigit(buf, start + 2) * 10 + byteDigit(buf, start + 3);
   const m = byteDigit(buf, start + 5) * 10 + byteDigit(buf, start + 6);
   const d = byteDigit(buf, start + 8) * 10 + byteDigit(buf, start + 9);
-  if (!(m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m]))) return Number.NaN;
-  return daysFromCivil(y, m, d);
+  return realDay(y, m, d);
+}
+
+/** The day number of year `y`, month `m`, day `d` when they make a real date, else NaN. */
+function realDay(y: number, m: number, d: number): number {
+  return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m]) ? daysFromCivil(y, m, d) : Number.NaN;
 }
 
 function byteDigit(buf: Uint8Array, i: number): number {
