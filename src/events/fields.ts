@@ -46,7 +46,14 @@ export function fieldSinkOf(sink: (e: CaseEvent) => void): FieldSink | undefined
   return (sink as MaybeFieldSink)[FIELD_SINK];
 }
 
-const code = (t: EventType): number => EVENT_TYPES.indexOf(t);
+const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
+
+/** The index of an event type name in `EVENT_TYPES`, -1 for a name not in the catalogue. */
+export function typeIndex(type: string): number {
+  return TYPE_INDEX.get(type) ?? -1;
+}
+
+const code = (t: EventType): number => typeIndex(t);
 export const T_CHILD_REGISTERED = code('ChildRegistered');
 export const T_CONTACT_RECEIVED = code('ContactReceived');
 export const T_CONTACT_CONCLUDED = code('ContactConcluded');

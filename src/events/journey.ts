@@ -48,7 +48,7 @@
  * Children can cycle: referred again after closure, a second CP plan, back into care.
  */
 import { dayOfIso } from '../calendar/civil.ts';
-import { EVENT_TYPES, SCHEMA_VERSION } from './eventTypes.ts';
+import { SCHEMA_VERSION } from './eventTypes.ts';
 import type { CaseEvent, NewEvent } from './schema.ts';
 import { ChildIndex } from './childIndex.ts';
 import {
@@ -71,6 +71,7 @@ import {
   T_S47_CONCLUDED,
   T_S47_STARTED,
   T_STRATEGY_DISCUSSION,
+  typeIndex,
 } from './fields.ts';
 
 export { dayOfIso };
@@ -364,9 +365,6 @@ const J_CIN = 32;
 const J_CP = 64;
 const J_LOOKED_AFTER = 128;
 
-/** Index in `EVENT_TYPES` of each type name. */
-const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
-
 /**
  * Validates a whole log in global order, keeping one small state per child: children are
  * numbered densely (`ChildIndex`) and their states kept in typed arrays, so a log of millions of
@@ -404,7 +402,7 @@ export class JourneyValidator {
       this.lastDate = date;
       this.lastDateDay = day;
     }
-    const type = TYPE_INDEX.get(event.type) ?? -1;
+    const type = typeIndex(event.type);
     const dob = event.type === 'ChildRegistered' ? dayOfIso(event.dateOfBirth) : Number.NaN;
     const plans = event.type === 'CpPlanStarted' ? event.previousPlans : 0;
     // anything out of the ordinary (a broken rule, a new type) is decided by checkAndApply

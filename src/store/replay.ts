@@ -4,6 +4,7 @@
  */
 import { EVENT_TYPES, type CaseEvent, type EventType } from '../events/schema.ts';
 import { monthIndexOfIso, monthKey } from '../calendar/index.ts';
+import { typeIndex } from '../events/fields.ts';
 
 export type EventSink = (event: CaseEvent) => void;
 
@@ -22,7 +23,6 @@ function monthOf(date: unknown): number {
   return m >= 1 && m <= 12 ? y * 12 + m - 1 : -1;
 }
 
-const TYPE_INDEX = new Map<string, number>(EVENT_TYPES.map((t, i) => [t, i]));
 
 /**
  * Counts events per month and event type. `sink` is an `EventSink`; `rows()` / `toCsv()` give
@@ -39,8 +39,8 @@ export class EventCounter {
   badDates = 0;
 
   readonly sink: EventSink = (e) => {
-    const t = TYPE_INDEX.get(e.type);
-    if (t === undefined) {
+    const t = typeIndex(e.type);
+    if (t < 0) {
       this.unknownTypes++;
       return;
     }
@@ -62,7 +62,7 @@ export class EventCounter {
   /** Count of `type` events in `month` (`YYYY-MM`). */
   count(month: string, type: EventType): number {
     const m = monthIndexOfIso(`${month}-01`);
-    return this.byMonth.get(m)?.[TYPE_INDEX.get(type) ?? -1] ?? 0;
+    return this.byMonth.get(m)?.[typeIndex(type)] ?? 0;
   }
 
   rows(): { month: string; eventType: EventType; count: number }[] {
