@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaseEvent } from '../src/events/index.ts';
+import { FIELD_SINK, type FieldSink } from '../src/events/fields.ts';
 import { projectorOptionsFor, runEnsemble, scenarioMonthParameters } from '../src/ensemble/index.ts';
 import { KpiProjector } from '../src/projections/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
@@ -52,6 +53,11 @@ export interface SimulationBench {
   readonly keepLogEventsPerSec: number;
   /** Events a second through all KPI projections, events handed over as numbers (the ensemble path). */
   readonly projectEventsPerSec: number;
+  /**
+   * Events a second of the engine alone on the ensemble path: events handed over as numbers to a
+   * field sink that only counts them (what simulate + project would be with a free projection).
+   */
+  readonly engineEventsPerSec: number;
   /** Events a second through all KPI projections, as event objects (`sink: (e) => projector.apply(e)`). */
   readonly projectObjectsEventsPerSec: number;
   /** The plain loop: the same draws and 5 array writes an event, events a second. */
@@ -62,6 +68,20 @@ export interface SimulationBench {
   readonly historyProjectEventsPerSec: number;
   /** The events of the kept log (for the projection and replay benchmarks). */
   readonly log: CaseEvent[];
+}
+
+/** A sink that takes events as numbers (src/events/fields.ts) and only counts them. */
+function countingFieldSink(): { sink: (e: CaseEvent) => void; events: () => number } {
+  let n = 0;
+  const fields: FieldSink = {
+    applyFields() {
+      n++;
+    },
+    applyEvent() {
+      n++;
+    },
+  };
+  return { sink: Object.assign(() => n++, { [FIELD_SINK]: fields }), events: () => n };
 }
 
 interface Setup {
@@ -105,6 +125,9 @@ export function benchSimulation(opts: RunSize & { months: number; scenario?: str
     return r;
   };
   const fused = timeRuns(project(false), { ...opts, onRun: each('simulate + project') });
+  const counting = countingFieldSink();
+  const engine = timeRuns(() => simulate(s, counting.sink), { ...opts, onRun: each('simulate, numbers to a counting sink') });
+  if (counting.events() !== events * (opts.warmup + opts.runs)) throw new Error(`the counting sink saw ${counting.events()} events, not ${events * (opts.warmup + opts.runs)}`);
   // the opening history: a 1-month run is the history and one month of events
   const first = { scenario: s.scenario, params: s.params.slice(0, 1) };
   const projectFirst = () => {
@@ -125,6 +148,7 @@ export function benchSimulation(opts: RunSize & { months: number; scenario?: str
     simulateEventsPerSec: rate(events, sim.median),
     keepLogEventsPerSec: rate(events, keep.median),
     projectEventsPerSec: rate(events, fused.median),
+    engineEventsPerSec: rate(events, engine.median),
     projectObjectsEventsPerSec: rate(events, objects.median),
     baselineEventsPerSec: rate(events, base.median),
     historyEvents,

@@ -53,7 +53,7 @@ describe('benchmarks at tiny sizes', () => {
     expect(sim.events).toBeGreaterThan(1000);
     expect(sim.log).toHaveLength(sim.events);
     expect(sim.draws).toBeGreaterThan(sim.events);
-    for (const v of [sim.simulateEventsPerSec, sim.keepLogEventsPerSec, sim.projectEventsPerSec, sim.projectObjectsEventsPerSec, sim.baselineEventsPerSec]) expect(v).toBeGreaterThan(0);
+    for (const v of [sim.simulateEventsPerSec, sim.keepLogEventsPerSec, sim.projectEventsPerSec, sim.projectObjectsEventsPerSec, sim.engineEventsPerSec, sim.baselineEventsPerSec]) expect(v).toBeGreaterThan(0);
   });
 
   it('projection and replay of the kept log', () => {
@@ -118,6 +118,11 @@ describe('results table and goals', () => {
     england_year_peak_rss_mb: 1100,
     scale_population_r2: 0.999,
     scale_horizon_r2: 0.99,
+    simulate_engine_events_per_sec: 5e6,
+    workers_points: [
+      { runs: 8, oneWorkerSeconds: 2.5, twoWorkersSeconds: 4 },
+      { runs: 200, oneWorkerSeconds: 20, twoWorkersSeconds: 20.8 },
+    ],
   };
 
   it('states which goals are met', () => {
@@ -127,12 +132,19 @@ describe('results table and goals', () => {
     expect(g['>= 1 M events/s NDJSON replay, no validation']).toBe(true);
     expect(g[`near-linear speed-up with workers (200 x 5 years; >= ${GOALS.ensembleScaling * 100}% of the plain loop's)`]).toBe(true);
     expect(g['England-sized year under 1 GB, events streamed']).toBe(false);
+    // a second worker: 60% more at 8 runs, 4% more at 200
+    expect(g[`2 workers cost under ${GOALS.twoWorkersExtraCpu * 100}% more CPU than 1 (8 x 5 years)`]).toBe(false);
+    expect(g[`2 workers cost under ${GOALS.twoWorkersExtraCpu * 100}% more CPU than 1 (200 x 5 years)`]).toBe(true);
   });
 
   it('puts result and baseline side by side, with their ratio', () => {
     const rows = tableRows(r);
     const sim = rows.find((x) => x[0].startsWith('simulate, 10-year'))!;
     expect(sim.slice(1)).toEqual(['4.00 M/s', '20.00 M/s', '0.200']);
+    const engine = rows.find((x) => x[0].startsWith('simulate alone'))!;
+    expect(engine.slice(1)).toEqual(['5.00 M/s', '20.00 M/s', '0.250']);
+    const two = rows.find((x) => x[0].startsWith('ensemble 8 x 5-year, CPU on 2 workers'))!;
+    expect(two).toEqual(['ensemble 8 x 5-year, CPU on 2 workers against 1 (1.50 s more)', '4.00 s', '2.50 s (1 worker)', '1.600']);
     const md = readmeSection(r);
     expect(md.startsWith(TABLE_START) && md.endsWith(TABLE_END)).toBe(true);
     expect(md).toContain('Test CPU, 2 cores');
