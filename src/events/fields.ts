@@ -5,8 +5,9 @@
  *
  * A sink function that carries a `FieldSink` under the `FIELD_SINK` key (see
  * `KpiProjector.sink`) is still an ordinary `(e: CaseEvent) => void` sink everywhere else; given
- * to `runSimulation`, the engine calls the field sink instead and builds no event objects (apart
- * from the opening history's, which it hands over whole with `applyEvent`).
+ * to `runSimulation`, the engine calls the field sink instead and builds no event objects, the
+ * synthesised opening history's included. Only imported history (an opening stock read from
+ * returns), whose events exist as objects already, is handed over whole with `applyEvent`.
  *
  * `type` is the index of the event type in `EVENT_TYPES`; `child` a number unique to the child
  * within the run; `day` the event's day number. `a` and `b` by type (0 where not listed):

@@ -183,7 +183,7 @@ export abstract class CareLeaverStatus extends HistoryReplay {
       activity: !inTouch ? '0' : eet ? EET_CODES[EET_MIX.sample(rng)] : NEET_CODES[NEET_MIX.sample(rng)],
       accommodation: !inTouch ? '0' : suitable ? SUITABLE_CODES[SUITABLE_MIX.sample(rng)] : UNSUITABLE_CODES[UNSUITABLE_MIX.sample(rng)],
     };
-    this.out(c, e);
+    this.out(e);
   }
 
   /** A synthesised child who left care before the start: its statuses before the start are script ops. */

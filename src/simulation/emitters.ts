@@ -42,10 +42,10 @@ export abstract class Emitters extends ChildTable {
   // ------------------------------------------------------------------------------------------
   // events: one plain object each, or a few numbers to the field sink
 
-  protected out<E extends CaseEvent>(c: number, e: E): E {
+  /** One event as an object to the sink (only when events do not go to a field sink: see `asFields`). */
+  protected out<E extends CaseEvent>(e: E): E {
     this.events++;
-    if (this.fs !== undefined) this.fs.applyEvent(e, this.serialOf[c]);
-    else this.sink(e);
+    this.sink(e);
     return e;
   }
 
@@ -65,7 +65,7 @@ export abstract class Emitters extends ChildTable {
   protected eRegistered(c: number, day: number) {
     const f = this.flags[c];
     if (this.asFields) return this.fields(c, T_CHILD_REGISTERED, day, this.b18[c], (f & F_UASC) !== 0 ? 1 : 0);
-    return this.out(c, {
+    return this.out({
       type: 'ChildRegistered',
       childId: this.ids[c],
       date: iso(day),
@@ -81,18 +81,18 @@ export abstract class Emitters extends ChildTable {
 
   protected eContact(c: number, day: number) {
     if (this.asFields) return this.fields(c, T_CONTACT_RECEIVED, day, 0, 0);
-    return this.out(c, { type: 'ContactReceived', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, source: SOURCE_CODES[this.src[c]] });
+    return this.out({ type: 'ContactReceived', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, source: SOURCE_CODES[this.src[c]] });
   }
 
   protected eContactConcluded(c: number, day: number, outcome: number) {
     if (this.asFields) return this.fields(c, T_CONTACT_CONCLUDED, day, outcome, 0);
-    return this.out(c, { type: 'ContactConcluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: CONTACT_OUTCOME_NAMES[outcome] });
+    return this.out({ type: 'ContactConcluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: CONTACT_OUTCOME_NAMES[outcome] });
   }
 
   protected eReferral(c: number, day: number, isRereferral: boolean) {
     const n = ++this.refs[c];
     if (this.asFields) return this.fields(c, T_REFERRAL_ACCEPTED, day, isRereferral ? 1 : 0, 0);
-    return this.out(c, {
+    return this.out({
       type: 'ReferralAccepted',
       childId: this.ids[c],
       date: iso(day),
@@ -106,37 +106,37 @@ export abstract class Emitters extends ChildTable {
 
   protected eSimple(c: number, day: number, type: 'AssessmentStarted' | 'StrategyDiscussionHeld' | 'Section47Started' | 'CinPlanEnded' | 'CpPlanEnded') {
     if (this.asFields) return this.fields(c, SIMPLE_CODES[type], day, 0, 0);
-    return this.out(c, { type, childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION });
+    return this.out({ type, childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION });
   }
 
   protected eAuthorised(c: number, day: number, factors: Factors, outcome: number) {
     if (this.asFields) return this.fields(c, T_ASSESSMENT_AUTHORISED, day, ASSESS_FIELD[outcome], 0);
-    return this.out(c, { type: 'AssessmentAuthorised', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, factors, outcome: ASSESS_OUTCOME_NAMES[outcome] });
+    return this.out({ type: 'AssessmentAuthorised', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, factors, outcome: ASSESS_OUTCOME_NAMES[outcome] });
   }
 
   protected eS47Concluded(c: number, day: number, outcome: number) {
     if (this.asFields) return this.fields(c, T_S47_CONCLUDED, day, 0, 0);
-    return this.out(c, { type: 'Section47Concluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: S47_OUTCOME_NAMES[outcome] });
+    return this.out({ type: 'Section47Concluded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, outcome: S47_OUTCOME_NAMES[outcome] });
   }
 
   protected eIcpc(c: number, day: number, resulted: boolean) {
     if (this.asFields) return this.fields(c, T_ICPC_HELD, day, 0, 0);
-    return this.out(c, { type: 'IcpcHeld', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, resultedInCpPlan: resulted });
+    return this.out({ type: 'IcpcHeld', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, resultedInCpPlan: resulted });
   }
 
   protected eCinStarted(c: number, day: number, need: number) {
     if (this.asFields) return this.fields(c, T_CIN_PLAN_STARTED, day, 0, 0);
-    return this.out(c, { type: 'CinPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, needCode: NEED_CODES[need] });
+    return this.out({ type: 'CinPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, needCode: NEED_CODES[need] });
   }
 
   protected eCpStarted(c: number, day: number, category: number, previous: number) {
     if (this.asFields) return this.fields(c, T_CP_PLAN_STARTED, day, previous, 0);
-    return this.out(c, { type: 'CpPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, category: CP_CATEGORY_CODES[category], previousPlans: previous });
+    return this.out({ type: 'CpPlanStarted', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, category: CP_CATEGORY_CODES[category], previousPlans: previous });
   }
 
   protected ePocStarted(c: number, day: number, need: number) {
     if (this.asFields) return this.fields(c, T_CARE_STARTED, day, GROUP_OF[this.place[c] * PROVIDERS + this.prov[c]], this.route[c] === R_UASC ? 1 : 0);
-    return this.out(c, {
+    return this.out({
       type: 'PeriodOfCareStarted',
       childId: this.ids[c],
       date: iso(day),
@@ -165,19 +165,19 @@ export abstract class Emitters extends ChildTable {
     };
     // a change of placement carries its reason (the last key, as in the schema)
     if (rne !== 'L') e.reasonPlaceChange = PLACE_CHANGE_CODES[reason];
-    return this.out(c, e);
+    return this.out(e);
   }
 
   protected ePocEnded(c: number, day: number, rec: Rec) {
     if (this.asFields) return this.fields(c, T_CARE_ENDED, day, leavingGroupIndex(rec), 0);
-    return this.out(c, { type: 'PeriodOfCareEnded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, rec });
+    return this.out({ type: 'PeriodOfCareEnded', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, rec });
   }
 
   protected eClosed(c: number, day: number, reason: number, referralNfa: boolean) {
     if (this.asFields) return this.fields(c, T_CASE_CLOSED, day, referralNfa ? 1 : 0, 0);
     if (referralNfa) {
-      return this.out(c, { type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason], referralNfa: true });
+      return this.out({ type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason], referralNfa: true });
     }
-    return this.out(c, { type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason] });
+    return this.out({ type: 'CaseClosed', childId: this.ids[c], date: iso(day), version: ++this.ver[c], schema: SCHEMA_VERSION, reason: CLOSURE_CODES[reason] });
   }
 }
