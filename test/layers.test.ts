@@ -1,8 +1,9 @@
 /**
  * The layers of src/, bottom to top (the developers' guide): a module imports only its own layer
  * or lower ones, and below the node-side adapters (src/node: files, locks, the NDJSON store,
- * scenario and comparator files), just under the ensembles, nothing imports `node:` modules, so
- * the engine's core can be bundled for a browser. The imports are read from the sources themselves.
+ * scenario and comparator files), just under the ensembles, nothing imports `node:` modules or
+ * uses Node's globals (`Buffer`, `process`, `require`), so the engine's core can be bundled for a
+ * browser. The imports are read from the sources themselves.
  */
 import { describe, expect, it } from 'vitest';
 import { build } from 'esbuild';
@@ -87,6 +88,21 @@ describe('layers', () => {
       if (layerOf(f).layer >= NODE_SIDE) continue;
       const nodeImports = importsOf(readFileSync(f, 'utf8')).filter((s) => s.startsWith('node:'));
       if (nodeImports.length > 0) bad.push(`src/${relative(SRC, f)} imports ${nodeImports.join(', ')}`);
+    }
+    expect(bad).toEqual([]);
+  });
+
+  it('no Node global (Buffer, process, require, __dirname) below the node-side layer', () => {
+    const bad: string[] = [];
+    for (const f of files) {
+      if (layerOf(f).layer >= NODE_SIDE) continue;
+      // comments and quoted strings out (labels speak of a "process"); a global is used as an object or called
+      const code = readFileSync(f, 'utf8')
+        .replace(/\/\*[\s\S]*?\*\//g, '')
+        .replace(/'(?:[^'\\\n]|\\.)*'|"(?:[^"\\\n]|\\.)*"/g, "''")
+        .replace(/\/\/.*$/gm, '');
+      const globals = [...code.matchAll(/(?<![.\w$])(Buffer|process|require|__dirname|__filename|setImmediate)\s*[.([]|(?<![.\w$])(__dirname|__filename)\b/g)].map((m) => m[1] ?? m[2]);
+      if (globals.length > 0) bad.push(`src/${relative(SRC, f)} uses ${[...new Set(globals)].join(', ')}`);
     }
     expect(bad).toEqual([]);
   });

@@ -384,15 +384,17 @@ const TRUE = new Uint8Array([116, 114, 117, 101]);
 const FALSE = new Uint8Array([102, 97, 108, 115, 101]);
 const NULL = new Uint8Array([110, 117, 108, 108]);
 
-/** ASCII bytes as a string. */
+/** Decodes longer runs of printable ASCII (the same string in UTF-8 as in Latin-1); in a browser as in Node. */
+const ASCII = new TextDecoder();
+
+/** Printable ASCII bytes (`string()` has checked them) as a string. */
 function latin1(buf: Uint8Array, start: number, end: number): string {
-  const len = end - start;
-  if (len <= 16) {
+  if (end - start <= 16) {
     let s = '';
     for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]);
     return s;
   }
-  return Buffer.from(buf.buffer, buf.byteOffset + start, len).toString('latin1');
+  return ASCII.decode(buf.subarray(start, end));
 }
 
 function mix(h: number, len: number): number {
