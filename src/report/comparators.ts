@@ -44,14 +44,8 @@ export function periodEndMonth(period: string): number | undefined {
   return /^\d{4}-\d{2}$/.test(period) ? tryParseMonth(period) : undefined;
 }
 
-export interface DrawnComparator {
-  readonly kpi: string;
-  readonly kind: string;
-  readonly period: string;
-  readonly value: number;
-  readonly basis: string;
-  readonly source?: string;
-}
+/** A comparator drawn as a rule: what the chart shows of it (not its area or note). */
+export type DrawnComparator = Pick<Comparator, 'kpi' | 'kind' | 'period' | 'value' | 'basis' | 'source'>;
 
 export interface ObservedPoint {
   readonly monthIndex: number;

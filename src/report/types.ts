@@ -3,7 +3,7 @@
  * `ReportInput`; `renderReport` turns it into one self-contained HTML document.
  */
 import type { Comparator, KpiSummary } from '../projections/types.ts';
-import type { OriginForecast } from '../calibration/scores.ts';
+import type { ForecastScore, OriginForecast } from '../calibration/scores.ts';
 
 export interface ReportScenario {
   /** Unique within the report; used in legends and tables. */
@@ -78,20 +78,8 @@ export interface ReportInput {
   readonly backtest?: ReportBacktest;
 }
 
-/** One scored group of a rolling-origin back-test (see calibration/scores.ts). */
-export interface ReportBacktestScore {
-  readonly source: string;
-  readonly kpi: string;
-  readonly horizon: number;
-  readonly n: number;
-  readonly mape: number;
-  readonly mapeNaive: number;
-  readonly mapeMarkov: number;
-  readonly maseNaive: number;
-  readonly maseMarkov: number;
-  readonly in90: number;
-  readonly in50: number;
-}
+/** One scored group of a rolling-origin back-test (see calibration/scores.ts): its scores but the ensemble's own coverage. */
+export type ReportBacktestScore = Omit<ForecastScore, 'in90Model'>;
 
 /** One forecast of a rolling-origin back-test: origin `YYYY-MM`, months ahead, KPI, actual and forecasts (the back-test's own rows, see calibration/scores.ts). */
 export type ReportBacktestForecast = Pick<OriginForecast, 'source' | 'origin' | 'horizon' | 'kpi' | 'actual' | 'p5' | 'p25' | 'p50' | 'p75' | 'p95' | 'naive' | 'markov'>;
