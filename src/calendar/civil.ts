@@ -34,16 +34,11 @@ export function daysFromCivil(y: number, m: number, d: number): number {
 }
 
 /** [year, month 1–12, day] of a day number. */
-export function civilFromDays(z0: number): [number, number, number] {
-  const z = z0 + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  return [yoe + era * 400 + (m <= 2 ? 1 : 0), m, d];
+export function civilFromDays(day: number): [number, number, number] {
+  const mi = monthIndexOfDay(day);
+  const y = Math.floor(mi / 12);
+  const m = mi - y * 12 + 1;
+  return [y, m, day - daysFromCivil(y, m, 1) + 1];
 }
 
 /** Month index (`year * 12 + month - 1`) of a day number. */
