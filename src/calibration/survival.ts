@@ -395,6 +395,57 @@ export function invertMatrix(m: readonly (readonly number[])[]): number[][] | un
 }
 
 /**
+ * Log-likelihood of the reason probabilities `q` (without the durations' density), -Infinity where
+ * `q` is not a probability vector: `exactCounts[r]` spells ended for reason r, and
+ * `survival[i*R + r]` is the probability that censored spell i (of `censored`) would still have
+ * lasted at its censoring time had it been heading for reason r; a spell heading for no reason
+ * stays (probability 1 − Σq).
+ */
+function reasonsLogLik(q: readonly number[], exactCounts: readonly number[], survival: Float64Array, censored: number): number {
+  const R = exactCounts.length;
+  const stay = 1 - q.reduce((a, b) => a + b, 0);
+  if (stay < -1e-12 || q.some((v) => v < 0)) return -Infinity;
+  let ll = 0;
+  for (let r = 0; r < R; r++) if (exactCounts[r] > 0) ll += exactCounts[r] * Math.log(Math.max(q[r], 1e-300));
+  for (let i = 0; i < censored; i++) {
+    let L = Math.max(stay, 0);
+    for (let r = 0; r < R; r++) L += q[r] * survival[i * R + r];
+    ll += Math.log(Math.max(L, 1e-300));
+  }
+  return ll;
+}
+
+/**
+ * Expectation–maximisation of the reason probabilities from `start` (`n` spells in all, the
+ * rest as in `reasonsLogLik`): each censored spell is shared over the reasons and staying by its
+ * posterior weights, until no probability moves by `tolerance` or after `maxIterations`. Returns
+ * the iterations it took too.
+ */
+function emReasonShares(start: readonly number[], exactCounts: readonly number[], survival: Float64Array, censored: number, n: number, maxIterations: number, tolerance: number): { shares: number[]; iterations: number } {
+  const R = exactCounts.length;
+  let q = start.slice();
+  const next = new Float64Array(R);
+  let iterations = 0;
+  while (iterations < maxIterations) {
+    iterations++;
+    next.set(exactCounts);
+    const stay = Math.max(0, 1 - q.reduce((a, b) => a + b, 0));
+    for (let i = 0; i < censored; i++) {
+      let L = stay;
+      for (let r = 0; r < R; r++) L += q[r] * survival[i * R + r];
+      if (L <= 0) continue;
+      for (let r = 0; r < R; r++) next[r] += (q[r] * survival[i * R + r]) / L;
+    }
+    let change = 0;
+    const nq = Array.from(next, (v) => v / n);
+    for (let r = 0; r < R; r++) change = Math.max(change, Math.abs(nq[r] - q[r]));
+    q = nq;
+    if (change < tolerance) break;
+  }
+  return { shares: q, iterations };
+}
+
+/**
  * Maximum likelihood for the engine's time-in-care model. A child leaves for reason r with
  * probability p_r after a duration D·s_r (D from the band's distribution, s_r the reason and
  * route factors), or stays until the 18th birthday with probability 1 − Σp_r. Spells cut short
@@ -446,39 +497,12 @@ export function fitCareMixture(
     return ll;
   };
   /** Log-likelihood at the prepared (mean, cv) and reason probabilities `q` (without the density part). */
-  const reasonLogLik = (q: readonly number[]): number => {
-    const stay = 1 - q.reduce((a, b) => a + b, 0);
-    if (stay < -1e-12 || q.some((v) => v < 0)) return -Infinity;
-    let ll = 0;
-    for (let r = 0; r < R; r++) if (exactCounts[r] > 0) ll += exactCounts[r] * Math.log(Math.max(q[r], 1e-300));
-    for (let i = 0; i < nc; i++) {
-      let L = Math.max(stay, 0);
-      for (let r = 0; r < R; r++) L += q[r] * S[i * R + r];
-      ll += Math.log(Math.max(L, 1e-300));
-    }
-    return ll;
-  };
+  const reasonLogLik = (q: readonly number[]): number => reasonsLogLik(q, exactCounts, S, nc);
   /** EM over the reason probabilities at the prepared (mean, cv), from `p`. */
   const emReasons = (): number[] => {
-    let q = p.slice();
-    const next = new Float64Array(R);
-    for (let it = 0; it < 2000; it++) {
-      iterations++;
-      next.set(exactCounts);
-      const stay = Math.max(0, 1 - q.reduce((a, b) => a + b, 0));
-      for (let i = 0; i < nc; i++) {
-        let L = stay;
-        for (let r = 0; r < R; r++) L += q[r] * S[i * R + r];
-        if (L <= 0) continue;
-        for (let r = 0; r < R; r++) next[r] += (q[r] * S[i * R + r]) / L;
-      }
-      let change = 0;
-      const nq = Array.from(next, (v) => v / n);
-      for (let r = 0; r < R; r++) change = Math.max(change, Math.abs(nq[r] - q[r]));
-      q = nq;
-      if (change < 1e-10) break;
-    }
-    return q;
+    const em = emReasonShares(p, exactCounts, S, nc, n, 2000, 1e-10);
+    iterations += em.iterations;
+    return em.shares;
   };
   const profile = (x: number[]): number => {
     const mean = Math.exp(x[0]);
@@ -535,37 +559,21 @@ export function fitReasonShares(exactCounts: readonly number[], survival: Float6
   if (survival.length !== censoredCount * R) throw new RangeError('fitReasonShares: survival must have censoredCount × reasons values');
   const n = exactCounts.reduce((a, b) => a + b, 0) + censoredCount;
   if (n === 0) throw new RangeError('fitReasonShares: no spells');
-  let q = exactCounts.map((c) => Math.max(c / n, 1e-4));
-  const next = new Float64Array(R);
-  for (let it = 0; it < 5000; it++) {
-    next.set(exactCounts);
-    const stay = Math.max(0, 1 - q.reduce((a, b) => a + b, 0));
-    for (let i = 0; i < censoredCount; i++) {
-      let L = stay;
-      for (let r = 0; r < R; r++) L += q[r] * survival[i * R + r];
-      if (L <= 0) continue;
-      for (let r = 0; r < R; r++) next[r] += (q[r] * survival[i * R + r]) / L;
-    }
-    let change = 0;
-    const nq = Array.from(next, (v) => v / n);
-    for (let r = 0; r < R; r++) change = Math.max(change, Math.abs(nq[r] - q[r]));
-    q = nq;
-    if (change < 1e-11) break;
-  }
+  const q = emReasonShares(
+    exactCounts.map((c) => Math.max(c / n, 1e-4)),
+    exactCounts,
+    survival,
+    censoredCount,
+    n,
+    5000,
+    1e-11,
+  ).shares;
   const free = q.map((v, r) => (v > 1e-4 ? r : -1)).filter((r) => r >= 0);
   const negLL = (x: number[]) => {
     const p = q.slice();
     free.forEach((r, k) => (p[r] = x[k]));
-    const stay = 1 - p.reduce((a, b) => a + b, 0);
-    if (stay < -1e-12 || p.some((v) => v < 0)) return 1e300;
-    let ll = 0;
-    for (let r = 0; r < R; r++) if (exactCounts[r] > 0) ll += exactCounts[r] * Math.log(Math.max(p[r], 1e-300));
-    for (let i = 0; i < censoredCount; i++) {
-      let L = Math.max(stay, 0);
-      for (let r = 0; r < R; r++) L += p[r] * survival[i * R + r];
-      ll += Math.log(Math.max(L, 1e-300));
-    }
-    return -ll;
+    const ll = reasonsLogLik(p, exactCounts, survival, censoredCount);
+    return ll === -Infinity ? 1e300 : -ll;
   };
   const inv = free.length > 0 ? invertMatrix(hessian(negLL, free.map((r) => q[r]), 1e-4)) : undefined;
   const seReasons = q.map((_, r) => {
