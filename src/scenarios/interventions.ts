@@ -10,7 +10,7 @@ import { produce } from 'immer';
 import { parseMonth, monthKey } from '../calendar/index.ts';
 import { ParametersSchema, formatPath, type Parameters } from '../simulation/parameters.ts';
 import { LEVER_NAMES, allowedChanges, leverDef } from './levers.ts';
-import { ProgrammeCostSchema } from './programmeCost.ts';
+import { ProgrammeCostSchema, endAfterStart } from './programmeCost.ts';
 import { applyEffect } from './effects.ts';
 
 export { rampFraction, expandPath, applyInterventions, monthParameters } from './effects.ts';
@@ -52,11 +52,7 @@ export const InterventionSchema = z
     effects: z.array(EffectSchema).min(1).meta({ description: 'Changes to levers' }),
     cost: ProgrammeCostSchema.optional(),
   })
-  .superRefine((iv, ctx) => {
-    if (iv.end !== undefined && /^\d{4}-\d{2}$/.test(iv.end) && /^\d{4}-\d{2}$/.test(iv.start) && iv.end <= iv.start) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${iv.start})` });
-    }
-  })
+  .superRefine(endAfterStart)
   .meta({ description: 'A ramped change to named levers' });
 
 export type Effect = z.infer<typeof EffectSchema>;

@@ -19,6 +19,13 @@ const gbp = (description: string) => z.number().min(0).meta({ unit: 'GBP', descr
 const note = z.string().optional().meta({ description: 'Where this figure comes from, or why it was chosen' });
 const name = z.string().min(1).meta({ description: 'What the cost is for, shown in reports' });
 
+/** Refines an object with months `start` and `end` (`YYYY-MM`): the end must come after the start (while either is not a month yet, the month check speaks). */
+export function endAfterStart<T extends { readonly start?: string; readonly end?: string }>(v: T, ctx: z.RefinementCtx<T>): void {
+  if (v.start !== undefined && v.end !== undefined && /^\d{4}-\d{2}$/.test(v.start) && /^\d{4}-\d{2}$/.test(v.end) && v.end <= v.start) {
+    ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${v.start})` });
+  }
+}
+
 export const CostItemSchema = z
   .discriminatedUnion('kind', [
     z
@@ -61,11 +68,7 @@ export const ProgrammeCostSchema = z
     sources: z.string().min(1).meta({ description: 'Where the cost assumptions come from' }),
     items: z.array(CostItemSchema).min(1).meta({ description: 'Cost items' }),
   })
-  .superRefine((c, ctx) => {
-    if (c.start !== undefined && c.end !== undefined && /^\d{4}-\d{2}$/.test(c.start) && /^\d{4}-\d{2}$/.test(c.end) && c.end <= c.start) {
-      ctx.addIssue({ code: 'custom', path: ['end'], message: `must be after start (${c.start})` });
-    }
-  })
+  .superRefine(endAfterStart)
   .meta({ description: 'What the intervention costs to run (posts, training, per-family costs), with inflation' });
 
 export type CostItem = z.infer<typeof CostItemSchema>;
