@@ -8,7 +8,7 @@ import { quantileSorted } from '../projections/summary.ts';
 import { formatNumber } from '../projections/kpisCsv.ts';
 import type { KpiRun } from '../projections/types.ts';
 import type { Scenario } from '../scenarios/index.ts';
-import { comparableValue, covers } from './compare.ts';
+import { comparableValue, covers, kpiLabeller } from './compare.ts';
 import type { Observation, SkippedRow } from './observed.ts';
 import { rebaseScenario, type RebaseResult } from './rebase.ts';
 
@@ -80,12 +80,7 @@ export function comparableObservations(obs: readonly Observation[], startMonth: 
 
 /** Compares observations with an ensemble's simulated equivalents. */
 export function compareWithEnsemble(obs: readonly Observation[], runs: readonly KpiRun[]): { rows: BacktestRow[]; summary: BacktestSummary[] } {
-  const basesOf = new Map<string, Set<string>>();
-  for (const o of obs) {
-    if (!basesOf.has(o.kpi)) basesOf.set(o.kpi, new Set());
-    basesOf.get(o.kpi)!.add(o.basis);
-  }
-  const label = (o: Observation) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
+  const label = kpiLabeller(obs);
   const rows: BacktestRow[] = [];
   const sorted = [...obs].sort((a, b) => (a.kpi < b.kpi ? -1 : a.kpi > b.kpi ? 1 : 0) || (a.basis < b.basis ? -1 : a.basis > b.basis ? 1 : 0) || a.month - b.month || (a.period < b.period ? -1 : 1));
   for (const o of sorted) {

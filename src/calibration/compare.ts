@@ -21,6 +21,19 @@ import { parseMonth } from '../calendar/index.ts';
 import { kpiDef } from '../projections/catalogue.ts';
 import type { KpiRun } from '../projections/types.ts';
 
+/**
+ * How outputs name observations' KPIs: the KPI id, with the basis in brackets where
+ * `observations` hold the KPI on more than one basis (`cla_rate[annual_rate_per_10k]`).
+ */
+export function kpiLabeller(observations: readonly { readonly kpi: string; readonly basis: string }[]): (o: { readonly kpi: string; readonly basis: string }) => string {
+  const basesOf = new Map<string, Set<string>>();
+  for (const o of observations) {
+    if (!basesOf.has(o.kpi)) basesOf.set(o.kpi, new Set());
+    basesOf.get(o.kpi)!.add(o.basis);
+  }
+  return (o) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
+}
+
 /** Rolling-12-month rate KPIs and the monthly count each is built from. */
 export const FLOW_OF_RATE: Readonly<Record<string, string>> = {
   referral_rate: 'referrals',

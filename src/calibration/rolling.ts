@@ -14,7 +14,7 @@ import { firstDayOfMonth, isoDate, lastDayOfMonth, monthIndexOfDay, monthIndexOf
 import { runEnsemble } from '../ensemble/index.ts';
 import { PLACEMENT_GROUPS, type CaseEvent } from '../events/index.ts';
 import { project } from '../projections/projector.ts';
-import { quantileSorted } from '../projections/summary.ts';
+import { finiteBand } from '../projections/summary.ts';
 import type { KpiRun } from '../projections/types.ts';
 import { openingFromEvents } from '../returns/opening.ts';
 import type { Scenario } from '../scenarios/index.ts';
@@ -24,7 +24,7 @@ import { estimateSources, eventEstimator, historyStart, populationFn, withSource
 export { historyStart };
 import { fitMarkov, markovPopulation, projectMarkov } from './markov.ts';
 import { withParameters } from './scenarioFile.ts';
-import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
+import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type RollingOptions } from './scores.ts';
 
 /** KPIs scored on an event history: stocks at the horizon, flows summed over it. */
 export const EVENT_STOCK_KPIS = ['cla_open', 'uasc_open', ...PLACEMENT_GROUPS.map((g) => `cla_placement_${g}`)] as const;
@@ -43,15 +43,10 @@ export function estimatedScenario(base: Scenario, history: readonly CaseEvent[],
   return withSources(withParameters(base, r.parameters, base.name, base.description), estimateSources(r));
 }
 
-export interface RollingEventOptions {
+/** A back-test on an event history: the base supplies what the history does not inform (and the population for rates). */
+export interface RollingEventOptions extends RollingOptions {
   /** The whole history, in date order (each child's events in stream order). */
   readonly events: readonly CaseEvent[];
-  /** Supplies what the history does not inform (and the population for rates). */
-  readonly base: Scenario;
-  /** Name of the history in the output (a council). */
-  readonly source: string;
-  readonly horizons?: readonly number[];
-  readonly every?: OriginStep;
   /** Longest reference window in months (default 36). */
   readonly referenceMonths?: number;
   /** Fewest months of full activity before an origin (default 12). */
@@ -63,14 +58,10 @@ export interface RollingEventOptions {
   readonly first?: number;
   /** Last month of the history (default: the month of the last event). */
   readonly last?: number;
-  readonly runs: number;
-  readonly seed: number;
-  readonly workers?: number;
   /** How the scenario is made at each origin (default `estimatedScenario` with `model`). */
   readonly scenarioAt?: OriginScenario;
   /** Estimation choices passed to the estimator at every origin (e.g. the arrival trend). */
   readonly model?: EstimateModel;
-  readonly onOrigin?: (done: number, total: number, origin: string) => void;
 }
 
 export interface RollingEventResult {
@@ -153,13 +144,12 @@ export async function rollingEventBacktest(opts: RollingEventOptions): Promise<R
       for (const kpi of recorded) {
         const flow = FLOWS.has(kpi);
         const act = flow ? sumMonths(at, kpi, o + 1, o + h) : at(kpi, o + h);
-        const xs = runs.map((r) => overHorizon(r.values[kpi], h, flow)).filter(Number.isFinite).sort((a, b) => a - b);
-        const q = (p: number) => quantileSorted(xs, xs.length, p);
+        const band = finiteBand(runs.map((r) => overHorizon(r.values[kpi], h, flow)));
         // naive: the stock at the origin; a flow at its rate over the (up to) 12 months before
         const back = Math.min(12, o - first + 1);
         const naive = flow ? (sumMonths(at, kpi, o - back + 1, o) / back) * h : at(kpi, o);
         const mk = markov.values[kpi];
-        into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi, actual: act, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive, markov: mk ? overHorizon(mk, h, flow) : NaN });
+        into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi, actual: act, ...band, naive, markov: mk ? overHorizon(mk, h, flow) : NaN });
       }
     }
     opts.onOrigin?.(++done, origins.length, monthKey(o));

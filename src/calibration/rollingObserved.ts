@@ -14,30 +14,23 @@
  */
 import { monthKey } from '../calendar/index.ts';
 import { runEnsemble } from '../ensemble/index.ts';
-import { quantileSorted } from '../projections/summary.ts';
-import type { Scenario } from '../scenarios/index.ts';
-import { comparableValue, covers } from './compare.ts';
+import { finiteBand } from '../projections/summary.ts';
+import { comparableValue, covers, kpiLabeller } from './compare.ts';
 import type { TrendKind } from './estimateTypes.ts';
 import { fitToObserved, withFitSources } from './fit.ts';
 import { withObservedTrend } from './observedTrend.ts';
 import { defaultWindow, type Observation } from './observed.ts';
 import { rebaseScenario } from './rebase.ts';
 import { withParameters } from './scenarioFile.ts';
-import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type OriginStep } from './scores.ts';
+import { DEFAULT_HORIZONS, originsInHistory, type OriginForecast, type RollingOptions } from './scores.ts';
 
 /** Bases scored: one month's figure, whose last value can be carried forward. */
 export const ROLLING_BASES: ReadonlySet<string> = new Set(['month_count', 'month_end_stock', 'monthly_rate_per_10k', 'month_pct', 'rolling12_pct']);
 
-export interface RollingObservedOptions {
+export interface RollingObservedOptions extends RollingOptions {
   readonly observations: readonly Observation[];
-  readonly base: Scenario;
-  readonly source: string;
-  readonly horizons?: readonly number[];
-  readonly every?: OriginStep;
   /** Fewest observed months up to an origin in its unbroken run (default 3). */
   readonly minHistory?: number;
-  /** Replications of the projection at each origin. */
-  readonly runs: number;
   /** Replications and refinement iterations of each fit (default 8 and 2). */
   readonly fitRuns?: number;
   readonly fitIterations?: number;
@@ -45,11 +38,8 @@ export interface RollingObservedOptions {
   readonly trends?: readonly TrendKind[];
   /** Monthly damping of a damped trend. */
   readonly damping?: number;
-  readonly seed: number;
-  readonly workers?: number;
   /** Base file name for messages. */
   readonly file?: string;
-  readonly onOrigin?: (done: number, total: number, origin: string) => void;
 }
 
 export interface RollingObservedResult {
@@ -83,12 +73,7 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
   const origins: number[] = [];
   for (const [a, b] of segments) origins.push(...originsInHistory(a, b, { every: opts.every, minHistory: opts.minHistory ?? 3, horizons }));
   const scored = obs.filter((o) => ROLLING_BASES.has(o.basis));
-  const basesOf = new Map<string, Set<string>>();
-  for (const o of scored) {
-    if (!basesOf.has(o.kpi)) basesOf.set(o.kpi, new Set());
-    basesOf.get(o.kpi)!.add(o.basis);
-  }
-  const label = (o: Observation) => (basesOf.get(o.kpi)!.size > 1 ? `${o.kpi}[${o.basis}]` : o.kpi);
+  const label = kpiLabeller(scored);
   const trends: readonly TrendKind[] = opts.trends && opts.trends.length > 0 ? opts.trends : ['none'];
   const byTrend = new Map(trends.map((t) => [t, { rows: [] as OriginForecast[], extra: [] as OriginForecast[] }]));
   // one month ahead is known a month later: with an origin every month, the next one calibrates on it
@@ -113,10 +98,9 @@ export async function rollingObservedBacktest(opts: RollingObservedOptions): Pro
         const into = horizons.includes(h) ? out.rows : out.extra;
         for (const a of scored) {
           if (a.month !== o + h || !covers(probe, a.spec)) continue;
-          const xs = runs.map((r) => comparableValue(r, a.spec)).filter(Number.isFinite).sort((x, y) => x - y);
-          const q = (p: number) => quantileSorted(xs, xs.length, p);
+          const band = finiteBand(runs.map((r) => comparableValue(r, a.spec)));
           const prior = known.filter((x) => x.kpi === a.kpi && x.basis === a.basis && x.month >= window.from).sort((x, y) => y.month - x.month)[0];
-          into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95), naive: prior ? prior.value : NaN, markov: NaN });
+          into.push({ source: opts.source, origin: monthKey(o), horizon: h, kpi: label(a), actual: a.value, ...band, naive: prior ? prior.value : NaN, markov: NaN });
         }
       }
     }

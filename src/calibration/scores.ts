@@ -7,6 +7,7 @@
  */
 import { monthKey } from '../calendar/index.ts';
 import { formatNumber } from '../projections/kpisCsv.ts';
+import type { Scenario } from '../scenarios/index.ts';
 
 export const DEFAULT_HORIZONS = [3, 6, 12, 24] as const;
 
@@ -122,6 +123,21 @@ export function scoreForecasts(rows: readonly OriginForecast[]): ForecastScore[]
 }
 
 export type OriginStep = 'quarter' | 'month';
+
+/** What every rolling-origin back-test is given, whatever it is run on. */
+export interface RollingOptions {
+  /** The scenario each origin's projection starts from. */
+  readonly base: Scenario;
+  /** Name of the data in the output (a council). */
+  readonly source: string;
+  readonly horizons?: readonly number[];
+  readonly every?: OriginStep;
+  /** Replications of the projection at each origin. */
+  readonly runs: number;
+  readonly seed: number;
+  readonly workers?: number;
+  readonly onOrigin?: (done: number, total: number, origin: string) => void;
+}
 
 /**
  * Origins (month indexes) inside a history whose months run from `first` to `last`: every quarter

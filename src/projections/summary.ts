@@ -18,6 +18,13 @@ export function quantileSorted(xs: ArrayLike<number>, n: number, p: number): num
   return a === b ? a : a + (h - lo) * (b - a);
 }
 
+/** The p5, p25, p50, p75 and p95 (type 7) of the finite values; each NaN when there are none. */
+export function finiteBand(values: readonly number[]): { p5: number; p25: number; p50: number; p75: number; p95: number } {
+  const xs = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (p: number) => quantileSorted(xs, xs.length, p);
+  return { p5: q(0.05), p25: q(0.25), p50: q(0.5), p75: q(0.75), p95: q(0.95) };
+}
+
 /** Statistics of the non-NaN values; every field NaN when there are none. */
 export function statsOf(values: ArrayLike<number>): KpiStats {
   const buf = new Float64Array(values.length);
