@@ -4,6 +4,8 @@
  * file never silently replaces good outputs with zeros.
  */
 import { InputError } from '../errors.ts';
+import { LogFormatError } from '../store/types.ts';
+import type { Progress } from './terminal.ts';
 
 let allowEmpty = false;
 
@@ -33,5 +35,23 @@ export function trusting<T>(file: string, validate: string, fn: () => T): T {
     if ((err as { exitCode?: number }).exitCode !== undefined || typeof (err as NodeJS.ErrnoException).code === 'string') throw err;
     const where = (err as { eventNumber?: number }).eventNumber;
     throw new InputError(`${file}${where ? `, event ${where}` : ''}: an event that --validate none let through cannot be used (${(err as Error).message}); run with --validate schema to find and check it`);
+  }
+}
+
+/**
+ * `trusting(file, validate, read)` for a read of an event log, its failures as exit 2: a
+ * malformed line names the file and the line, a file-system error the file and its code. `bar`
+ * is stopped however the read ends.
+ */
+export function readingLog<T>(file: string, validate: string, bar: Progress, read: () => T): T {
+  try {
+    return trusting(file, validate, read);
+  } catch (err) {
+    if (err instanceof LogFormatError) throw new InputError(err.message);
+    const code = (err as NodeJS.ErrnoException).code;
+    if (typeof code === 'string') throw new InputError(`${file}: cannot read (${code})`);
+    throw err;
+  } finally {
+    bar.stop();
   }
 }

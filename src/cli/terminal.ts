@@ -10,6 +10,11 @@ export function paint(style: Style, text: string, stream: 'out' | 'err' = 'out')
   return (stream === 'out' ? colour : colourErr) ? styleText(style, text) : text;
 }
 
+/** Writes a warning line on stderr (yellow on a terminal). */
+export function warn(message: string): void {
+  process.stderr.write(paint('yellow', `warning: ${message}`, 'err') + '\n');
+}
+
 export interface Progress {
   /** Moves the bar to `done` of the total. */
   update(done: number): void;

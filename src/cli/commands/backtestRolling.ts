@@ -51,7 +51,7 @@ import { LogFormatError } from '../../store/types.ts';
 import { VERSION } from '../../version.ts';
 import { InputError } from '../../errors.ts';
 import { commandLine, eventLogSize, shown, summariseAll, writeRunOutputs, type RunOptions } from '../run.ts';
-import { paint, table } from '../terminal.ts';
+import { paint, table, warn } from '../terminal.ts';
 import type { ReportBacktest } from '../../report/types.ts';
 
 export interface RollingOptions extends RunOptions {
@@ -103,7 +103,7 @@ function labelled(spec: string): { label: string; file: string } {
 export function readLog(file: string): CaseEvent[] {
   eventLogSize(file);
   try {
-    const events = [...readNdjsonEvents(file, { validate: 'full', onWarning: (w) => process.stderr.write(paint('yellow', `warning: ${w}`, 'err') + '\n') })];
+    const events = [...readNdjsonEvents(file, { validate: 'full', onWarning: warn })];
     // projections need events in date order across children
     return events.sort(compareGlobal);
   } catch (err) {

@@ -41,8 +41,8 @@ import type { Scenario } from '../../scenarios/index.ts';
 import { forEachNdjsonEvent } from '../../node/ndjson.ts';
 import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { stagedPath } from '../../node/atomicFile.ts';
-import { trusting } from '../inputs.ts';
-import { LogFormatError, type ValidateMode } from '../../store/types.ts';
+import { readingLog } from '../inputs.ts';
+import type { ValidateMode } from '../../store/types.ts';
 import { InputError } from '../../errors.ts';
 import { eventLogSize } from '../run.ts';
 import { readLog } from './backtestRolling.ts';
@@ -60,7 +60,7 @@ function parseScope(v: string): FlowPart[] {
   return parts as FlowPart[];
 }
 import { commandLine, shown } from '../run.ts';
-import { paint, progress, table } from '../terminal.ts';
+import { paint, progress, table, warn } from '../terminal.ts';
 import { VERSION } from '../../version.ts';
 import { rounded as f } from '../format.ts';
 
@@ -100,17 +100,8 @@ function estimateFromLog(file: string, base: Scenario, window: { from?: string; 
   let check = validate;
   const read: EventSource = (fn, pass) => {
     const bar = progress(pass === 'window' ? 'events (finding the window)' : 'events', size, quiet || size < 32 * 1024 * 1024);
-    try {
-      trusting(file, check, () => forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n') }, fn));
-      check = 'none'; // a second pass reads what the first validated
-    } catch (err) {
-      if (err instanceof LogFormatError) throw new InputError(err.message);
-      const code = (err as NodeJS.ErrnoException).code;
-      if (typeof code === 'string') throw new InputError(`${file}: cannot read (${code})`);
-      throw err;
-    } finally {
-      bar.stop();
-    }
+    readingLog(file, check, bar, () => forEachNdjsonEvent(file, { validate: check, onProgress: (d) => bar.update(d), onWarning: warn }, fn));
+    check = 'none'; // a second pass reads what the first validated
   };
   const range = { from: window.from !== undefined ? parseMonth(window.from) : undefined, to: window.to !== undefined ? parseMonth(window.to) : undefined };
   return estimateFromEventSource(file, read, base, range, model);

@@ -12,7 +12,7 @@ import type { ImportSummary } from '../../returns/report.ts';
 import type { Ssda903Input, YearBasis } from '../../returns/types.ts';
 import { CheckFailed, InputError } from '../../errors.ts';
 import { collect, outputFile, outputFolder } from '../options.ts';
-import { paint, table } from '../terminal.ts';
+import { paint, table, warn } from '../terminal.ts';
 import { requireSome } from '../inputs.ts';
 import { count } from '../format.ts';
 
@@ -88,7 +88,7 @@ export function runImport(inputs: ImportInputs, opts: CommonOptions & { yearBasi
   const { events, report } = importReturns(inputs, {
     yearBasis: opts.yearBasis,
     ignoreReferenceDate: opts.ignoreReferenceDate,
-    onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
+    onWarning: warn,
   });
   for (const f of report.files) requireSome(f.file, f.rows, `no ${f.kind === 'events' ? 'events' : 'records'} in this ${f.kind} input`);
   const reportDir = opts.reportDir ?? dirname(resolve(opts.out));

@@ -7,13 +7,13 @@ import { join } from 'node:path';
 import { Option, type Command } from 'commander';
 import { EVENT_TYPES, type CaseEvent } from '../../events/schema.ts';
 import { EventCounter } from '../../store/replay.ts';
-import { replayLog, type ReplayResult } from '../../node/replay.ts';
+import { replayLog } from '../../node/replay.ts';
 import { LogFormatError, type ValidateMode } from '../../store/types.ts';
 import { writeFileAtomic } from '../../node/atomicFile.ts';
 import { InputError } from '../../errors.ts';
 import { checkHorizon, eventLogSize } from '../run.ts';
-import { requireSome, trusting } from '../inputs.ts';
-import { paint, progress, table } from '../terminal.ts';
+import { readingLog, requireSome, trusting } from '../inputs.ts';
+import { paint, progress, table, warn } from '../terminal.ts';
 import { month as monthOption, monthsArg, outputFolder, populationArg } from '../options.ts';
 import { monthIndexOfIso, monthKey, parseMonth } from '../../calendar/index.ts';
 import { KpiProjector, calibrateSummary, summarise, type ProjectorOptions } from '../../projections/index.ts';
@@ -98,21 +98,7 @@ export async function runReplay(file: string, opts: ReplayCliOptions): Promise<v
   };
   const counter = new EventCounter();
   const bar = progress('replay (bytes)', size, opts.quiet || size < PROGRESS_FROM_BYTES);
-  let result: ReplayResult;
-  try {
-    result = trusting(file, opts.validate, () => replayLog(file, [counter.sink, project], {
-      validate: opts.validate,
-      onProgress: (done) => bar.update(done),
-      onWarning: (m) => process.stderr.write(paint('yellow', `warning: ${m}`, 'err') + '\n'),
-    }));
-  } catch (err) {
-    if (err instanceof LogFormatError) throw new InputError(err.message);
-    const code = (err as NodeJS.ErrnoException).code;
-    if (typeof code === 'string') throw new InputError(`${file}: cannot read (${code})`);
-    throw err;
-  } finally {
-    bar.stop();
-  }
+  const result = readingLog(file, opts.validate, bar, () => replayLog(file, [counter.sink, project], { validate: opts.validate, onProgress: (done) => bar.update(done), onWarning: warn }));
 
   requireSome(file, result.events, 'the event log holds no events');
   const outFile = join(opts.out, 'event-counts.csv');
