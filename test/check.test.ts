@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,24 +8,13 @@ import { runEnsemble } from '../src/ensemble/index.ts';
 import { readKpisCsv, writeKpiOutputs } from '../src/node/kpiOutputs.ts';
 import { summarise, type KpiSummary } from '../src/projections/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
-import { tempDir } from './helpers/cli.ts';
+import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const SCENARIOS = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const GOLDEN = join(SCENARIOS, 'golden');
 const baselinePath = join(SCENARIOS, 'southampton-baseline.json');
 
-let out = '';
-let err = '';
-beforeEach(() => {
-  out = '';
-  err = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((out += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((err += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const io = captureOutput();
 
 const tmp = (): string => tempDir('caseflow-check-');
 
@@ -75,7 +64,7 @@ describe('the shipped scenarios are pinned by golden files', () => {
 
   it.each(names)('%s: an unchanged rerun matches its golden file exactly (exit 0)', async (n) => {
     const code = await main(['check', '--scenario', join(SCENARIOS, `${n}.json`), '--golden', goldenOfScenario(n), '--workers', '1', '--quiet']);
-    expect(code, `${err}\n${out}`).toBe(0);
+    expect(code, `${io.err}\n${io.out}`).toBe(0);
   });
 });
 
@@ -88,17 +77,17 @@ describe('caseflow check catches a change', () => {
     const code = await main(['check', '--scenario', changed, '--golden', golden, '--workers', '1', '--quiet', '--out', dir, '--no-report']);
     expect(code).toBe(1);
     // 69 KPIs × 24 months × 6 statistics (mean, p5, p25, p50, p75, p95)
-    expect(out).toMatch(/moved: \d+ of 9,936 values \(\d+ KPIs\)/);
+    expect(io.out).toMatch(/moved: \d+ of 9,936 values \(\d+ KPIs\)/);
     // one line per KPI: its largest change
-    expect(out).toMatch(/KPI\s+month\s+statistic\s+golden\s+now\s+change\s+change %\s+values moved/);
-    expect(out).toMatch(/\ncp_open\s+20\d\d-\d\d\s+(mean|p\d+)\s+[\d.]+\s+[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+\d+\n/);
-    expect(err).toMatch(/caseflow: \d+ values moved in \d+ KPIs \([a-z_0-9, ]+, …\); rerun with --update to accept/);
-    expect(err.trim().split('\n')).toHaveLength(1);
+    expect(io.out).toMatch(/KPI\s+month\s+statistic\s+golden\s+now\s+change\s+change %\s+values moved/);
+    expect(io.out).toMatch(/\ncp_open\s+20\d\d-\d\d\s+(mean|p\d+)\s+[\d.]+\s+[\d.]+\s+-?[\d.]+\s+-?[\d.]+\s+\d+\n/);
+    expect(io.err).toMatch(/caseflow: \d+ values moved in \d+ KPIs \([a-z_0-9, ]+, …\); rerun with --update to accept/);
+    expect(io.err.trim().split('\n')).toHaveLength(1);
     const moved = readFileSync(join(dir, 'moved.csv'), 'utf8').trim().split('\n');
     expect(moved[0]).toBe('kpi,month,statistic,golden,now,change,change_pct,allowed,why');
     expect(moved.some((l) => l.startsWith('cp_open,'))).toBe(true);
     // every moved value is listed in moved.csv
-    expect(moved.length - 1).toBe(Number(/moved: (\d+) of/.exec(out)![1]));
+    expect(moved.length - 1).toBe(Number(/moved: (\d+) of/.exec(io.out)![1]));
     expect(existsSync(join(dir, 'kpis.csv'))).toBe(true);
   });
 
@@ -106,7 +95,7 @@ describe('caseflow check catches a change', () => {
     const dir = tmp();
     const g = join(dir, 'golden.kpis.csv');
     expect(await main(['check', '--scenario', baselinePath, '--golden', g, '--runs', '2', '--months', '3', '--workers', '1', '--quiet'])).toBe(2);
-    expect(err).toMatch(/golden\.kpis\.csv: golden file not found \(create it with --update\)/);
+    expect(io.err).toMatch(/golden\.kpis\.csv: golden file not found \(create it with --update\)/);
     expect(await main(['check', '--scenario', baselinePath, '--golden', g, '--runs', '2', '--months', '3', '--workers', '1', '--quiet', '--update'])).toBe(0);
     expect(existsSync(g)).toBe(true);
     expect(JSON.parse(readFileSync(join(dir, 'golden.kpis.run.json'), 'utf8'))).toMatchObject({ format: 'caseflow-golden-run', scenario: 'southampton-baseline', seed: 20230301, runs: 2, months: 3 });
@@ -140,17 +129,17 @@ describe('caseflow check catches a change', () => {
     const bad = join(dir, 'bad.csv');
     writeFileSync(bad, 'scenario,month,kpi,mean,p5,p25,p50,p75,p95\nx,2023-03,contacts,1,1,1,one,1,1\n');
     expect(await main(['check', '--scenario', baselinePath, '--golden', bad, '--runs', '1', '--months', '1', '--workers', '1', '--quiet'])).toBe(2);
-    expect(err).toMatch(/bad\.csv: line 2: field "p50": not a number: "one"/);
+    expect(io.err).toMatch(/bad\.csv: line 2: field "p50": not a number: "one"/);
     expect(await main(['check', '--scenario', baselinePath, '--golden', join(dir, 'x.txt'), '--quiet'])).toBe(2);
     expect(await main(['check', '--scenario', baselinePath, '--golden', bad, '--mode', 'fuzzy'])).toBe(2);
   });
 
   it('--help explains the options with examples', async () => {
     expect(await main(['check', '--help'])).toBe(0);
-    expect(out).toMatch(/--golden <kpis\.csv>/);
-    expect(out).toMatch(/--mode <mode>/);
-    expect(out).toMatch(/--update/);
-    expect(out).toMatch(/Examples:\n\s+\$ caseflow check --scenario/);
+    expect(io.out).toMatch(/--golden <kpis\.csv>/);
+    expect(io.out).toMatch(/--mode <mode>/);
+    expect(io.out).toMatch(/--update/);
+    expect(io.out).toMatch(/Examples:\n\s+\$ caseflow check --scenario/);
   });
 });
 
@@ -226,7 +215,7 @@ describe('comparisons (known answers)', () => {
     expect(await main(['check', '--scenario', baselinePath, '--golden', g, '--mode', 'statistical', '--seed', '12', '--workers', '1', '--quiet'])).toBe(0);
     const changed = changedBaseline((s) => (s.parameters.contacts.perMonthPer10k *= 1.25));
     expect(await main(['check', '--scenario', changed, '--golden', g, '--mode', 'statistical', '--seed', '12', '--workers', '1'])).toBe(1);
-    expect(out).toMatch(/\ncontacts\s+2023-0\d\s+p50/);
+    expect(io.out).toMatch(/\ncontacts\s+2023-0\d\s+p50/);
   });
 });
 
@@ -251,7 +240,7 @@ describe('golden files load as kpis.csv', () => {
     lines[i] = cells.join(',');
     writeFileSync(g, lines.join('\n'));
     expect(await main(['check', '--scenario', join(SCENARIOS, 'uasc-arrivals.json'), '--golden', g, '--workers', '1', '--quiet'])).toBe(1);
-    expect(out).toMatch(/moved: 1 of /);
-    expect(out).toMatch(/cla_open\s+2023-05\s+p50/);
+    expect(io.out).toMatch(/moved: 1 of /);
+    expect(io.out).toMatch(/cla_open\s+2023-05\s+p50/);
   });
 });

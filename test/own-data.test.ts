@@ -3,7 +3,7 @@
  * calibrates a care-only scenario whose projection runs nothing the history does not inform,
  * every parameter says where it came from, and ensembles draw parameters per replication.
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseMonth } from '../src/calendar/index.ts';
@@ -22,18 +22,11 @@ import { nationalDefaultNotes, provenanceOf } from '../src/scenarios/provenance.
 import { replicationKey } from '../src/simulation/index.ts';
 import { trendFactor } from '../src/simulation/scope.ts';
 import { readNdjsonEvents } from '../src/node/ndjson.ts';
-import { tempDir } from './helpers/cli.ts';
+import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const tmp = (): string => tempDir('caseflow-own-');
 
-beforeEach(() => {
-  vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
-  vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+captureOutput();
 
 /** A three-year stack (YEAR = the year the collection year starts) written as CSV tables. */
 function stack(): { episodes: string; header: string } {

@@ -1,31 +1,19 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { main } from '../src/cli/main.ts';
+import { captureOutput, tempDirRemovedAfterAll } from './helpers/cli.ts';
 import { sampleCommand, sampleLog } from './helpers/sample.ts';
 import { EVENT_TYPES, SCHEMA_VERSION, type CaseEvent, type EventType } from '../src/events/schema.ts';
 
 const repoRoot = fileURLToPath(new URL('..', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-replay-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirRemovedAfterAll('caseflow-replay-');
 let n = 0;
 const newDir = () => join(dir, `out-${n++}`);
 
-let stdout = '';
-let stderr = '';
-beforeEach(() => {
-  stdout = '';
-  stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s: string | Uint8Array) => ((stderr += String(s)), true));
-});
-afterEach(() => {
-  vi.restoreAllMocks();
-  process.exitCode = undefined;
-});
+const io = captureOutput();
 
 /** A small log with hand-countable events: [child, type, date]. */
 const SMALL: [string, EventType, string][] = [
@@ -63,11 +51,11 @@ describe('caseflow replay: success (exit 0)', () => {
     const log = writeLog('small.ndjson', build(SMALL));
     const out = newDir();
     const code = await main(['replay', '--population', '10000', '--no-report', log, '--out', out, '--quiet']);
-    expect(stderr).toBe('');
+    expect(io.err).toBe('');
     expect(code).toBe(0);
-    expect(stdout).toContain(`replayed 8 events in 3 streams from ${log} (validation: full)`);
-    expect(stdout).toMatch(/^wrote .*event-counts\.csv$/m);
-    expect(stdout).toContain(join(out, 'event-counts.csv'));
+    expect(io.out).toContain(`replayed 8 events in 3 streams from ${log} (validation: full)`);
+    expect(io.out).toMatch(/^wrote .*event-counts\.csv$/m);
+    expect(io.out).toContain(join(out, 'event-counts.csv'));
     const rows = csvRows(out);
     expect(rows[0]).toEqual(['month', 'event_type', 'count']);
     expect(rows).toHaveLength(1 + 3 * EVENT_TYPES.length);
@@ -102,17 +90,17 @@ describe('caseflow replay: success (exit 0)', () => {
       total += Number(count);
     }
     expect(total).toBe(3000);
-    expect(stdout).toContain(`replayed 3,000 events in ${new Set(events.map((e) => e.childId)).size} streams`);
-    expect(stdout).toMatch(/ChildRegistered\s+60\n/);
+    expect(io.out).toContain(`replayed 3,000 events in ${new Set(events.map((e) => e.childId)).size} streams`);
+    expect(io.out).toMatch(/ChildRegistered\s+60\n/);
   });
 
   it('skips a torn final line with a warning naming the file and line', async () => {
     const log = writeLog('torn.ndjson', build(SMALL), '{"type":"CaseClosed","chi');
     const out = newDir();
     expect(await main(['replay', '--population', '10000', '--no-report', log, '--out', out, '--quiet'])).toBe(0);
-    expect(stderr).toContain(`warning: ${log}, line 9: incomplete final line (torn write`);
-    expect(stdout).toContain('replayed 8 events in 3 streams');
-    expect(stdout).toContain('1 warning');
+    expect(io.err).toContain(`warning: ${log}, line 9: incomplete final line (torn write`);
+    expect(io.out).toContain('replayed 8 events in 3 streams');
+    expect(io.out).toContain('1 warning');
     expect(csvRows(out)).toHaveLength(1 + 3 * EVENT_TYPES.length);
   });
 
@@ -120,14 +108,14 @@ describe('caseflow replay: success (exit 0)', () => {
     const events = build(SMALL);
     const log = writeLog('breach.ndjson', [...events, { ...sampleCommand('CpPlanEnded', 'c', '2023-04-01'), version: 2, schema: 1 } as CaseEvent]);
     expect(await main(['replay', '--population', '10000', '--no-report', log, '--out', newDir(), '--quiet', '--validate', 'none'])).toBe(0);
-    expect(stdout).toContain('replayed 9 events in 3 streams');
+    expect(io.out).toContain('replayed 9 events in 3 streams');
     expect(await main(['replay', '--population', '10000', '--no-report', log, '--out', newDir(), '--quiet'])).toBe(2);
   });
 
   it('--help shows usage with examples', async () => {
     expect(await main(['replay', '--help'])).toBe(0);
-    expect(stdout).toContain('Examples:');
-    expect(stdout).toContain('--validate');
+    expect(io.out).toContain('Examples:');
+    expect(io.out).toContain('--validate');
   });
 });
 
@@ -136,7 +124,7 @@ describe('caseflow replay: bad input (exit 2, one line naming file and line)', (
     const out = newDir();
     const missing = join(dir, 'nope.ndjson');
     expect(await main(['replay', '--population', '10000', '--no-report', missing, '--out', out])).toBe(2);
-    expect(stderr).toBe(`caseflow: ${missing}: events file not found\n`);
+    expect(io.err).toBe(`caseflow: ${missing}: events file not found\n`);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -147,8 +135,8 @@ describe('caseflow replay: bad input (exit 2, one line naming file and line)', (
     writeFileSync(log, ls.join('\n') + '\n');
     const out = newDir();
     expect(await main(['replay', '--population', '10000', '--no-report', log, '--out', out])).toBe(2);
-    expect(stderr.split('\n').filter(Boolean)).toHaveLength(1);
-    expect(stderr).toMatch(new RegExp(`^caseflow: ${log.replace(/[.]/g, '\\.')}, line 4: not valid JSON`));
+    expect(io.err.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(io.err).toMatch(new RegExp(`^caseflow: ${log.replace(/[.]/g, '\\.')}, line 4: not valid JSON`));
     expect(existsSync(join(out, 'event-counts.csv'))).toBe(false);
   });
 
@@ -159,21 +147,21 @@ describe('caseflow replay: bad input (exit 2, one line naming file and line)', (
     const p1 = join(dir, 'schema-bad.ndjson');
     writeFileSync(p1, schemaBad.join('\n') + '\n');
     expect(await main(['replay', '--population', '10000', '--no-report', p1, '--out', newDir()])).toBe(2);
-    expect(stderr).toContain(`${p1}, line 6: ReferralAccepted event fails the schema: source`);
+    expect(io.err).toContain(`${p1}, line 6: ReferralAccepted event fails the schema: source`);
 
-    stderr = '';
+    io.err = '';
     const journeyBad = [...ls];
     journeyBad.splice(4, 1); // drop b's PeriodOfCareStarted: b's EpisodeChanged then has no period of care and a version gap
     const p2 = join(dir, 'journey-bad.ndjson');
     writeFileSync(p2, journeyBad.join('\n') + '\n');
     expect(await main(['replay', '--population', '10000', '--no-report', p2, '--out', newDir()])).toBe(2);
-    expect(stderr).toContain(`${p2}, line 6: child b: EpisodeChanged refused by rule version-not-contiguous`);
+    expect(io.err).toContain(`${p2}, line 6: child b: EpisodeChanged refused by rule version-not-contiguous`);
   });
 
   it('usage errors: no --out, a bad --validate choice', async () => {
     const log = writeLog('usage.ndjson', build(SMALL));
     expect(await main(['replay', '--population', '10000', '--no-report', log])).toBe(2);
-    expect(stderr).toMatch(/--out/);
+    expect(io.err).toMatch(/--out/);
     expect(await main(['replay', '--population', '10000', '--no-report', log, '--out', newDir(), '--validate', 'some'])).toBe(2);
   });
 
