@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { runEnsemble } from '../src/ensemble/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import type { Scenario } from '../src/scenarios/index.ts';
 import { parseParameters } from '../src/simulation/index.ts';
-import { captureOutput, tempDir } from './helpers/cli.ts';
+import { captureOutput, runCli, tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');
@@ -135,11 +135,7 @@ describe('caseflow calibrate --observed on the Southampton series', () => {
   let code = -1;
   let stdout = '';
   beforeAll(async () => {
-    const o = vi.spyOn(process.stdout, 'write').mockImplementation((s: string | Uint8Array) => ((stdout += String(s)), true));
-    const e = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    code = await main(['calibrate', '--base', scenarioPath, '--observed', OBSERVED, '--to', '2022-08', '--runs', '4', '--iterations', '3', '--workers', '1', '--out', outFile, '--tables', join(dir, 'tables')]);
-    o.mockRestore();
-    e.mockRestore();
+    ({ code, stdout } = await runCli(['calibrate', '--base', scenarioPath, '--observed', OBSERVED, '--to', '2022-08', '--runs', '4', '--iterations', '3', '--workers', '1', '--out', outFile, '--tables', join(dir, 'tables')]));
   });
 
   it('writes a scenario that starts after the window from the observed position', () => {

@@ -4,29 +4,18 @@
  * id back as it was. `export cin` writes XML only, whose text is escaped.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
-import { main } from '../src/cli/main.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const inputs = resolve(import.meta.dirname, 'corpus/inputs');
 const HOSTILE = ['=1+2', '@SUM(A1)', '+44', '-5'];
 
-async function quietly(args: string[]): Promise<number> {
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  let err = '';
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => ((err += s), true)) as typeof process.stderr.write;
-  try {
-    const code = await main(args);
-    if (code !== 0) throw new Error(`caseflow ${args.join(' ')} → ${code}: ${err}`);
-    return code;
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
+/** Runs the CLI, its output kept; fails the test with the command and its stderr unless it exits 0. */
+async function succeeds(args: string[]): Promise<void> {
+  const r = await runCli(args);
+  expect(r.code, `caseflow ${args.join(' ')}: ${r.stderr}`).toBe(0);
 }
 
 /** The shipped two-child SSDA903 log with both children renamed, twice over, to formula-like ids. */
@@ -47,10 +36,10 @@ function hostileLog(dir: string): string {
 
 describe('export ssda903: formula-leading cells', () => {
   it('are written with a leading apostrophe and read back as they were', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caseflow-export-formula-'));
+    const dir = tempDir('caseflow-export-formula-');
     const log = hostileLog(dir);
     const used = HOSTILE.slice(0, 2);
-    await quietly(['export', 'ssda903', log, '--year', '2024', '--out', join(dir, 'out'), '-q']);
+    await succeeds(['export', 'ssda903', log, '--year', '2024', '--out', join(dir, 'out'), '-q']);
     for (const table of ['header', 'episodes']) {
       const rows = parse(readFileSync(join(dir, 'out', `${table}_2024.csv`), 'utf8'), { columns: true }) as Record<string, string>[];
       expect(rows.length).toBeGreaterThan(0);
@@ -59,7 +48,7 @@ describe('export ssda903: formula-leading cells', () => {
       // nothing else starts like a formula
       for (const r of rows) for (const v of Object.values(r)) expect(v).not.toMatch(/^[=+\-@\t\r]/);
     }
-    await quietly(['import', 'ssda903', '--episodes', join(dir, 'out', 'episodes_2024.csv'), '--header', join(dir, 'out', 'header_2024.csv'), '--out', join(dir, 'back.ndjson'), '-q']);
+    await succeeds(['import', 'ssda903', '--episodes', join(dir, 'out', 'episodes_2024.csv'), '--header', join(dir, 'out', 'header_2024.csv'), '--out', join(dir, 'back.ndjson'), '-q']);
     const back = new Set(
       readFileSync(join(dir, 'back.ndjson'), 'utf8')
         .trim()

@@ -9,27 +9,13 @@
 import { describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const baseline = join(root, 'scenarios/southampton-baseline.json');
 const STAGING = /^\.caseflow-(staging|commit)-(\d+)-\d+$/;
-
-async function quietly<T>(fn: () => Promise<T>): Promise<T> {
-  const w1 = process.stdout.write;
-  const w2 = process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return await fn();
-  } finally {
-    process.stdout.write = w1;
-    process.stderr.write = w2;
-  }
-}
 
 /** The folder's files (hidden ones aside) by name, as SHA-256 digests (deep equality on megabytes of Buffer is slow). */
 function snapshot(dir: string): Map<string, string> {
@@ -83,9 +69,9 @@ async function startAndKill(args: string[], dir: string, deadlineMs = 60_000): P
 
 describe('kill -9 mid-run', () => {
   it('simulate: the old set stays whole; the next run cleans up and writes a new consistent set', async () => {
-    const out = mkdtempSync(join(tmpdir(), 'caseflow-kill-sim-'));
+    const out = tempDir('caseflow-kill-sim-');
     const run = (seed: string, extra: string[] = []) => ['simulate', '--scenario', baseline, '--seed', seed, '--workers', '1', '--no-report', '-q', '--out', out, '--events', join(out, 'events.ndjson'), ...extra];
-    expect(await quietly(() => main(run('1', ['--runs', '1', '--months', '2'])))).toBe(0);
+    expect((await runCli(run('1', ['--runs', '1', '--months', '2']))).code).toBe(0);
     const old = snapshot(out);
     expect([...old.keys()].sort()).toEqual(['events.ndjson', 'kpis.csv', 'kpis.json']);
 
@@ -93,7 +79,7 @@ describe('kill -9 mid-run', () => {
     expect(snapshot(out)).toEqual(old);
     expect(leftovers(out, pid).length).toBeGreaterThan(0);
 
-    expect(await quietly(() => main(run('3', ['--runs', '1', '--months', '2'])))).toBe(0);
+    expect((await runCli(run('3', ['--runs', '1', '--months', '2']))).code).toBe(0);
     expect(leftovers(out, pid)).toEqual([]);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     const now = snapshot(out);
@@ -103,19 +89,19 @@ describe('kill -9 mid-run', () => {
     expect(meta.seed).toBe(3);
     expect(now.get('kpis.csv')).not.toBe(old.get('kpis.csv'));
     expect(now.get('events.ndjson')).not.toBe(old.get('events.ndjson'));
-    const rerun = mkdtempSync(join(tmpdir(), 'caseflow-kill-sim-ref-'));
-    expect(await quietly(() => main(['simulate', '--scenario', baseline, '--seed', '3', '--workers', '1', '--no-report', '-q', '--runs', '1', '--months', '2', '--out', rerun, '--events', join(rerun, 'events.ndjson')]))).toBe(0);
+    const rerun = tempDir('caseflow-kill-sim-ref-');
+    expect((await runCli(['simulate', '--scenario', baseline, '--seed', '3', '--workers', '1', '--no-report', '-q', '--runs', '1', '--months', '2', '--out', rerun, '--events', join(rerun, 'events.ndjson')])).code).toBe(0);
     expect(now.get('kpis.csv')).toBe(digest(readFileSync(join(rerun, 'kpis.csv'))));
     expect(now.get('events.ndjson')).toBe(digest(readFileSync(join(rerun, 'events.ndjson'))));
   }, 180_000);
 
   it('import: the old log and reports stay whole; the next import cleans up and writes a new consistent set', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caseflow-kill-import-'));
+    const dir = tempDir('caseflow-kill-import-');
     const out = join(dir, 'out');
     const log = join(out, 'imported.ndjson');
     const inputs = join(root, 'test/corpus/inputs');
     const imp = (episodes: string, header: string) => ['import', 'ssda903', '--episodes', episodes, '--header', header, '--out', log, '-q'];
-    expect(await quietly(() => main(imp(join(inputs, 'episodes.csv'), join(inputs, 'header.csv'))))).toBe(0);
+    expect((await runCli(imp(join(inputs, 'episodes.csv'), join(inputs, 'header.csv')))).code).toBe(0);
     const old = snapshot(out);
     expect([...old.keys()].sort()).toEqual(['conflicts.csv', 'import-summary.json', 'imported.ndjson', 'rejects.csv', 'repairs.csv']);
 
@@ -138,7 +124,7 @@ describe('kill -9 mid-run', () => {
     const small = ep.slice(0, 4).join('\n') + '\n';
     writeFileSync(join(dir, 'small-episodes.csv'), small);
     writeFileSync(join(dir, 'small-header.csv'), hd.slice(0, 4).join('\n') + '\n');
-    expect(await quietly(() => main(imp(join(dir, 'small-episodes.csv'), join(dir, 'small-header.csv'))))).toBe(0);
+    expect((await runCli(imp(join(dir, 'small-episodes.csv'), join(dir, 'small-header.csv')))).code).toBe(0);
     expect(leftovers(out, pid)).toEqual([]);
     expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
     const now = snapshot(out);

@@ -4,14 +4,13 @@
  * CASEFLOW_TEST_FREE_MEMORY) refused with exit 2 and the estimate before any replication runs.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { checkEnsembleMemory, estimateEnsembleMemory } from '../src/ensemble/index.ts';
 import { memoryAvailable } from '../src/ensemble/memory.ts';
 import { KPIS } from '../src/projections/catalogue.ts';
-import { main } from '../src/cli/main.ts';
 import type { Scenario } from '../src/scenarios/index.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const MiB = 2 ** 20;
 /** KPIs in the catalogue: each kept as value, numerator and denominator (3 doubles of 8 bytes), twice. */
@@ -72,30 +71,20 @@ describe('ensemble memory estimate', () => {
 
   it('simulate with too little free memory exits 2 with the estimate before it runs, the old outputs untouched', async () => {
     const root = resolve(import.meta.dirname, '..');
-    const out = mkdtempSync(join(tmpdir(), 'caseflow-memory-'));
-    let stderr = '';
-    let stdout = '';
-    const w1 = process.stdout.write;
-    const w2 = process.stderr.write;
-    process.stdout.write = ((s: string) => ((stdout += s), true)) as typeof process.stdout.write;
-    process.stderr.write = ((s: string) => ((stderr += s), true)) as typeof process.stderr.write;
-    try {
-      const args = ['simulate', '--scenario', join(root, 'scenarios/southampton-baseline.json'), '--months', '2', '--workers', '1', '--no-report', '--out', out];
-      expect(await main([...args, '--runs', '1', '-q'])).toBe(0);
-      const old = readFileSync(join(out, 'kpis.csv'));
-      stderr = '';
-      process.env.CASEFLOW_TEST_FREE_MEMORY = String(100 * MiB);
-      expect(await main([...args, '--runs', '50'])).toBe(2);
-      const lines = stderr.split('\n').filter((l) => l !== '' && !/^note:/.test(l));
-      // the estimate, then nothing of the run: no progress line, no summary
-      expect(lines.at(-1)).toMatch(/^caseflow: estimated memory \d+ MB for 50 runs × 2 months on 1 worker exceeds the 100 MB free on this machine; use fewer --runs, --months or --workers$/);
-      expect(stderr).not.toMatch(/replications: \d+\/50/);
-      expect(stdout).toBe('');
-      expect(readFileSync(join(out, 'kpis.csv')).equals(old)).toBe(true);
-      expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
-    } finally {
-      process.stdout.write = w1;
-      process.stderr.write = w2;
-    }
+    const out = tempDir('caseflow-memory-');
+    const args = ['simulate', '--scenario', join(root, 'scenarios/southampton-baseline.json'), '--months', '2', '--workers', '1', '--no-report', '--out', out];
+    const first = await runCli([...args, '--runs', '1', '-q']);
+    expect(first.code).toBe(0);
+    const old = readFileSync(join(out, 'kpis.csv'));
+    process.env.CASEFLOW_TEST_FREE_MEMORY = String(100 * MiB);
+    const { code, stdout, stderr } = await runCli([...args, '--runs', '50']);
+    expect(code).toBe(2);
+    const lines = stderr.split('\n').filter((l) => l !== '' && !/^note:/.test(l));
+    // the estimate, then nothing of the run: no progress line, no summary
+    expect(lines.at(-1)).toMatch(/^caseflow: estimated memory \d+ MB for 50 runs × 2 months on 1 worker exceeds the 100 MB free on this machine; use fewer --runs, --months or --workers$/);
+    expect(stderr).not.toMatch(/replications: \d+\/50/);
+    expect(first.stdout + stdout).toBe('');
+    expect(readFileSync(join(out, 'kpis.csv')).equals(old)).toBe(true);
+    expect(readdirSync(out).filter((f) => f.startsWith('.'))).toEqual([]);
   }, 60_000);
 });

@@ -1,34 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { main } from '../src/cli/main.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runReplication } from '../src/ensemble/index.ts';
 import { KPI_IDS } from '../src/projections/catalogue.ts';
 import { LEAVING_CARE_GROUPS, PLACEMENT_GROUPS } from '../src/events/index.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const quietly = async (args: string[]) => {
-  const write = process.stdout.write;
-  const err = process.stderr.write;
-  process.stdout.write = (() => true) as typeof process.stdout.write;
-  process.stderr.write = (() => true) as typeof process.stderr.write;
-  try {
-    return await main(args);
-  } finally {
-    process.stdout.write = write;
-    process.stderr.write = err;
-  }
-};
-
 describe('simulate → events → replay', () => {
   it('gives a byte-identical kpis.csv, with every KPI id in it', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caseflow-rt-'));
+    const dir = tempDir('caseflow-rt-');
     const scenario = join(root, 'scenarios/family-safeguarding.json');
     const events = join(dir, 'sim/events.ndjson');
-    expect(await quietly(['simulate', '--scenario', scenario, '--runs', '1', '--months', '20', '--events', events, '--out', join(dir, 'sim'), '--no-report', '-q'])).toBe(0);
-    expect(await quietly(['replay', events, '--scenario', scenario, '--months', '20', '--out', join(dir, 'replay'), '--no-report', '-q'])).toBe(0);
+    expect((await runCli(['simulate', '--scenario', scenario, '--runs', '1', '--months', '20', '--events', events, '--out', join(dir, 'sim'), '--no-report', '-q'])).code).toBe(0);
+    expect((await runCli(['replay', events, '--scenario', scenario, '--months', '20', '--out', join(dir, 'replay'), '--no-report', '-q'])).code).toBe(0);
     const a = readFileSync(join(dir, 'sim/kpis.csv'), 'utf8');
     const b = readFileSync(join(dir, 'replay/kpis.csv'), 'utf8');
     expect(b).toBe(a);

@@ -6,21 +6,20 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Queue } from 'bullmq';
-import { main } from '../src/cli/main.ts';
 import { runSweep, type SweepOutcome } from '../src/sweep/coordinator.ts';
 import { pointSeed } from '../src/sweep/plan.ts';
 import { loadSweepSpec, type SweepPlan } from '../src/sweep/spec.ts';
 import { CLI, outputs, tinySpec, writeSpec } from './helpers/sweep.ts';
+import { runCli, tempDirRemovedAfterAll } from './helpers/cli.ts';
 import { freePort, redisSkipReason, startRedis, type TestRedis } from '../bench/redis.ts';
 
 const skip = redisSkipReason();
 if (skip) console.warn(skip);
 
-const TMP = mkdtempSync(join(tmpdir(), 'caseflow-queue-'));
+const TMP = tempDirRemovedAfterAll('caseflow-queue-');
 let n = 0;
 const dir = () => join(TMP, `q${n++}`);
 
@@ -70,7 +69,6 @@ describe.skipIf(skip !== undefined)('sweeps on a BullMQ queue (real Redis)', () 
   });
   afterAll(async () => {
     await redis?.stop();
-    rmSync(TMP, { recursive: true, force: true });
   });
 
   async function coordinate(out: string, name: string, during?: (p: Promise<SweepOutcome>) => Promise<void>): Promise<SweepOutcome> {
@@ -153,17 +151,8 @@ describe.skipIf(skip !== undefined)('sweeps on a BullMQ queue (real Redis)', () 
   it('a job that throws is retried, then reported with its point and seed: exit 1, or 0 with --allow-failed', async () => {
     const name = queueName();
     const out = dir();
-    let stderr = '';
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-    let code: number;
     const w = worker(redis.url, name, ['--exit-when-idle'], { CASEFLOW_SWEEP_FAULT_POINT: '2' });
-    try {
-      code = await main(['sweep', '--spec', specFile, '--out', out, '--queue', redis.url, '--queue-name', name, '--no-report']);
-    } finally {
-      process.stderr.write = write;
-      process.exitCode = undefined;
-    }
+    const { code, stderr } = await runCli(['sweep', '--spec', specFile, '--out', out, '--queue', redis.url, '--queue-name', name, '--no-report']);
     expect(await w.exit).toBe(0);
     expect(code).toBe(1);
     expect(stderr).toMatch(new RegExp(`job 4 failed: point 2 \\(.*\\), seed ${pointSeed(plan, 2)}, replications 0–0: point 2 \\(seed ${pointSeed(plan, 2)}, replications 0–0\\): fault injected`));
@@ -171,40 +160,26 @@ describe.skipIf(skip !== undefined)('sweeps on a BullMQ queue (real Redis)', () 
     expect(readFileSync(join(out, 'failed.csv'), 'utf8').trim().split('\n')).toHaveLength(3);
     // --resume with the fault gone runs only the failed jobs and completes
     const w2 = worker(redis.url, name, ['--exit-when-idle']);
-    const resumed = await main(['sweep', '--spec', specFile, '--out', out, '--queue', redis.url, '--queue-name', name, '--resume', '--no-report', '-q']);
+    const resumed = await runCli(['sweep', '--spec', specFile, '--out', out, '--queue', redis.url, '--queue-name', name, '--resume', '--no-report', '-q']);
     expect(await w2.exit).toBe(0);
-    expect(resumed).toBe(0);
+    expect(resumed.code).toBe(0);
     expect(outputs(out)).toEqual(reference);
-    process.exitCode = undefined;
   });
 
   it('an unreachable Redis: one clear line and exit 2, in bounded time, for the coordinator and the worker', async () => {
     const port = await freePort();
     const url = `redis://127.0.0.1:${port}`;
     const t0 = Date.now();
-    let stderr = '';
-    const write = process.stderr.write.bind(process.stderr);
-    process.stderr.write = ((s: string) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-    let code: number;
-    try {
-      code = await main(['sweep', '--spec', specFile, '--out', dir(), '--queue', url, '-q']);
-    } finally {
-      process.stderr.write = write;
-    }
-    expect(code).toBe(2);
-    expect(stderr.trim()).toBe(`caseflow: cannot reach Redis at ${url}: ECONNREFUSED`);
+    const sweep = await runCli(['sweep', '--spec', specFile, '--out', dir(), '--queue', url, '-q']);
+    expect(sweep.code).toBe(2);
+    expect(sweep.stderr.trim()).toBe(`caseflow: cannot reach Redis at ${url}: ECONNREFUSED`);
     expect(Date.now() - t0).toBeLessThan(10_000);
-    stderr = '';
-    process.stderr.write = ((s: string) => ((stderr += String(s)), true)) as typeof process.stderr.write;
-    try {
-      expect(await main(['worker', '--queue', url, '-q'])).toBe(2);
-      expect(stderr.trim()).toBe(`caseflow: cannot reach Redis at ${url}: ECONNREFUSED`);
-      stderr = '';
-      expect(await main(['worker', '--queue', 'http://127.0.0.1:1', '-q'])).toBe(2);
-      expect(stderr.trim()).toBe('caseflow: --queue http://127.0.0.1:1: expected a redis:// URL');
-    } finally {
-      process.stderr.write = write;
-    }
+    const worker1 = await runCli(['worker', '--queue', url, '-q']);
+    expect(worker1.code).toBe(2);
+    expect(worker1.stderr.trim()).toBe(`caseflow: cannot reach Redis at ${url}: ECONNREFUSED`);
+    const worker2 = await runCli(['worker', '--queue', 'http://127.0.0.1:1', '-q']);
+    expect(worker2.code).toBe(2);
+    expect(worker2.stderr.trim()).toBe('caseflow: --queue http://127.0.0.1:1: expected a redis:// URL');
     expect(Date.now() - t0).toBeLessThan(10_000);
   });
 });

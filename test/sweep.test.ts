@@ -3,11 +3,9 @@
  * points and jobs, seeds derived from (seed, point, replication), compact job results, the same
  * bytes for 1 and 2 workers, stop and --resume, and failing jobs (exit 1 unless --allow-failed).
  */
-import { afterAll, describe, expect, it, vi } from 'vitest';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { main } from '../src/cli/main.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { runSweep } from '../src/sweep/coordinator.ts';
 import { jobCount, jobRef, pointCount, pointScenario, pointSeed } from '../src/sweep/plan.ts';
@@ -17,26 +15,11 @@ import { runJobSync } from '../src/sweep/job.ts';
 import { Rng } from '../src/simulation/random.ts';
 import { BASELINE, outputs, tinySpec, writeSpec } from './helpers/sweep.ts';
 import { drawCharts } from './helpers/charts.ts';
+import { runCli, tempDirRemovedAfterAll } from './helpers/cli.ts';
 
-const TMP = mkdtempSync(join(tmpdir(), 'caseflow-sweep-'));
-afterAll(() => rmSync(TMP, { recursive: true, force: true }));
+const TMP = tempDirRemovedAfterAll('caseflow-sweep-');
 let n = 0;
 const dir = () => join(TMP, `t${n++}`);
-
-async function cli(args: string[]): Promise<{ code: number; stderr: string; stdout: string }> {
-  let stderr = '';
-  let stdout = '';
-  const e = vi.spyOn(process.stderr, 'write').mockImplementation((s) => ((stderr += String(s)), true));
-  const o = vi.spyOn(process.stdout, 'write').mockImplementation((s) => ((stdout += String(s)), true));
-  try {
-    const code = await main(args);
-    return { code, stderr, stdout };
-  } finally {
-    e.mockRestore();
-    o.mockRestore();
-    process.exitCode = undefined;
-  }
-}
 
 describe('sweep specs', () => {
   const bad: [string, unknown, RegExp][] = [
@@ -59,7 +42,7 @@ describe('sweep specs', () => {
   it.each(bad)('%s: exit 2 and one line naming the file, the field and the reason', async (_label, spec, reason) => {
     const d = dir();
     const file = writeSpec(d, spec);
-    const r = await cli(['sweep', '--spec', file, '--out', join(d, 'out'), '-q']);
+    const r = await runCli(['sweep', '--spec', file, '--out', join(d, 'out'), '-q']);
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
@@ -71,7 +54,7 @@ describe('sweep specs', () => {
   it('a point whose factor values make the parameters invalid: exit 2 naming the point and the parameter', async () => {
     const d = dir();
     const file = writeSpec(d, tinySpec({ factors: [{ lever: 'cp_to_care', change: 'absolute', min: 0.5, max: 0.9 }], design: { type: 'grid', levels: 2 }, sensitivity: undefined }));
-    const r = await cli(['sweep', '--spec', file, '--out', join(d, 'out'), '-q']);
+    const r = await runCli(['sweep', '--spec', file, '--out', join(d, 'out'), '-q']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/sweep point 0 \(cp_to_care = 0\.5\): factor cp_to_care = 0\.5 makes parameters\.cp\.outcomes/);
   });
@@ -174,7 +157,7 @@ describe('local sweeps', () => {
     expect(first.jobsDone).toBeGreaterThanOrEqual(5);
     expect(first.jobsDone).toBeLessThan(16);
     expect(existsSync(join(out, 'sweep-kpis.csv'))).toBe(false);
-    const r = await cli(['sweep', '--spec', specFile, '--out', out, '--resume', '--workers', '1']);
+    const r = await runCli(['sweep', '--spec', specFile, '--out', out, '--resume', '--workers', '1']);
     expect(r.code).toBe(0);
     expect(r.stderr).toContain(`${first.jobsDone} of 16 jobs were already done (--resume)`);
     expect(outputs(out)).toEqual(outputs(one));
@@ -183,7 +166,7 @@ describe('local sweeps', () => {
 
   it('--resume refuses an out folder of another sweep', async () => {
     const other = writeSpec(specDir, tinySpec({ seed: 8 }), 'other.json');
-    const r = await cli(['sweep', '--spec', other, '--out', one, '--resume', '-q']);
+    const r = await runCli(['sweep', '--spec', other, '--out', one, '--resume', '-q']);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(/--resume: .* holds sweep [0-9a-f]{16}, not this spec's/);
   });
@@ -192,7 +175,7 @@ describe('local sweeps', () => {
     process.env.CASEFLOW_SWEEP_FAULT_POINT = '3';
     try {
       const out = join(specDir, 'failing');
-      const r = await cli(['sweep', '--spec', specFile, '--out', out, '--workers', '1']);
+      const r = await runCli(['sweep', '--spec', specFile, '--out', out, '--workers', '1']);
       expect(r.code).toBe(1);
       expect(r.stderr).toMatch(new RegExp(`job 6 failed: point 3 \\(.*\\), seed ${pointSeed(plan, 3)}, replications 0–0: fault injected for point 3`));
       expect(r.stderr).toMatch(/2 jobs failed .*--allow-failed accepts this/);
@@ -203,7 +186,7 @@ describe('local sweeps', () => {
       const rows = readFileSync(join(out, 'sweep-kpis.csv'), 'utf8').trim().split('\n').slice(1);
       expect(rows).toHaveLength(7 * 3 * 3);
       expect(rows.some((l) => l.split(',')[1] === '3')).toBe(false);
-      const allowed = await cli(['sweep', '--spec', specFile, '--out', join(specDir, 'failing2'), '--workers', '1', '--allow-failed', '-q']);
+      const allowed = await runCli(['sweep', '--spec', specFile, '--out', join(specDir, 'failing2'), '--workers', '1', '--allow-failed', '-q']);
       expect(allowed.code).toBe(0);
       expect(allowed.stderr).toMatch(/warning: 2 jobs failed/);
     } finally {
