@@ -6,11 +6,10 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { buildProgram, main } from '../src/cli/main.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const corpus = join(root, 'test/corpus');
@@ -43,7 +42,7 @@ function readCorpus(): Case[] {
  * deep (a scenario object and a sweep spec), and an empty file.
  */
 function hostileInputs(): Record<string, string> {
-  const dir = mkdtempSync(join(tmpdir(), 'caseflow-hostile-'));
+  const dir = tempDir('caseflow-hostile-');
   const p = (name: string): string => join(dir, name);
   execFileSync('mkfifo', [p('fifo')]);
   symlinkSync(p('loop-b'), p('loop'));
@@ -71,7 +70,7 @@ afterAll(() => {
 });
 
 function expand(c: Case): string[] {
-  const tmp = mkdtempSync(join(tmpdir(), 'caseflow-corpus-'));
+  const tmp = tempDir('caseflow-corpus-');
   writeFileSync(join(tmp, 'file'), 'a file where a folder is expected\n');
   const vars: Record<string, string> = {
     in: join(corpus, 'inputs'),

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { cinCensuses, importReturns, writeCin } from '../src/returns/index.ts';
@@ -14,10 +13,11 @@ import { JourneyValidator } from '../src/events/journey.ts';
 import { collectionYearOf, parseIsoDate, workingDaysBetween } from '../src/calendar/index.ts';
 import { InputError } from '../src/errors.ts';
 import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/cin-census/', import.meta.url));
 const FIX = fileURLToPath(new URL('./fixtures/returns/', import.meta.url));
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-cin-'));
+const tmp = (): string => tempDir('caseflow-cin-');
 
 function accounted(summary: ReturnType<ImportReport['summary']>): void {
   for (const f of summary.files) expect(f.rows, f.file).toBe(f.imported + f.merged + f.rejected);

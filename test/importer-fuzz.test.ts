@@ -7,14 +7,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { runCli } from './helpers/cli.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const inputs = join(root, 'test/corpus/inputs');
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-fuzz-'));
+const dir = tempDir('caseflow-fuzz-');
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
 /** Memory a single mutant may add to the heap. */
 const HEAP_BOUND = 256 * 2 ** 20;

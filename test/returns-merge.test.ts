@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -8,9 +7,10 @@ import { importReturns, writeEventLog } from '../src/returns/index.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
 import { main } from '../src/cli/main.ts';
 import type { CaseEvent } from '../src/events/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/', import.meta.url));
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-merge-'));
+const tmp = (): string => tempDir('caseflow-merge-');
 
 const EPISODES = `CHILD,DECOM,RNE,LS,CIN,PLACE,PLACE_PROVIDER,DEC,REC
 M1,2023-02-01,S,C1,N1,U4,PR1,2023-08-01,E4A

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -11,6 +10,7 @@ import { replayLog } from '../src/node/replay.ts';
 import { JourneyValidator } from '../src/events/journey.ts';
 import type { CaseEvent } from '../src/events/index.ts';
 import { dayOf, isoDate } from '../src/calendar/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/', import.meta.url));
 const FIX = fileURLToPath(new URL('./fixtures/returns/', import.meta.url));
@@ -27,7 +27,7 @@ const REGIONAL = {
 
 type Row = Record<string, string>;
 const readRows = (file: string): Row[] => parse(readFileSync(file, 'utf8'), { columns: true, skip_empty_lines: true, bom: true }) as Row[];
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-903-'));
+const tmp = (): string => tempDir('caseflow-903-');
 const day = (s: string): number => parseReturnDate(s) as number;
 
 /** Children looked after at the end of each given day, by replaying the written log through the store's reader. */

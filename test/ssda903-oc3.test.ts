@@ -3,8 +3,7 @@
  * CareLeaverStatusRecorded events, export from them, and the round trip of a simulated log.
  */
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { importReturns, ssda903FileNames, ssda903Tables, writeSsda903 } from '../src/returns/index.ts';
 import { statusBirthday } from '../src/returns/ssda903/oc3.ts';
@@ -12,8 +11,9 @@ import { collectionYearOf, dayOf, parseIsoDate } from '../src/calendar/index.ts'
 import type { CaseEvent } from '../src/events/index.ts';
 import { runSimulation } from '../src/simulation/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
+import { tempDir } from './helpers/cli.ts';
 
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-oc3-'));
+const tmp = (): string => tempDir('caseflow-oc3-');
 
 describe('OC3 import', () => {
   // the 2023-24 return: child 1 left care on the 18th birthday in 2022 and is 19 on 20 May 2023;

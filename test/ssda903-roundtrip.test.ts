@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
@@ -11,9 +10,10 @@ import { collectionYearOf, dayOf, isoDate, parseIsoDate } from '../src/calendar/
 import type { CaseEvent } from '../src/events/index.ts';
 import { sampleLog } from './helpers/sample.ts';
 import { writeCin } from '../src/returns/index.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/fixtures/', import.meta.url));
-const tmp = (): string => mkdtempSync(join(tmpdir(), 'caseflow-903rt-'));
+const tmp = (): string => tempDir('caseflow-903rt-');
 const set = (name: string) => ({
   episodes: join(DATA, name, 'episodes.csv'),
   header: join(DATA, name, 'header.csv'),
