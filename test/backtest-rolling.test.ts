@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { ORIGINS_HEADER, SCORES_HEADER } from '../src/calibration/index.ts';
 import { widen } from '../src/projections/bands.ts';
-import { runCli } from './helpers/cli.ts';
+import { runCli, tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
 const fixtures = resolve(root, '../shared/data/fixtures/ssda903-regional');
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-rolling-'));
+const dir = tempDir('caseflow-rolling-');
 
 const run = runCli;
 

@@ -1,6 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { produce } from 'immer';
@@ -12,7 +11,7 @@ import { SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import type { Scenario } from '../src/scenarios/index.ts';
 import { parseParameters, runSimulation } from '../src/simulation/index.ts';
-import { captureOutput } from './helpers/cli.ts';
+import { captureOutput, tempDir } from './helpers/cli.ts';
 
 const scenarioPath = fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url));
 const baseline = loadScenario(scenarioPath);
@@ -290,7 +289,7 @@ describe('the default reference window of a log', () => {
 });
 
 describe('caseflow calibrate --events', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'caseflow-calibrate-events-'));
+  const dir = tempDir('caseflow-calibrate-events-');
   const log = join(dir, 'events.ndjson');
 
   it('estimates from a simulated log and writes the scenario and its tables', async () => {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
@@ -10,6 +9,7 @@ import { InputError } from '../src/errors.ts';
 import type { Observation } from '../src/calibration/index.ts';
 import type { KpiRun } from '../src/projections/types.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');
@@ -221,7 +221,7 @@ describe('national figures', () => {
 });
 
 describe('bad observed files', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'caseflow-observed-'));
+  const dir = tempDir('caseflow-observed-');
   const write = (name: string, text: string) => {
     const p = join(dir, name);
     writeFileSync(p, text);

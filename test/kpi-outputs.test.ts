@@ -1,7 +1,6 @@
 /** kpis.csv / kpis.json outputs and comparator files. */
-import { describe, expect, it, beforeAll, afterAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEvent, SCHEMA_VERSION, type CaseEvent } from '../src/events/index.ts';
@@ -9,16 +8,13 @@ import { KPI_IDS, isKpiId, KPIS_CSV_HEADER, comparatorsFor, formatNumber, projec
 import { loadComparators } from '../src/node/comparators.ts';
 import { readKpisCsv, writeKpiOutputs } from '../src/node/kpiOutputs.ts';
 import { InputError } from '../src/errors.ts';
+import { tempDirRemovedAfterAll } from './helpers/cli.ts';
 
 const DATA = fileURLToPath(new URL('../../shared/data/', import.meta.url));
 const OBSERVED = join(DATA, 'southampton/observed.csv');
 const NATIONAL = join(DATA, 'england/national.csv');
 
-let dir: string;
-beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'caseflow-kpis-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirRemovedAfterAll('caseflow-kpis-');
 
 function events(): CaseEvent[] {
   const raw = [

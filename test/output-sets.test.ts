@@ -5,16 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { recoverFolder } from '../src/cli/outputs.ts';
 import { NdjsonFileStore } from '../src/node/fileStore.ts';
 import { readNdjsonEvents } from '../src/node/ndjson.ts';
 import { LogLockedError } from '../src/errors.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-sets-'));
+const dir = tempDir('caseflow-sets-');
 /** A process id no process has (above the kernel's pid_max). */
 const DEAD_PID = 4194305;
 

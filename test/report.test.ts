@@ -1,6 +1,5 @@
 import { describe, it, expect, beforeAll } from 'vitest';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { chartRuntime, renderReport, writeReport, defaultTableMonths, planComparators, basisMatches, periodEndMonth } from '../src/report/index.ts';
@@ -13,6 +12,7 @@ import type { Comparator, KpiStats } from '../src/projections/types.ts';
 import { InputError } from '../src/errors.ts';
 import { makeReportInput } from './browser/fixture.ts';
 import { drawCharts } from './helpers/charts.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const HEADLINE = KPIS.filter((k) => k.headline).map((k) => k.id);
 
@@ -349,7 +349,7 @@ describe('renderReport: bad input names the field', () => {
 
 describe('writeReport', () => {
   it('writes the rendered document atomically (no temporary files left)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'caseflow-report-'));
+    const dir = tempDir('caseflow-report-');
     try {
       const small = makeReportInput({ runs: 20, months: 12, compare: false, comparators: false });
       const path = join(dir, 'nested', 'report.html');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,13 +8,14 @@ import { InputError } from '../src/errors.ts';
 import { ScenarioError, deepMerge, scenarioJsonSchema } from '../src/scenarios/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
 import { ParameterError, parseParameters, parametersJsonSchema } from '../src/simulation/parameters.ts';
+import { tempDir } from './helpers/cli.ts';
 
 const dir = fileURLToPath(new URL('../scenarios/', import.meta.url));
 const southampton = join(dir, 'southampton-baseline.json');
 const england = join(dir, 'england-per-10k.json');
 
 function scratch(files: Record<string, unknown>): string {
-  const d = mkdtempSync(join(tmpdir(), 'caseflow-scenario-'));
+  const d = tempDir('caseflow-scenario-');
   for (const [name, content] of Object.entries(files)) writeFileSync(join(d, name), typeof content === 'string' ? content : JSON.stringify(content, null, 2));
   return d;
 }

@@ -1,7 +1,6 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ConcurrencyError, EventCounter, LogFormatError, MemoryEventStore, type EventStore } from '../src/store/index.ts';
 import { NdjsonFileStore } from '../src/node/fileStore.ts';
@@ -10,9 +9,9 @@ import { replayLog } from '../src/node/replay.ts';
 import { sampleCommand, sampleLog } from './helpers/sample.ts';
 import { EventValidationError, parseEvent, type CaseEvent, type EventType, type NewEvent } from '../src/events/schema.ts';
 import { JourneyRuleError } from '../src/events/journey.ts';
+import { tempDirRemovedAfterAll } from './helpers/cli.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'caseflow-store-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = tempDirRemovedAfterAll('caseflow-store-');
 let fileNo = 0;
 const tmpFile = (name = 'events') => join(dir, `${name}-${fileNo++}.ndjson`);
 

@@ -7,8 +7,7 @@
  * local server. Screenshots (1280×800 and print) go to test/.artifacts/ for people to look at.
  */
 import { describe, it, expect, beforeAll, afterAll } from 'vitest';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -16,6 +15,7 @@ import { startWorkbench, SCENARIOS_DIR, type WorkbenchServer } from '../src/web/
 import { main } from '../src/cli/main.ts';
 import { browserSkipReason, launchChromium } from './browser/chromium.ts';
 import { drawCharts } from './helpers/charts.ts';
+import { tempDir } from './helpers/cli.ts';
 
 // The page's globals, typed locally (the project compiles without the DOM lib).
 interface PageElement {
@@ -165,7 +165,7 @@ describe.skipIf(skipReason !== undefined)('the workbench in headless Chromium', 
     const path = join(SCENARIOS_DIR, `workbench-e2e-${process.pid}.json.tmp`);
     temps.push(path);
     writeFileSync(path, saved);
-    const out = mkdtempSync(join(tmpdir(), 'caseflow-wb-'));
+    const out = tempDir('caseflow-wb-');
     temps.push(out);
     expect(await main(['simulate', '--scenario', path, '--out', out, '--no-report', '--quiet', '--workers', '1'])).toBe(0);
     const cli = readFileSync(join(out, 'kpis.csv'), 'utf8');
