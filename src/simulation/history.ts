@@ -472,7 +472,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
   /**
    * The script ops in date order, each as three numbers in a row of `sorted` (day, slot * 16 +
    * op code, argument): a stable counting sort by day (a child's ops keep their order), so that
-   * the replay reads them in order instead of jumping about three arrays.
+   * the replay reads them in order instead of jumping about three arrays. The track's own op
+   * arrays are let go: the two copies together were the largest part of an England run's peak.
    */
   private scriptOrder(): Int32Array {
     const t = this.track;
@@ -493,6 +494,8 @@ export abstract class HistoryReplay extends JourneyTransitions {
       sorted[at + 1] = opWho[i];
       sorted[at + 2] = opArg[i];
     }
+    // the ops live on in `sorted` only, which the replay reads
+    t.dropOps();
     return sorted;
   }
 

@@ -99,7 +99,15 @@ export class HistoryTrack {
     this.opWho = g(this.opWho);
   }
 
-  op(day: number, op: number, arg: number): void {
+  /** Lets the script ops go (once they have been copied out in date order): for England, hundreds of MB. */
+  dropOps(): void {
+    this.opDay = new Int32Array(0);
+    this.opArg = new Int32Array(0);
+    this.opWho = new Int32Array(0);
+    this.ops = 0;
+  }
+
+    op(day: number, op: number, arg: number): void {
     const i = this.ops;
     if (i === this.opDay.length) this.resize(2 * i);
     this.opDay[i] = day;

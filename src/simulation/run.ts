@@ -49,14 +49,15 @@ export interface SimulationResult {
   readonly months: number;
 }
 
-/** Runs one replication. Same scenario, seed and replication give the same events, byte for byte. */
-export function runSimulation(input: SimulationInput): SimulationResult {
+/**
+ * The engine of one replication. The opening stock is synthesised here, in a frame that has
+ * returned before the run starts, so that only the engine holds it: the engine lets it go once
+ * the history's scripts are built (for England, some hundreds of MB). An object built in the
+ * caller's own frame stays reachable until that frame returns, the stock with it.
+ */
+function engineFor(input: SimulationInput, parameters: readonly Parameters[], months: number): CaseFlowEngine {
   const { scenario } = input;
-  const months = input.months ?? scenario.months;
-  if (!Number.isInteger(months) || months < 1) throw new RangeError(`months must be a whole number >= 1 (got ${months})`);
-  const parameters = input.monthParameters && input.monthParameters.length > 0 ? input.monthParameters : [scenario.parameters];
-  // the opening stock is built inline (not held here) so the engine can drop it after the history
-  const engine = new CaseFlowEngine({
+  return new CaseFlowEngine({
     parameters,
     population: scenario.population,
     startMonth: scenario.start,
@@ -69,6 +70,14 @@ export function runSimulation(input: SimulationInput): SimulationResult {
       input.opening ?? synthesiseOpeningStock(parameters[0], scenario.population, scenario.start, Rng.stream(replicationKey(input.seed, input.replication), 3)),
     onProgress: input.onProgress,
   });
-  const r = engine.run();
+}
+
+/** Runs one replication. Same scenario, seed and replication give the same events, byte for byte. */
+export function runSimulation(input: SimulationInput): SimulationResult {
+  const { scenario } = input;
+  const months = input.months ?? scenario.months;
+  if (!Number.isInteger(months) || months < 1) throw new RangeError(`months must be a whole number >= 1 (got ${months})`);
+  const parameters = input.monthParameters && input.monthParameters.length > 0 ? input.monthParameters : [scenario.parameters];
+  const r = engineFor(input, parameters, months).run();
   return { events: r.events, children: r.children, startMonth: scenario.start, months };
 }
