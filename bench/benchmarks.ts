@@ -3,13 +3,12 @@
  * test/bench-smoke.test.ts runs them tiny. Every result carries its plain-loop baseline (see
  * lib.ts), measured in the same run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, openSync, readSync, closeSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CaseEvent } from '../src/events/index.ts';
-import { FIELD_SINK, type FieldSink } from '../src/events/fields.ts';
 import { projectorOptionsFor, runEnsemble, scenarioMonthParameters } from '../src/ensemble/index.ts';
 import { KpiProjector } from '../src/projections/index.ts';
 import { loadScenario } from '../src/node/scenarioLoader.ts';
@@ -20,6 +19,7 @@ import { replayLog } from '../src/node/replay.ts';
 import type { ValidateMode } from '../src/store/index.ts';
 import { countDraws, fitLine, median, plainLoop, plainLoopOnWorkers, timeRuns, type Line } from './lib.ts';
 import type { ScaleRunResult } from './england.ts';
+import type { Variant, VariantResult } from './simulateOne.ts';
 
 export const SOUTHAMPTON = fileURLToPath(new URL('../scenarios/southampton-baseline.json', import.meta.url));
 const ENGLAND_ENTRY = fileURLToPath(new URL('./england.ts', import.meta.url));
@@ -70,20 +70,6 @@ export interface SimulationBench {
   readonly log: CaseEvent[];
 }
 
-/** A sink that takes events as numbers (src/events/fields.ts) and only counts them. */
-function countingFieldSink(): { sink: (e: CaseEvent) => void; events: () => number } {
-  let n = 0;
-  const fields: FieldSink = {
-    applyFields() {
-      n++;
-    },
-    applyEvent() {
-      n++;
-    },
-  };
-  return { sink: Object.assign(() => n++, { [FIELD_SINK]: fields }), events: () => n };
-}
-
 interface Setup {
   readonly scenario: Scenario;
   readonly params: Parameters[];
@@ -98,48 +84,45 @@ function simulate(s: Setup, sink: (e: CaseEvent) => void) {
   return runSimulation({ scenario: s.scenario, seed: s.scenario.seed, replication: 0, months: s.params.length, monthParameters: s.params, sink });
 }
 
-/** One replication of `months` of the scenario (default Southampton, 10 years), several ways. */
+const SIMULATE_ONE = fileURLToPath(new URL('./simulateOne.ts', import.meta.url));
+
+/** Runs bench/simulateOne.ts for `variant` in a process of its own (a fresh V8: see that file). */
+function variantProcess(variant: Variant, scenarioPath: string, opts: RunSize & { months: number }, extra: string[] = []): VariantResult {
+  const args = ['--import', 'tsx', SIMULATE_ONE, '--variant', variant, '--scenario', scenarioPath, '--months', String(opts.months), '--warmup', String(opts.warmup), '--runs', String(opts.runs), ...extra];
+  const r = spawnSync(process.execPath, args, { encoding: 'utf8', maxBuffer: 1 << 20 });
+  const line = (r.stdout ?? '').trim().split('\n').pop() ?? '';
+  if (r.status !== 0 || !line.startsWith('{')) throw new Error(`bench/simulateOne.ts --variant ${variant} failed (exit ${r.status}): ${(r.stderr ?? '').trim().split('\n').pop() ?? ''}`);
+  return JSON.parse(line) as VariantResult;
+}
+
+/**
+ * One replication of `months` of the scenario (default Southampton, 10 years), several ways,
+ * each in a process of its own (bench/simulateOne.ts), and the plain loop for its draws and
+ * events in another.
+ */
 export function benchSimulation(opts: RunSize & { months: number; scenario?: string; log?: Log }): SimulationBench {
   const log = opts.log ?? quietLog;
-  const s = setup(opts.scenario ?? SOUTHAMPTON, opts.months);
-  const counted = countDraws(() => simulate(s, () => {}));
+  const scenarioPath = opts.scenario ?? SOUTHAMPTON;
+  const s = setup(scenarioPath, opts.months);
+  // the replication's draws, and its kept log for the projection and replay benchmarks (not timed)
+  const kept: CaseEvent[] = [];
+  const counted = countDraws(() => simulate(s, (e) => kept.push(e)));
   const events = counted.result.events;
   const draws = counted.draws;
   log(`simulation: ${events.toLocaleString('en-GB')} events, ${draws.toLocaleString('en-GB')} PRNG draws a replication`);
-  const each = (label: string) => (i: number, sec: number) => log(`  ${label} run ${i + 1}/${opts.runs}: ${sec.toFixed(3)} s (${(events / sec / 1e6).toFixed(2)} M events/s)`);
-
-  const sim = timeRuns(() => simulate(s, () => {}), { ...opts, onRun: each('simulate (no log)') });
-  let kept: CaseEvent[] = [];
-  const keep = timeRuns(
-    () => {
-      kept = [];
-      const arr = kept;
-      return simulate(s, (e) => arr.push(e));
-    },
-    { ...opts, onRun: each('simulate (log kept)') },
-  );
-  const project = (objects: boolean) => () => {
-    const projector = new KpiProjector(projectorOptionsFor(s.scenario, s.params));
-    const r = simulate(s, objects ? (e) => projector.apply(e) : projector.sink);
-    projector.finish();
-    return r;
+  const run = (variant: Variant, label: string, extra?: string[]) => {
+    const r = variantProcess(variant, scenarioPath, opts, extra);
+    r.seconds.forEach((sec, i) => log(`  ${label} run ${i + 1}/${r.seconds.length}: ${sec.toFixed(3)} s (${(r.events / sec / 1e6).toFixed(2)} M events/s)`));
+    return { events: r.events, median: median(r.seconds) };
   };
-  const fused = timeRuns(project(false), { ...opts, onRun: each('simulate + project') });
-  const counting = countingFieldSink();
-  const engine = timeRuns(() => simulate(s, counting.sink), { ...opts, onRun: each('simulate, numbers to a counting sink') });
-  if (counting.events() !== events * (opts.warmup + opts.runs)) throw new Error(`the counting sink saw ${counting.events()} events, not ${events * (opts.warmup + opts.runs)}`);
-  // the opening history: a 1-month run is the history and one month of events
-  const first = { scenario: s.scenario, params: s.params.slice(0, 1) };
-  const projectFirst = () => {
-    const projector = new KpiProjector(projectorOptionsFor(first.scenario, first.params));
-    const r = simulate(first, projector.sink);
-    projector.finish();
-    return r;
-  };
-  const historyEvents = projectFirst().events;
-  const history = timeRuns(projectFirst, { ...opts, warmup: opts.warmup + 2, runs: opts.runs * 3, onRun: (i, sec) => log(`  opening history + 1 month run ${i + 1}: ${sec.toFixed(3)} s (${(historyEvents / sec / 1e6).toFixed(2)} M events/s)`) });
-  const objects = timeRuns(project(true), { ...opts, onRun: each('simulate + project (event objects)') });
-  const base = timeRuns(() => plainLoop(events, draws), { ...opts, onRun: (i, sec) => log(`  baseline run ${i + 1}/${opts.runs}: ${sec.toFixed(3)} s`) });
+  const base = run('baseline', 'plain loop', ['--events', String(events), '--draws', String(draws)]);
+  const sim = run('objects', 'simulate (no log)');
+  const keep = run('keep', 'simulate (log kept)');
+  const fused = run('project', 'simulate + project');
+  const engine = run('engine', 'simulate, numbers to a counting sink');
+  const history = run('history', 'opening history + 1 month');
+  const objects = run('project-objects', 'simulate + project (event objects)');
+  for (const r of [sim, keep, fused, engine, objects]) if (r.events !== events) throw new Error(`a run made ${r.events} events, not ${events}: the variants must run the same replication`);
   return {
     scenario: s.scenario.name,
     months: opts.months,
@@ -151,8 +134,8 @@ export function benchSimulation(opts: RunSize & { months: number; scenario?: str
     engineEventsPerSec: rate(events, engine.median),
     projectObjectsEventsPerSec: rate(events, objects.median),
     baselineEventsPerSec: rate(events, base.median),
-    historyEvents,
-    historyProjectEventsPerSec: rate(historyEvents, history.median),
+    historyEvents: history.events,
+    historyProjectEventsPerSec: rate(history.events, history.median),
     log: kept,
   };
 }
