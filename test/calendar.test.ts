@@ -18,7 +18,6 @@ import {
   monthIndexOfDay,
   monthIndexOfIso,
   monthKey,
-  strictDayOfBytes,
   strictDayOfIso,
   parseIsoDate,
   parseMonth,
@@ -180,12 +179,8 @@ describe('dates', () => {
     expect(() => parseIsoDate('2023-02-30')).toThrow(/2023-02-30/);
   });
 
-  it('reads a date from the bytes of a line exactly as the schema reads it: a real date YYYY-MM-DD or nothing', () => {
-    const enc = new TextEncoder();
-    const read = (s: string): number => {
-      const bytes = enc.encode(`"date":"${s}",`);
-      return strictDayOfBytes(bytes, 8, 8 + bytes.length - 10);
-    };
+  it('reads a date exactly as the schema reads it: a real date YYYY-MM-DD or nothing', () => {
+    const read = strictDayOfIso;
     const digits = fc.stringMatching(/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/);
     const near = fc.tuple(fc.integer({ min: 0, max: 9999 }), fc.integer({ min: 0, max: 13 }), fc.integer({ min: 0, max: 32 })).map(
       ([y, m, dd]) => `${String(y).padStart(4, '0')}-${String(m).padStart(2, '0')}-${String(dd).padStart(2, '0')}`,
@@ -198,7 +193,6 @@ describe('dates', () => {
         const got = read(s);
         if (real === undefined) expect(got, s).toBeNaN();
         else expect(got, s).toBe(real);
-        expect(Object.is(got, strictDayOfIso(s)) || (Number.isNaN(got) && Number.isNaN(strictDayOfIso(s))), s).toBe(true);
       }),
       { numRuns: 5000 },
     );

@@ -133,24 +133,6 @@ describe('ChildIndex', () => {
     );
   });
 
-  it('numbers an id read from bytes as it numbers the same id given as a string, whichever comes first', () => {
-    const enc = new TextEncoder();
-    fc.assert(
-      fc.property(fc.array(fc.tuple(id, fc.boolean()), { maxLength: 500 }), (seen) => {
-        const index = new ChildIndex();
-        const reference = new Map<string, number>();
-        for (const [x, asBytes] of seen) {
-          if (!reference.has(x)) reference.set(x, reference.size + 1);
-          // the id in the middle of other bytes, as in a line of a log
-          const bytes = enc.encode(`"childId":"${x}","date"`);
-          const got = asBytes ? index.fromBytes(bytes, 11, 11 + x.length) : index.get(x);
-          expect(got).toBe(reference.get(x));
-        }
-        expect(index.count).toBe(reference.size);
-      }),
-    );
-  });
-
   it('gives an id first seen as a sparse number the same number once the table has grown past it', () => {
     const index = new ChildIndex();
     const big = `N${50_000_000}`;

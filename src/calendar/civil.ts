@@ -110,27 +110,9 @@ export function strictDayOfIso(s: string): number {
   return realDay(y, m, d);
 }
 
-/**
- * `strictDayOfIso` of the ASCII bytes `start`…`end` of `buf` (a date as it stands in a line of
- * JSON, without its quotes), without making a string: the day number of a real date
- * `YYYY-MM-DD`, NaN for anything else.
- */
-export function strictDayOfBytes(buf: Uint8Array, start: number, end: number): number {
-  if (end - start !== 10 || buf[start + 4] !== 45 || buf[start + 7] !== 45) return Number.NaN;
-  const y = byteDigit(buf, start) * 1000 + byteDigit(buf, start + 1) * 100 + byteDigit(buf, start + 2) * 10 + byteDigit(buf, start + 3);
-  const m = byteDigit(buf, start + 5) * 10 + byteDigit(buf, start + 6);
-  const d = byteDigit(buf, start + 8) * 10 + byteDigit(buf, start + 9);
-  return realDay(y, m, d);
-}
-
 /** The day number of year `y`, month `m`, day `d` when they make a real date, else NaN. */
 function realDay(y: number, m: number, d: number): number {
   return m >= 1 && m <= 12 && d >= 1 && d <= (m === 2 && isLeapYear(y) ? 29 : MONTH_DAYS[m]) ? daysFromCivil(y, m, d) : Number.NaN;
-}
-
-function byteDigit(buf: Uint8Array, i: number): number {
-  const c = buf[i] - 48;
-  return c >= 0 && c <= 9 ? c : Number.NaN;
 }
 
 /** Day number of a `YYYY-MM-DD` already known to be valid (no checks: the fastest parse). */

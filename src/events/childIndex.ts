@@ -5,9 +5,7 @@
  * Ids of the form `<prefix><decimal number>` with a short prefix (the engine's `N123`, `O45`)
  * are looked up in a flat table per prefix indexed by the number, without hashing the string
  * or keeping it alive. Any other id (and numbers too sparse for a flat table) goes to a Map.
- * Both paths give the same answer for the same id, whichever sees it first, and so does
- * `fromBytes`, which reads an id from the bytes of a line (a log being read) without making a
- * string for an id it has seen before.
+ * Both paths give the same answer for the same id, whichever sees it first.
  */
 
 /** Prefixes longer than this, or more distinct prefixes than `MAX_PREFIXES`, use the Map. */
@@ -35,28 +33,6 @@ export class ChildIndex {
     this.lastId = id;
     this.lastNo = n;
     return n;
-  }
-
-  /**
-   * `get` of the id spelt by the bytes `start`…`end` of `buf` (printable ASCII, as in a line of
-   * JSON without escapes), without making a string unless the id is one kept in the Map.
-   */
-  fromBytes(buf: Uint8Array, start: number, end: number): number {
-    let i = end;
-    while (i > start) {
-      const ch = buf[i - 1];
-      if (ch < 48 || ch > 57) break;
-      i--;
-    }
-    const digits = end - i;
-    if (digits === 0 || digits > 9 || (digits > 1 && buf[i] === 48) || i - start > MAX_PREFIX_LENGTH) return this.get(ascii(buf, start, end));
-    let num = 0;
-    for (let j = i; j < end; j++) num = num * 10 + (buf[j] - 48);
-    const p = this.prefixOfBytes(buf, start, i);
-    if (p < 0 || !this.tableHolds(p, num)) return this.get(ascii(buf, start, end));
-    const k = this.tables[p][num];
-    if (k !== 0) return k;
-    return (this.tables[p][num] = this.other.size > 0 ? this.settle(ascii(buf, start, end)) : ++this.count);
   }
 
   /** A new number for a child known by something other than an id. */
@@ -117,24 +93,6 @@ export class ChildIndex {
     return this.addPrefix(id.slice(0, n));
   }
 
-  private prefixOfBytes(buf: Uint8Array, start: number, end: number): number {
-    const prefixes = this.prefixes;
-    const n = end - start;
-    for (let p = 0; p < prefixes.length; p++) {
-      const s = prefixes[p];
-      if (s.length !== n) continue;
-      let same = true;
-      for (let j = 0; j < n; j++) {
-        if (s.charCodeAt(j) !== buf[start + j]) {
-          same = false;
-          break;
-        }
-      }
-      if (same) return p;
-    }
-    return this.addPrefix(ascii(buf, start, end));
-  }
-
   private addPrefix(prefix: string): number {
     if (this.prefixes.length >= MAX_PREFIXES) return -1;
     this.prefixes.push(prefix);
@@ -150,11 +108,4 @@ export class ChildIndex {
     }
     return k;
   }
-}
-
-/** ASCII bytes as a string. */
-function ascii(buf: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let k = start; k < end; k++) s += String.fromCharCode(buf[k]);
-  return s;
 }

@@ -1,13 +1,13 @@
 /**
  * The properties of an event line that checking and projecting a log read on every event, read
- * from the line's bytes as numbers by the byte parser (`ByteJsonParser`'s fields; see
+ * as numbers by the byte parser (`ByteJsonParser`'s fields; see
  * src/store/fastJson.ts): the type as its index in the catalogue (`EVENT_TYPES`), the child id
  * as a dense child number (`ChildIndex`), the date and date of birth as day numbers, the
  * version and the count of earlier CP plans as themselves.
  */
-import { strictDayOfBytes } from '../calendar/index.ts';
+import { strictDayOfIso } from '../calendar/index.ts';
 import type { ChildIndex } from '../events/childIndex.ts';
-import { EVENT_TYPES } from '../events/eventTypes.ts';
+import { typeIndex } from '../events/fields.ts';
 import type { FieldReader, ParserFields } from './fastJson.ts';
 
 /** Indices of the fields (in the parser's `numbers` and `shape.fieldAt`). */
@@ -26,63 +26,21 @@ export function envelopeFields(ids: ChildIndex): ParserFields {
 }
 
 class EnvelopeReader implements FieldReader {
-  private readonly types = new NameTable(EVENT_TYPES);
   constructor(private readonly ids: ChildIndex) {}
 
-  read(f: number, buf: Uint8Array, start: number, end: number): number {
+  read(f: number, value: string): number {
     switch (f) {
-      case F_TYPE:
-        return this.types.read(buf, start, end);
+      case F_TYPE: {
+        const t = typeIndex(value);
+        return t < 0 ? Number.NaN : t;
+      }
       case F_CHILD:
-        return this.ids.fromBytes(buf, start, end);
+        return this.ids.get(value);
       case F_DATE:
       case F_DATE_OF_BIRTH:
-        return strictDayOfBytes(buf, start, end);
+        return strictDayOfIso(value);
       default:
         return Number.NaN;
     }
   }
 }
-
-/** A name of a fixed list, read as its index. */
-export class NameTable {
-  private readonly mask: number;
-  /** Open-addressed table of name indices by hash of the bytes (-1: empty). */
-  private readonly slots: Int32Array;
-  private readonly bytes: Uint8Array[];
-
-  constructor(names: readonly string[]) {
-    let size = 16;
-    while (size < 2 * names.length) size *= 2;
-    this.mask = size - 1;
-    this.slots = new Int32Array(size).fill(-1);
-    this.bytes = names.map((n) => Uint8Array.from(n, (c) => c.charCodeAt(0)));
-    names.forEach((_, i) => {
-      const b = this.bytes[i];
-      let s = hash(b, 0, b.length) & this.mask;
-      while (this.slots[s] >= 0) s = (s + 1) & this.mask;
-      this.slots[s] = i;
-    });
-  }
-
-  /** The index of the name spelt by bytes `start`…`end` of `buf`, or NaN. */
-  read(buf: Uint8Array, start: number, end: number): number {
-    const len = end - start;
-    for (let s = hash(buf, start, end) & this.mask; ; s = (s + 1) & this.mask) {
-      const i = this.slots[s];
-      if (i < 0) return Number.NaN;
-      const b = this.bytes[i];
-      if (b.length !== len) continue;
-      let k = 0;
-      while (k < len && b[k] === buf[start + k]) k++;
-      if (k === len) return i;
-    }
-  }
-}
-
-function hash(buf: Uint8Array, start: number, end: number): number {
-  let h = end - start;
-  for (let i = start; i < end; i++) h = (Math.imul(h, 31) + buf[i]) | 0;
-  return (h ^ (h >>> 7)) >>> 0;
-}
-

@@ -12,10 +12,9 @@
  * one shape shares one hidden class.
  *
  * A caller can also have chosen properties (fields) handed over as numbers as well: an integer
- * value as itself, and a string value as the caller's `FieldReader` reads it from its bytes (an
- * event's type as its index in the catalogue, a child id as a child number, a date as a day
- * number). The number is remembered with the cached string, so a value seen again is not read
- * again.
+ * value as itself, and a string value as the caller's `FieldReader` reads it (an event's type as
+ * its index in the catalogue, a child id as a child number, a date as a day number). The number
+ * is remembered with the cached string, so a value seen again is not read again.
  */
 
 /** Returned by `parse` for a line the fast path does not take. */
@@ -36,13 +35,13 @@ export interface ParserFields {
   readonly reader: FieldReader;
 }
 
-/** Reads string values of fields as numbers, from the bytes of a string without escapes (printable ASCII). */
+/** Reads string values of fields as numbers. */
 export interface FieldReader {
   /**
-   * The number that bytes `start`…`end` of `buf` stand for as a value of field `f`, or NaN when
-   * they stand for none. The same bytes must always give the same number.
+   * The number that `value` stands for as a value of field `f`, or NaN when it stands for none.
+   * The same string must always give the same number.
    */
-  read(f: number, buf: Uint8Array, start: number, end: number): number;
+  read(f: number, value: string): number;
 }
 
 /**
@@ -260,13 +259,13 @@ export class ByteJsonParser {
       this.numbers[f] = typeof v === 'number' ? v : Number.NaN;
       return v;
     }
-    const start = ++this.i;
+    this.i++;
     const s = this.string();
     if (s === NOT_PARSED) return s;
     const at = this.slot < 0 ? -1 : f * CACHE_SIZE + this.slot;
     let x = at < 0 ? Number.NaN : this.slotNumbers[at];
     if (x !== x) {
-      x = this.reader!.read(f, this.buf, start, this.i - 1);
+      x = this.reader!.read(f, s);
       if (at >= 0) this.slotNumbers[at] = x;
     }
     this.numbers[f] = x;
