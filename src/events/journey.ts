@@ -373,7 +373,7 @@ const J_LOOKED_AFTER = 128;
  * an object, which gives the error (or, if it accepts the event, the new state).
  *
  * An event can be checked as an object (`check`) or as numbers (`checkNumbers`, for a reader
- * that reads them from the log's bytes and numbers children with the same `ChildIndex`).
+ * that reads them from a log's lines and numbers children with the same `ChildIndex`).
  */
 export class JourneyValidator {
   private cap = 0;
